@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+
+namespace ZfsAnsible.ModuleProtocol.Arguments;
+
+/// <summary>The types Ansible's argument_spec knows, with its coercions.</summary>
+public enum ArgumentType
+{
+    Str,
+    Bool,
+    Int,
+    Float,
+    Path,
+    List,
+    Dict,
+    Raw,
+}
+
+/// <summary>One option of a module: type, required, default, choices, element type, sub-options, no_log.</summary>
+public sealed record OptionSpec(ArgumentType Type)
+{
+    public bool Required { get; init; }
+
+    /// <summary>Used when the option is absent or null; cloned on use, never shared.</summary>
+    public JsonNode? Default { get; init; }
+
+    public ImmutableArray<string> Choices { get; init; } = [];
+
+    /// <summary>For lists: the type every element is coerced to.</summary>
+    public ArgumentType? Elements { get; init; }
+
+    /// <summary>For a dict, or a list of dicts: the spec each one is validated against.</summary>
+    public ArgumentSpec? Options { get; init; }
+
+    public bool NoLog { get; init; }
+
+    public ImmutableArray<string> Aliases { get; init; } = [];
+}
+
+/// <summary>A whole module's (or sub-option's) declared arguments; one spec drives validation, coercion and error wording.</summary>
+public sealed record ArgumentSpec(ImmutableDictionary<string, OptionSpec> Options)
+{
+    public ImmutableArray<ImmutableArray<string>> MutuallyExclusive { get; init; } = [];
+
+    public ImmutableArray<ImmutableArray<string>> RequiredTogether { get; init; } = [];
+
+    public static ArgumentSpec Of(params (string Name, OptionSpec Spec)[] options) =>
+        new(options.ToImmutableDictionary(o => o.Name, o => o.Spec, StringComparer.Ordinal));
+
+    public ArgumentSpec WithMutuallyExclusive(params string[] names) => this with { MutuallyExclusive = MutuallyExclusive.Add([.. names]) };
+
+    public ArgumentSpec WithRequiredTogether(params string[] names) => this with { RequiredTogether = RequiredTogether.Add([.. names]) };
+}
+
+/// <summary>Short constructors so a module's spec reads like its Ansible documentation.</summary>
+public static class Option
+{
+    public static OptionSpec Str(bool required = false, string? @default = null, params string[] choices) =>
+        new(ArgumentType.Str) { Required = required, Default = @default is null ? null : JsonValue.Create(@default), Choices = [.. choices] };
+
+    public static OptionSpec Path(bool required = false) => new(ArgumentType.Path) { Required = required };
+
+    public static OptionSpec Bool(bool @default = false) => new(ArgumentType.Bool) { Default = JsonValue.Create(@default) };
+
+    public static OptionSpec Int(bool required = false, long? @default = null) =>
+        new(ArgumentType.Int) { Required = required, Default = @default is { } value ? JsonValue.Create(value) : null };
+
+    public static OptionSpec List(ArgumentType elements = ArgumentType.Str, bool required = false) =>
+        new(ArgumentType.List) { Elements = elements, Required = required, Default = new JsonArray() };
+
+    public static OptionSpec ListOf(ArgumentSpec options, bool required = false) =>
+        new(ArgumentType.List) { Elements = ArgumentType.Dict, Options = options, Required = required, Default = new JsonArray() };
+
+    public static OptionSpec Dict(bool required = false) => new(ArgumentType.Dict) { Required = required, Default = new JsonObject() };
+
+    public static OptionSpec Secret(bool required = false) => new(ArgumentType.Str) { Required = required, NoLog = true };
+}

@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+
+namespace ZfsAnsible.ModuleProtocol.Arguments;
+
+/// <summary>Validated parameters, or every reason the input was refused.</summary>
+public sealed record ValidationResult(ModuleParameters? Parameters, ImmutableArray<string> Errors)
+{
+    public bool IsValid => Errors.IsEmpty;
+
+    /// <summary>All errors as one line, the way the task's msg shows them.</summary>
+    public string Message => string.Join("; ", Errors);
+}
+
+/// <summary>
+/// Ansible's ArgumentSpecValidator, in the same order: aliases, unsupported keys, mutually exclusive,
+/// required, type coercion, choices, defaults, required together, then sub-options.
+/// Messages follow Ansible's wording so users recognise them.
+/// </summary>
+public static class ArgumentSpecValidator
+{
+    public static ValidationResult Validate(JsonObject input, ArgumentSpec spec, string moduleName)
+    {
+        var errors = ImmutableArray.CreateBuilder<string>();
+        var validated = ValidateObject(input, spec, errors, context: null, moduleName);
+        return errors.Count == 0
+            ? new ValidationResult(new ModuleParameters(validated, spec), [])
+            : new ValidationResult(null, errors.ToImmutable());
+    }
+
+    private static JsonObject ValidateObject(JsonObject input, ArgumentSpec spec, ImmutableArray<string>.Builder errors, string? context, string moduleName)
+    {
+        var where = context is null ? string.Empty : $" found in {context}";
+        var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+
+        var aliases = spec.Options.SelectMany(o => o.Value.Aliases.Select(a => (Alias: a, Name: o.Key))).ToDictionary(p => p.Alias, p => p.Name, StringComparer.Ordinal);
+        var unsupported = new List<string>();
+        foreach (var (key, value) in input)
+        {
+            if (key.StartsWith("_ansible_", StringComparison.Ordinal) && context is null)
+            {
+                continue;
+            }
+
+            var name = spec.Options.ContainsKey(key) ? key : aliases.GetValueOrDefault(key);
+            if (name is null)
+            {
+                unsupported.Add(key);
+                continue;
+            }
+
+            values[name] = value;
+        }
+
+        if (unsupported.Count > 0)
+        {
+            var supported = string.Join(", ", spec.Options.Keys.Concat(aliases.Keys).Order(StringComparer.Ordinal));
+            var keys = string.Join(", ", unsupported.Order(StringComparer.Ordinal).Select(Printable));
+            errors.Add(context is null
+                ? $"Unsupported parameters for ({moduleName}) module: {keys}. Supported parameters include: {supported}."
+                : $"Unsupported parameters{where}: {keys}. Supported parameters include: {supported}.");
+        }
+
+        bool IsSet(string name) => values.TryGetValue(name, out var v) && v is not null;
+
+        foreach (var group in spec.MutuallyExclusive)
+        {
+            if (group.Count(IsSet) > 1)
+            {
+                errors.Add($"parameters are mutually exclusive: {string.Join("|", group)}{where}");
+            }
+        }
+
+        var missing = spec.Options.Where(o => o.Value.Required && !IsSet(o.Key)).Select(o => o.Key).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            errors.Add($"missing required arguments: {string.Join(", ", missing)}{where}");
+        }
+
+        var result = new JsonObject();
+        foreach (var (name, option) in spec.Options.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            var raw = values.GetValueOrDefault(name);
+            if (raw is null)
+            {
+                result[name] = option.Default?.DeepClone();
+                continue;
+            }
+
+            var (coerced, error) = TypeCoercion.Coerce(raw, option.Type);
+            if (error is not null)
+            {
+                errors.Add($"argument '{name}' {error}{where}");
+                continue;
+            }
+
+            if (!option.Choices.IsEmpty && !ChoiceHolds(coerced, option.Choices))
+            {
+                errors.Add($"value of {name} must be one of: {string.Join(", ", option.Choices)}, got: {Printable(raw.ToString())}{where}");
+                continue;
+            }
+
+            result[name] = ValidateNested(name, option, coerced, errors, context, moduleName);
+        }
+
+        foreach (var group in spec.RequiredTogether)
+        {
+            if (group.Any(IsSet) && !group.All(IsSet))
+            {
+                errors.Add($"parameters are required together: {string.Join(", ", group)}{where}");
+            }
+        }
+
+        return result;
+    }
+
+    private static JsonNode? ValidateNested(string name, OptionSpec option, JsonNode? value, ImmutableArray<string>.Builder errors, string? context, string moduleName)
+    {
+        var path = context is null ? name : $"{context}.{name}";
+        if (option.Type == ArgumentType.Dict && option.Options is { } dictSpec && value is JsonObject dict)
+        {
+            return ValidateObject(dict, dictSpec, errors, path, moduleName);
+        }
+
+        if (option.Type != ArgumentType.List || value is not JsonArray list || option.Elements is not { } elementType)
+        {
+            return value;
+        }
+
+        var elements = new JsonArray();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var (element, error) = TypeCoercion.Coerce(list[i], elementType);
+            if (error is not null)
+            {
+                errors.Add($"Elements value for option '{name}' {error}{(context is null ? string.Empty : $" found in {context}")}");
+                continue;
+            }
+
+            if (!option.Choices.IsEmpty && !ChoiceHolds(element, option.Choices))
+            {
+                errors.Add($"value of {name} must be one or more of: {string.Join(", ", option.Choices)}, got: {Printable(list[i]?.ToString() ?? "null")}");
+                continue;
+            }
+
+            elements.Add(option.Options is { } elementSpec && element is JsonObject item
+                ? ValidateObject(item, elementSpec, errors, $"{path}[{i}]", moduleName)
+                : element);
+        }
+
+        return elements;
+    }
+
+    private static bool ChoiceHolds(JsonNode? value, ImmutableArray<string> choices) =>
+        value is JsonValue v && choices.Contains(v.ToString(), StringComparer.Ordinal);
+
+    /// <summary>Keys and values echoed in errors stay one short printable line.</summary>
+    private static string Printable(string text)
+    {
+        var flat = new string([.. text.Select(c => char.IsControl(c) ? '?' : c)]);
+        return flat.Length > 80 ? flat[..80] + "..." : flat;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+
+namespace ZfsAnsible.ModuleProtocol.Hosting;
+
+/// <summary>Before and after, as Ansible's --diff shows them.</summary>
+public sealed record ModuleDiff(JsonNode? Before, JsonNode? After);
+
+/// <summary>What a module answers: changed/failed/msg, diff, warnings and its own return values.</summary>
+public sealed record ModuleResult
+{
+    public bool Changed { get; init; }
+
+    public bool Failed { get; init; }
+
+    public string? Msg { get; init; }
+
+    public ModuleDiff? Diff { get; init; }
+
+    public ImmutableArray<string> Warnings { get; init; } = [];
+
+    public ImmutableDictionary<string, JsonNode?> Values { get; init; } = ImmutableDictionary<string, JsonNode?>.Empty;
+
+    public static ModuleResult Ok(string msg, bool changed = false) => new() { Msg = msg, Changed = changed };
+
+    public static ModuleResult Fail(string msg) => new() { Failed = true, Msg = msg };
+
+    public ModuleResult With(string key, JsonNode? value) => this with { Values = Values.SetItem(key, value) };
+
+    public ModuleResult WithWarnings(IEnumerable<string> warnings) => this with { Warnings = Warnings.AddRange(warnings) };
+}
+
+/// <summary>The request as the module sees it: parameters plus Ansible's switches.</summary>
+public sealed record ModuleContext(string ModuleName, Arguments.ModuleParameters Parameters, bool CheckMode, bool DiffMode, int Verbosity);
+
+/// <summary>A module: its name, its spec and the function that does the work.</summary>
+public sealed record ModuleDefinition(string Name, Arguments.ArgumentSpec Spec, Func<ModuleContext, ModuleResult> Execute);

@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ZfsAnsible.ModuleProtocol.Arguments;
+
+namespace ZfsAnsible.ModuleProtocol.Hosting;
+
+/// <summary>
+/// Runs a module the way Ansible runs a binary module: read the JSON args file, validate, execute,
+/// print exactly one JSON object. Whatever happens, stdout gets that one object and nothing else.
+/// </summary>
+public static class ModuleRunner
+{
+    /// <summary>Larger args files are refused before parsing: no task needs this much.</summary>
+    public const int MaxArgsBytes = 16 * 1024 * 1024;
+
+    /// <summary>Runs the module on the args file and writes the answer; returns the process exit code.</summary>
+    public static int Run(ModuleDefinition module, string argsPath, TextWriter stdout)
+    {
+        var response = Respond(module, () => ReadArgs(argsPath));
+        stdout.Write(response.ToJsonString());
+        stdout.Flush();
+        return response["failed"]?.GetValue<bool>() == true ? 1 : 0;
+    }
+
+    /// <summary>The whole answer for given args text; separate from I/O so tests can drive it.</summary>
+    public static JsonObject Respond(ModuleDefinition module, Func<string> readArgs)
+    {
+        ModuleParameters? parameters = null;
+        try
+        {
+            var input = ParseArgs(readArgs());
+            if (input.Error is not null)
+            {
+                return Failure(module.Name, input.Error);
+            }
+
+            var validation = ArgumentSpecValidator.Validate(input.Args!, module.Spec, module.Name);
+            if (!validation.IsValid)
+            {
+                return Failure(module.Name, validation.Message);
+            }
+
+            parameters = validation.Parameters!;
+            var context = new ModuleContext(
+                module.Name,
+                parameters,
+                CheckMode: Flag(input.Args!, "_ansible_check_mode"),
+                DiffMode: Flag(input.Args!, "_ansible_diff"),
+                Verbosity: (int)(TypeCoercion.Coerce(input.Args!["_ansible_verbosity"], ArgumentType.Int).Value?.GetValue<long>() ?? 0));
+            var result = module.Execute(context);
+            return Scrub(Render(result, context), parameters.SecretValues().ToList());
+        }
+#pragma warning disable CA1031 // The protocol demands one JSON answer whatever went wrong.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            var message = $"internal error in {module.Name}: {exception.GetType().Name}: {OneLine(exception.Message)}";
+            var answer = Failure(module.Name, message);
+            return parameters is null ? answer : Scrub(answer, parameters.SecretValues().ToList());
+        }
+    }
+
+    private static string ReadArgs(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.Length > MaxArgsBytes)
+        {
+            throw new ArgsTooLargeException(info.Length);
+        }
+
+        return File.ReadAllText(path, Encoding.UTF8);
+    }
+
+    private static (JsonObject? Args, string? Error) ParseArgs(string text)
+    {
+        try
+        {
+            var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            return node is JsonObject args ? (args, null) : (null, "the args file must hold a JSON object");
+        }
+        catch (JsonException exception)
+        {
+            return (null, $"the args file is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})");
+        }
+        catch (ArgumentException)
+        {
+            return (null, "the args file is not valid JSON (a key appears twice)");
+        }
+    }
+
+    private static bool Flag(JsonObject args, string key) =>
+        TypeCoercion.Coerce(args[key], ArgumentType.Bool).Value?.GetValue<bool>() ?? false;
+
+    private static JsonObject Render(ModuleResult result, ModuleContext context)
+    {
+        var answer = new JsonObject
+        {
+            ["changed"] = result.Changed,
+            ["failed"] = result.Failed,
+        };
+        if (result.Msg is not null)
+        {
+            answer["msg"] = OneLine(result.Msg);
+        }
+
+        foreach (var (key, value) in result.Values.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            answer[key] = value?.DeepClone();
+        }
+
+        if (context.DiffMode && result.Diff is { } diff)
+        {
+            answer["diff"] = new JsonObject { ["before"] = diff.Before?.DeepClone(), ["after"] = diff.After?.DeepClone() };
+        }
+
+        if (!result.Warnings.IsEmpty)
+        {
+            answer["warnings"] = new JsonArray([.. result.Warnings.Select(w => (JsonNode?)JsonValue.Create(OneLine(w)))]);
+        }
+
+        answer["invocation"] = new JsonObject { ["module_args"] = context.Parameters.ToInvocation() };
+        return answer;
+    }
+
+    private static JsonObject Failure(string moduleName, string message) => new()
+    {
+        ["failed"] = true,
+        ["changed"] = false,
+        ["msg"] = OneLine(message),
+        ["module"] = moduleName,
+    };
+
+    /// <summary>Ansible's no_log: a secret's value never appears in any string of the answer.</summary>
+    private static JsonObject Scrub(JsonObject answer, List<string> secrets)
+    {
+        if (secrets.Count == 0)
+        {
+            return answer;
+        }
+
+        return (JsonObject)ScrubNode(answer, secrets)!;
+    }
+
+    private static JsonNode? ScrubNode(JsonNode? node, List<string> secrets) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, ScrubNode(p.Value, secrets)))),
+        JsonArray arr => new JsonArray([.. arr.Select(item => ScrubNode(item, secrets))]),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String =>
+            JsonValue.Create(secrets.Aggregate(value.GetValue<string>(), (text, secret) => text.Replace(secret, "********", StringComparison.Ordinal))),
+        _ => node?.DeepClone(),
+    };
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private sealed class ArgsTooLargeException(long size) : Exception($"the args file is {size} bytes; the limit is {MaxArgsBytes}")
+    {
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Zfs;
+using ZfsAnsible.Zfs.Parsing;
+
+namespace ZfsAnsible.Modules.ZfsPool;
+
+/// <summary>One top-level vdev as the task returns it.</summary>
+public sealed record VdevFacts(string Class, string Type, string State, ImmutableArray<string> Devices);
+
+/// <summary>The pool facts zfs_pool returns (field names are snake_case in JSON).</summary>
+public sealed record PoolFacts(
+    string Name,
+    string State,
+    string? Health,
+    long? Size,
+    long? Allocated,
+    long? Free,
+    int? Capacity,
+    int? Fragmentation,
+    ImmutableSortedDictionary<string, string> Properties,
+    ImmutableArray<VdevFacts> Vdevs)
+{
+    public static PoolFacts NotImported(string name, string state) =>
+        new(name, state, null, null, null, null, null, null, ImmutableSortedDictionary<string, string>.Empty, []);
+
+    /// <summary>Reads the facts of an imported pool: summary, declared properties, vdev tree.</summary>
+    public static Result<PoolFacts> Read(Zpool zpool, PoolDeclaration declared)
+    {
+        var summary = zpool.Summary(declared.Name);
+        var status = zpool.Status(declared.Name);
+        var properties = zpool.Properties(declared.Name, [.. declared.Properties.Keys]);
+        if (!summary.IsOk || !status.IsOk || !properties.IsOk)
+        {
+            return (summary.Error ?? status.Error ?? properties.Error)!;
+        }
+
+        var pool = summary.Value;
+        return Result.Ok(new PoolFacts(
+            pool.Name,
+            "imported",
+            pool.Health,
+            pool.Size,
+            pool.Allocated,
+            pool.Free,
+            pool.Capacity,
+            pool.Fragmentation,
+            properties.Value.ToImmutableSortedDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal),
+            [.. status.Value.SelectMany(VdevsOf)]));
+    }
+
+    private static IEnumerable<VdevFacts> VdevsOf(PoolStatus status) =>
+        status.Classes.OrderBy(c => c.Key).SelectMany(c => c.Value.Select(node => new VdevFacts(
+            c.Key.ToString().ToLowerInvariant(),
+            node.IsLeaf ? "disk" : node.Name.Split('-')[0],
+            node.State,
+            [.. node.Leaves.Select(leaf => leaf.Name)])));
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(PoolFacts))]
+[JsonSerializable(typeof(PoolSnapshot))]
+internal sealed partial class ZfsPoolJsonContext : JsonSerializerContext;

@@ -1,0 +1,119 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.ModuleProtocol.Hosting;
+using ZfsAnsible.Zfs;
+using ZfsAnsible.Zfs.Devices;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Modules.ZfsPool;
+
+/// <summary>zfs_pool: observe the pool, plan with <see cref="PoolPlanner"/>, apply (unless check mode), report.</summary>
+public static class ZfsPoolModule
+{
+    public static ModuleDefinition Definition(ICommandRunner runner) =>
+        new(ZfsPoolSpec.ModuleName, ZfsPoolSpec.Spec, context => Execute(context, runner));
+
+    public static ModuleResult Execute(ModuleContext context, ICommandRunner runner)
+    {
+        var declared = PoolDeclarationReader.Read(context.Parameters);
+        if (!declared.IsOk)
+        {
+            return ModuleResult.Fail(declared.Error!.Message);
+        }
+
+        var zpool = new Zpool(runner, CapabilityProbe.Probe(runner));
+        var observer = new PoolObserver(zpool, new ZfsDatasets(runner), new DeviceInspector(runner));
+        var pass = Converge(declared.Value, observer, zpool, context.CheckMode);
+
+        // An import makes the pool readable: a second pass converges its properties and checks its vdevs.
+        if (pass.IsOk && !context.CheckMode && pass.Value.Plan.Actions.Any(a => a is ImportPool))
+        {
+            var second = Converge(declared.Value, observer, zpool, checkMode: false);
+            pass = second.IsOk ? Result.Ok(pass.Value.Then(second.Value)) : Result<Pass>.Fail(new Error($"imported pool {declared.Value.Name}, then: {second.Error!.Message}"));
+        }
+
+        return pass.IsOk
+            ? Report(pass.Value, declared.Value, zpool, context.CheckMode)
+            : ModuleResult.Fail(pass.Error!.Message).With("commands", Commands(pass.Error is PartialFailure partial ? partial.Ran : []));
+    }
+
+    private static Result<Pass> Converge(PoolDeclaration declared, PoolObserver observer, Zpool zpool, bool checkMode)
+    {
+        var observed = observer.Observe(declared);
+        if (!observed.IsOk)
+        {
+            return observed.Error!;
+        }
+
+        var plan = PoolPlanner.Plan(declared, observed.Value);
+        if (!plan.IsOk)
+        {
+            return plan.Error!;
+        }
+
+        var commands = plan.Value.Actions.Select(ZpoolCommands.For).ToImmutableArray();
+        var before = PoolSnapshot.Of(declared, observed.Value);
+        if (!checkMode)
+        {
+            for (var i = 0; i < commands.Length; i++)
+            {
+                var ran = zpool.Run(commands[i]);
+                if (!ran.IsOk)
+                {
+                    return new PartialFailure(ran.Error!.Message, commands[..(i + 1)]);
+                }
+            }
+        }
+
+        return Result.Ok(new Pass(plan.Value, commands, before, before.After(plan.Value)));
+    }
+
+    private static ModuleResult Report(Pass pass, PoolDeclaration declared, Zpool zpool, bool checkMode)
+    {
+        var changed = !pass.Plan.Actions.IsEmpty;
+        var message = changed
+            ? (checkMode ? "would have " : string.Empty) + string.Join("; ", pass.Plan.Actions.Select(a => a.Describe()))
+            : $"pool {declared.Name} is as declared ({declared.State.ToString().ToLowerInvariant()})";
+
+        var facts = pass.After.State == "imported" && !checkMode
+            ? PoolFacts.Read(zpool, declared)
+            : Result.Ok(PoolFacts.NotImported(declared.Name, pass.After.State));
+        if (!facts.IsOk)
+        {
+            return ModuleResult.Fail($"{message}, but reading the pool afterwards failed: {facts.Error!.Message}").With("commands", Commands(pass.Commands));
+        }
+
+        return new ModuleResult
+        {
+            Changed = changed,
+            Msg = message,
+            Diff = new ModuleDiff(Json(pass.Before), Json(pass.After)),
+            Warnings = pass.Plan.Warnings,
+        }
+            .With("commands", Commands(pass.Commands))
+            .With("pool", JsonSerializer.SerializeToNode(facts.Value, ZfsPoolJsonContext.Default.PoolFacts))
+            .With("zfs_implementation", zpool.Capabilities.Implementation);
+    }
+
+    private static JsonNode? Json(PoolSnapshot snapshot) => JsonSerializer.SerializeToNode(snapshot, ZfsPoolJsonContext.Default.PoolSnapshot);
+
+    private static JsonArray Commands(IEnumerable<Command> commands) =>
+        new([.. commands.Select(c => (JsonNode?)JsonValue.Create(c.ToString()))]);
+
+    /// <summary>The outcome of one observe-plan-apply pass.</summary>
+    private sealed record Pass(PoolPlan Plan, ImmutableArray<Command> Commands, PoolSnapshot Before, PoolSnapshot After)
+    {
+        /// <summary>Two passes read as one: the first's before, the second's after, all actions and commands.</summary>
+        public Pass Then(Pass next) => new(
+            new PoolPlan(Plan.Actions.AddRange(next.Plan.Actions), Plan.Warnings.AddRange(next.Plan.Warnings)),
+            Commands.AddRange(next.Commands),
+            Before,
+            next.After);
+    }
+
+    /// <summary>A command failed after others had run: the report lists what ran.</summary>
+    private sealed record PartialFailure(string Reason, ImmutableArray<Command> Ran) : Error(Reason);
+}

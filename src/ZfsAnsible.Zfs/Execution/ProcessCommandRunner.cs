@@ -1,0 +1,63 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace ZfsAnsible.Zfs.Execution;
+
+/// <summary>Starts real processes with an argument vector, C locale, no stdin.</summary>
+public sealed class ProcessCommandRunner : ICommandRunner
+{
+    /// <summary>Where the ZFS tools live when a non-login SSH session has a short PATH.</summary>
+    private static readonly string[] SystemDirectories = ["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+
+    public CommandResult Run(Command command)
+    {
+        var program = Locate(command.Program);
+        if (program is null)
+        {
+            return new CommandResult(command, 127, string.Empty, $"{command.Program}: command not found (searched PATH and {string.Join(", ", SystemDirectories)})");
+        }
+
+        var startInfo = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in command.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        // Parsers read the C locale's output; a translated zpool would not parse.
+        startInfo.Environment["LC_ALL"] = "C";
+
+        try
+        {
+            using var process = Process.Start(startInfo)!;
+            process.StandardInput.Close();
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return new CommandResult(command, process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
+        }
+        catch (Win32Exception exception)
+        {
+            return new CommandResult(command, 126, string.Empty, $"{program}: cannot be started (error {exception.NativeErrorCode})");
+        }
+    }
+
+    private static string? Locate(string program)
+    {
+        if (program.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(program) ? program : null;
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(SystemDirectories)
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Zfs;
+
+/// <summary>
+/// What the local ZFS command line can do. Probed once per run, never assumed: OpenZFS 2.x and
+/// zfs-fuse (pool v23, old CLI) differ in flags, and the same code must drive both.
+/// </summary>
+/// <param name="Implementation">"openzfs 2.3.2", "openzfs (pre-2.0)" or "zfs-fuse / legacy".</param>
+/// <param name="ParsableOutput">zpool list -p, zpool get -H -p, zfs list -p.</param>
+/// <param name="StatusFullPaths">zpool status -P (full device paths) and -L (resolved links).</param>
+/// <param name="Bookmarks">zfs bookmark.</param>
+/// <param name="ResumableReceive">zfs recv -s and receive_resume_token.</param>
+/// <param name="CommaListDestroy">zfs destroy pool/fs@a,b,c.</param>
+/// <param name="RawSend">zfs send -w.</param>
+/// <param name="Fragmentation">zpool list reports fragmentation.</param>
+public sealed record ZfsCapabilities(
+    string Implementation,
+    bool ParsableOutput,
+    bool StatusFullPaths,
+    bool Bookmarks,
+    bool ResumableReceive,
+    bool CommaListDestroy,
+    bool RawSend,
+    bool Fragmentation)
+{
+    public static ZfsCapabilities OpenZfs(string version) => new($"openzfs {version}", true, true, true, true, true, true, true);
+
+    /// <summary>zfs-fuse and other pre-0.7 command lines.</summary>
+    public static ZfsCapabilities Legacy { get; } = new("zfs-fuse / legacy", false, false, false, false, false, false, false);
+}
+
+/// <summary>Asks the installed tools what they support; costs one or two short commands.</summary>
+public static partial class CapabilityProbe
+{
+    public static ZfsCapabilities Probe(ICommandRunner runner)
+    {
+        // OpenZFS 0.8+ answers "zfs version" with e.g. "zfs-2.1.11-1" and "zfs-kmod-2.1.11-1".
+        var version = runner.Run(Command.Of("zfs", "version"));
+        if (version.Succeeded && VersionPattern().Match(version.StandardOutput) is { Success: true } match)
+        {
+            return ZfsCapabilities.OpenZfs(match.Groups[1].Value);
+        }
+
+        var parsable = runner.Run(Command.Of("zpool", "list", "-H", "-p", "-o", "name"));
+        return parsable.Succeeded
+            ? ZfsCapabilities.Legacy with { Implementation = "openzfs (pre-0.8)", ParsableOutput = true, StatusFullPaths = true, Bookmarks = true, Fragmentation = true }
+            : ZfsCapabilities.Legacy;
+    }
+
+    [GeneratedRegex(@"^zfs-(\d+\.\d+[\w.\-]*)", RegexOptions.Multiline)]
+    private static partial Regex VersionPattern();
+}
