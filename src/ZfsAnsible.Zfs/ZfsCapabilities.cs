@@ -49,6 +49,6 @@ public static partial class CapabilityProbe
             : ZfsCapabilities.Legacy;
     }
 
-    [GeneratedRegex(@"^zfs-(\d+\.\d+[\w.\-]*)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^zfs-(\d+\.\d+\S*)", RegexOptions.Multiline)]
     private static partial Regex VersionPattern();
 }

@@ -42,7 +42,9 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
         var command = Command.Of("zpool", "status")
             .WithArguments(capabilities.StatusFullPaths ? ["-P"] : [])
             .WithArguments(pool is null ? [] : [pool]);
-        return Run(command).Map(result => ZpoolStatusParser.Parse(result.StandardOutput));
+        return Run(command).Map(result => ZpoolStatusParser.Parse(result.StandardOutput)
+            .Select(pool => pool.WithLeafNames(Devices.DeviceNames.Absolute))
+            .ToImmutableArray());
     }
 
     /// <summary>Pools an import scan finds (exported, or from another system); an empty scan is not an error.</summary>

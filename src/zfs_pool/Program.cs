@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.ModuleProtocol.Hosting;
 using ZfsAnsible.Modules.ZfsPool;
@@ -35,8 +37,11 @@ internal static class Program
     /// <summary>Without an args file the module is a plain command, for people and timers.</summary>
     private static int Cli(string[] args, ICommandRunner runner)
     {
-        using var logging = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Information));
+        // stdout carries results (JSON); every log line goes to stderr.
+        using var logging = LoggerFactory.Create(builder => builder
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Information)
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var log = logging.CreateLogger("zfs_pool");
         return Parser.Default.ParseArguments<FactsOptions, ProbeOptions>(args).MapResult(
             (FactsOptions options) => Facts(options, runner, log),

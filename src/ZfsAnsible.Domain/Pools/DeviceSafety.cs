@@ -8,7 +8,8 @@ namespace ZfsAnsible.Domain.Pools;
 /// <param name="Identity">The disk the path stands for (links resolved, zpool's partition folded onto its disk).</param>
 /// <param name="InUseBy">Why the device is busy right now (mounted, swap, member of an imported pool), or null.</param>
 /// <param name="Signatures">What is written on it: a ZFS label, a partition table, a filesystem.</param>
-public sealed record DeviceReport(string Path, bool Exists, string Identity, string? InUseBy, ImmutableArray<string> Signatures)
+/// <param name="IsBlockDevice">A disk or partition, as opposed to a plain file.</param>
+public sealed record DeviceReport(string Path, bool Exists, string Identity, string? InUseBy, ImmutableArray<string> Signatures, bool IsBlockDevice = false)
 {
     public static DeviceReport Clean(string path) => new(path, true, path, null, []);
 }
@@ -16,11 +17,11 @@ public sealed record DeviceReport(string Path, bool Exists, string Identity, str
 /// <summary>DESIGN §6 rule 1: never write a pool over a device that is in use or holds something.</summary>
 public static class DeviceSafety
 {
-    public static Error? Check(IEnumerable<string> devices, IReadOnlyDictionary<string, DeviceReport> reports, bool force)
+    public static Error? Check(PoolTopology topology, IReadOnlyDictionary<string, DeviceReport> reports, bool force)
     {
         var problems = new List<string>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var device in devices)
+        foreach (var (device, vdevClass) in topology.Vdevs.SelectMany(v => v.Devices.Select(d => (d, v.Class))))
         {
             if (!reports.TryGetValue(device, out var report))
             {
@@ -41,6 +42,13 @@ public static class DeviceSafety
             }
 
             seen[report.Identity] = device;
+
+            // ZFS refuses files as L2ARC; saying so here keeps check mode truthful.
+            if (vdevClass == VdevClass.Cache && !report.IsBlockDevice)
+            {
+                problems.Add($"{device} is not a block device, and a cache device must be a disk or partition");
+                continue;
+            }
 
             // Busy devices are refused even with force: overwriting them would destroy live data.
             if (report.InUseBy is not null)

@@ -74,7 +74,7 @@ public static class PoolPlanner
             return Result<PoolPlan>.Fail($"pool {declared.Name} cannot be created: it needs at least one data vdev in vdevs");
         }
 
-        if (DeviceSafety.Check(declared.Topology.AllDevices, observed.Devices, declared.Force) is { } unsafeDevices)
+        if (DeviceSafety.Check(declared.Topology, observed.Devices, declared.Force) is { } unsafeDevices)
         {
             return unsafeDevices;
         }
@@ -100,7 +100,7 @@ public static class PoolPlanner
             if (!difference.Missing.IsEmpty)
             {
                 var missing = new PoolTopology(difference.Missing);
-                if (DeviceSafety.Check(missing.AllDevices, observed.Devices, declared.Force) is { } unsafeDevices)
+                if (DeviceSafety.Check(missing, observed.Devices, declared.Force) is { } unsafeDevices)
                 {
                     return unsafeDevices;
                 }

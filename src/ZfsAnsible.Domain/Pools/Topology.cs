@@ -31,8 +31,11 @@ public sealed record TopLevelVdev(VdevClass Class, VdevLayout Layout, ImmutableA
     public override string ToString()
     {
         var prefix = Class == VdevClass.Data ? string.Empty : Class.ToString().ToLowerInvariant() + " ";
-        return $"{prefix}{Layout.ToString().ToLowerInvariant()} [{string.Join(", ", Devices)}]";
+        return $"{prefix}{LayoutName(Layout)} [{string.Join(", ", Devices)}]";
     }
+
+    /// <summary>The option vocabulary: a single-device vdev is declared (and reported) as "stripe".</summary>
+    public static string LayoutName(VdevLayout layout) => layout == VdevLayout.Disk ? "stripe" : layout.ToString().ToLowerInvariant();
 
     /// <summary>The words zpool create/add take for this vdev, e.g. "log mirror a b".</summary>
     public IEnumerable<string> ToZpoolWords()

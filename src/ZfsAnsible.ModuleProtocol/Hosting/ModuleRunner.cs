@@ -14,6 +14,8 @@ public static class ModuleRunner
     /// <summary>Larger args files are refused before parsing: no task needs this much.</summary>
     public const int MaxArgsBytes = 16 * 1024 * 1024;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Runs the module on the args file and writes the answer; returns the process exit code.</summary>
     public static int Run(ModuleDefinition module, string argsPath, TextWriter stdout)
     {
@@ -51,6 +53,10 @@ public static class ModuleRunner
             var result = module.Execute(context);
             return Scrub(Render(result, context), parameters.SecretValues().ToList());
         }
+        catch (ArgsFileException exception)
+        {
+            return Failure(module.Name, exception.Message);
+        }
 #pragma warning disable CA1031 // The protocol demands one JSON answer whatever went wrong.
         catch (Exception exception)
 #pragma warning restore CA1031
@@ -66,10 +72,18 @@ public static class ModuleRunner
         var info = new FileInfo(path);
         if (info.Length > MaxArgsBytes)
         {
-            throw new ArgsTooLargeException(info.Length);
+            throw new ArgsFileException($"the args file is {info.Length} bytes; the limit is {MaxArgsBytes}");
         }
 
-        return File.ReadAllText(path, Encoding.UTF8);
+        try
+        {
+            return File.ReadAllText(path, StrictUtf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Replacement characters would let garbage pass as a key or value; refuse instead.
+            throw new ArgsFileException("the args file is not valid JSON (not UTF-8)");
+        }
     }
 
     private static (JsonObject? Args, string? Error) ParseArgs(string text)
@@ -77,7 +91,14 @@ public static class ModuleRunner
         try
         {
             var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-            return node is JsonObject args ? (args, null) : (null, "the args file must hold a JSON object");
+            if (node is not JsonObject args)
+            {
+                return (null, "the args file must hold a JSON object");
+            }
+
+            // JsonObject reads its properties lazily; touch them now so a duplicate key fails here.
+            _ = args.Count;
+            return (args, null);
         }
         catch (JsonException exception)
         {
@@ -120,6 +141,9 @@ public static class ModuleRunner
         }
 
         answer["invocation"] = new JsonObject { ["module_args"] = context.Parameters.ToInvocation() };
+
+        // Which native build answered (linux-x64 or linux-arm64): the collection picks one per target.
+        answer["module_build"] = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
         return answer;
     }
 
@@ -153,7 +177,8 @@ public static class ModuleRunner
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    private sealed class ArgsTooLargeException(long size) : Exception($"the args file is {size} bytes; the limit is {MaxArgsBytes}")
+    /// <summary>The args file cannot be used at all; its message is the task's msg.</summary>
+    private sealed class ArgsFileException(string message) : Exception(message)
     {
     }
 }

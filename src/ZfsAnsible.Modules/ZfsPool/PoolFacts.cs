@@ -23,9 +23,6 @@ public sealed record PoolFacts(
     ImmutableSortedDictionary<string, string> Properties,
     ImmutableArray<VdevFacts> Vdevs)
 {
-    public static PoolFacts NotImported(string name, string state) =>
-        new(name, state, null, null, null, null, null, null, ImmutableSortedDictionary<string, string>.Empty, []);
-
     /// <summary>Reads the facts of an imported pool: summary, declared properties, vdev tree.</summary>
     public static Result<PoolFacts> Read(Zpool zpool, PoolDeclaration declared)
     {
@@ -54,7 +51,7 @@ public sealed record PoolFacts(
     private static IEnumerable<VdevFacts> VdevsOf(PoolStatus status) =>
         status.Classes.OrderBy(c => c.Key).SelectMany(c => c.Value.Select(node => new VdevFacts(
             c.Key.ToString().ToLowerInvariant(),
-            node.IsLeaf ? "disk" : node.Name.Split('-')[0],
+            TopLevelVdev.LayoutName(PoolStatus.LayoutOf(node)),
             node.State,
             [.. node.Leaves.Select(leaf => leaf.Name)])));
 }

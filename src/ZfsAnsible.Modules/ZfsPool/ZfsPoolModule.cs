@@ -32,7 +32,12 @@ public static class ZfsPoolModule
         if (pass.IsOk && !context.CheckMode && pass.Value.Plan.Actions.Any(a => a is ImportPool))
         {
             var second = Converge(declared.Value, observer, zpool, checkMode: false);
-            pass = second.IsOk ? Result.Ok(pass.Value.Then(second.Value)) : Result<Pass>.Fail(new Error($"imported pool {declared.Value.Name}, then: {second.Error!.Message}"));
+            if (!second.IsOk)
+            {
+                return ModuleResult.Fail($"imported pool {declared.Value.Name}, then: {second.Error!.Message}") with { Changed = true };
+            }
+
+            pass = Result.Ok(pass.Value.Then(second.Value));
         }
 
         return pass.IsOk
@@ -78,9 +83,9 @@ public static class ZfsPoolModule
             ? (checkMode ? "would have " : string.Empty) + string.Join("; ", pass.Plan.Actions.Select(a => a.Describe()))
             : $"pool {declared.Name} is as declared ({declared.State.ToString().ToLowerInvariant()})";
 
-        var facts = pass.After.State == "imported" && !checkMode
-            ? PoolFacts.Read(zpool, declared)
-            : Result.Ok(PoolFacts.NotImported(declared.Name, pass.After.State));
+        // Facts come from the pool itself: after the task, or (check mode) as it stands when it stays imported.
+        var readable = pass.After.State == "imported" && (!checkMode || pass.Before.State == "imported");
+        var facts = readable ? PoolFacts.Read(zpool, declared).Map(f => (PoolFacts?)f) : Result.Ok<PoolFacts?>(null);
         if (!facts.IsOk)
         {
             return ModuleResult.Fail($"{message}, but reading the pool afterwards failed: {facts.Error!.Message}").With("commands", Commands(pass.Commands));
@@ -94,7 +99,7 @@ public static class ZfsPoolModule
             Warnings = pass.Plan.Warnings,
         }
             .With("commands", Commands(pass.Commands))
-            .With("pool", JsonSerializer.SerializeToNode(facts.Value, ZfsPoolJsonContext.Default.PoolFacts))
+            .With("pool", facts.Value is null ? null : JsonSerializer.SerializeToNode(facts.Value, ZfsPoolJsonContext.Default.PoolFacts))
             .With("zfs_implementation", zpool.Capabilities.Implementation);
     }
 

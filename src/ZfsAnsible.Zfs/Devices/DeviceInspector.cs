@@ -93,8 +93,10 @@ public sealed class DeviceInspector(ICommandRunner runner, string procRoot = "/p
 
         var canonical = Canonical(device);
         var inUse = InUse(canonical, members, mounts, swaps);
+        var isBlockDevice = canonical.StartsWith("/dev/", StringComparison.Ordinal)
+            && Directory.Exists(Path.Combine(sysRoot, "class", "block", Path.GetFileName(canonical)));
         var signatures = Signatures(device, canonical);
-        return signatures.Map(found => new DeviceReport(device, true, canonical, inUse, found));
+        return signatures.Map(found => new DeviceReport(device, true, canonical, inUse, found, isBlockDevice));
     }
 
     private string? InUse(string canonical, Dictionary<string, string> members, List<(string Source, string Target)> mounts, List<string> swaps)

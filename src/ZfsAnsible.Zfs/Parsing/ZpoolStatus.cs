@@ -8,6 +8,9 @@ public sealed record VdevNode(string Name, string State, ImmutableArray<VdevNode
 {
     public bool IsLeaf => Children.IsEmpty;
 
+    public VdevNode WithLeafNames(Func<string, string> rename) =>
+        IsLeaf ? this with { Name = rename(Name) } : this with { Children = [.. Children.Select(c => c.WithLeafNames(rename))] };
+
     public IEnumerable<VdevNode> Leaves => IsLeaf ? [this] : Children.SelectMany(c => c.Leaves);
 }
 
@@ -15,6 +18,9 @@ public sealed record VdevNode(string Name, string State, ImmutableArray<VdevNode
 public sealed record PoolStatus(string Name, string State, ImmutableDictionary<VdevClass, ImmutableArray<VdevNode>> Classes)
 {
     public ImmutableArray<VdevNode> VdevsOf(VdevClass vdevClass) => Classes.GetValueOrDefault(vdevClass, []);
+
+    public PoolStatus WithLeafNames(Func<string, string> rename) =>
+        this with { Classes = Classes.ToImmutableDictionary(c => c.Key, c => c.Value.Select(n => n.WithLeafNames(rename)).ToImmutableArray()) };
 
     public IEnumerable<VdevNode> AllLeaves => Classes.Values.SelectMany(nodes => nodes).SelectMany(n => n.Leaves);
 
@@ -26,18 +32,22 @@ public sealed record PoolStatus(string Name, string State, ImmutableDictionary<V
         {
             foreach (var node in nodes)
             {
-                var layout = node.IsLeaf ? VdevLayout.Disk : LayoutOf(node.Name);
-                vdevs.Add(new TopLevelVdev(vdevClass, layout, [.. node.Leaves.Select(leaf => leaf.Name)]));
+                vdevs.Add(new TopLevelVdev(vdevClass, LayoutOf(node), [.. node.Leaves.Select(leaf => leaf.Name)]));
             }
         }
 
         return new PoolTopology(vdevs.ToImmutable());
     }
 
-    private static VdevLayout LayoutOf(string groupName)
+    /// <summary>The layout of a top-level vdev node: a leaf is a disk; a group is named "mirror-0", "raidz2-1" ("raidz-0" on old releases).</summary>
+    public static VdevLayout LayoutOf(VdevNode node)
     {
-        // "mirror-0", "raidz2-1"; old releases print "raidz-0" for single parity.
-        var kind = groupName.Split('-')[0];
+        if (node.IsLeaf)
+        {
+            return VdevLayout.Disk;
+        }
+
+        var kind = node.Name.Split('-')[0];
         return kind switch
         {
             "mirror" => VdevLayout.Mirror,

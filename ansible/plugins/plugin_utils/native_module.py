@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# Copyright: ZfsAnsible contributors
+# MIT License (see galaxy.yml)
+"""Shared action plugin that dispatches a task to the target's native module binary.
+
+Every module of this collection is a NativeAOT executable, built once per
+architecture and installed as ``plugins/modules/<module>_<arch>`` (for example
+``zfs_pool_x86_64`` and ``zfs_pool_aarch64``). ``plugins/modules/<module>.py``
+holds only the documentation. The action plugin ``plugins/action/<module>.py``
+is this class; it picks the binary that matches the target and runs it with
+Ansible's ordinary binary-module protocol (a JSON arguments file), so check
+mode, diff mode, ``no_log`` and verbosity reach the binary through the
+``_ansible_*`` keys exactly as they reach a Python module.
+
+The target architecture comes from, in order:
+
+1. the task variable ``zfsansible_native_arch`` (tests and special cases);
+2. gathered facts (``ansible_facts.architecture`` / ``userspace_bits`` /
+   ``system``) when the play gathered them;
+3. one ``uname -s; uname -m; getconf LONG_BIT`` over the connection; no Python
+   is needed (or assumed) on the target.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+
+from ansible.errors import AnsibleAction, AnsibleActionFail
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+
+display = Display()
+
+#: Architectures a native build exists for, as they appear in binary names.
+SUPPORTED_ARCHITECTURES = ('x86_64', 'aarch64')
+
+#: ``uname -m`` / fact spellings -> architecture suffix of the binary.
+_ARCH_ALIASES = {
+    'x86_64': 'x86_64',
+    'amd64': 'x86_64',
+    'x64': 'x86_64',
+    'aarch64': 'aarch64',
+    'arm64': 'aarch64',
+}
+
+#: Task variable that overrides detection.
+OVERRIDE_VAR = 'zfsansible_native_arch'
+
+#: One round trip, POSIX sh only: kernel name, machine, userland word size.
+_PROBE_COMMAND = 'uname -s; uname -m; getconf LONG_BIT 2>/dev/null || echo unknown'
+
+# Probe results per host: {host name: (system, machine, userspace bits)}.
+# A module-level dict because an action plugin object is created anew for every
+# task and every loop item, while this module stays imported for the life of the
+# process. Keyed by the host the module runs on (inventory_hostname, or the
+# delegate_to host), so one host's answer is never used for another. Ansible
+# 2.14 forks a worker process per task and host, so in practice the cache spans
+# one task: one probe for all items of a loop (the zfs_pools role loops over
+# pools), one per task otherwise. Gathered facts (the `min` subset is enough) or
+# zfsansible_native_arch avoid the probe altogether.
+_PROBE_CACHE = {}
+
+
+def _collection_name():
+    """``namespace.name`` of the collection this file is installed in."""
+    parts = __name__.split('.')
+    if len(parts) > 3 and parts[0] == 'ansible_collections':
+        return '%s.%s' % (parts[1], parts[2])
+    return 'zfsansible.zfs'
+
+
+def _modules_dir():
+    """``plugins/modules`` of the collection this file is installed in."""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'modules')
+
+
+class NativeModuleAction(ActionBase):
+    """Run ``<collection>.<module>_<arch>`` for a task of ``<collection>.<module>``."""
+
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        # ActionBase.__init__ sets these per instance; keep them explicit.
+        self._supports_check_mode = True
+        self._supports_async = False
+
+        if task_vars is None:
+            task_vars = {}
+
+        result = super(NativeModuleAction, self).run(tmp, task_vars)
+        del tmp  # tmp no longer has any effect
+
+        try:
+            if result.get('skipped'):
+                return result
+
+            if result.get('invocation', {}).get('module_args'):
+                # same as the `normal` action: never echo arguments here (no_log)
+                del result['invocation']['module_args']
+
+            module = self.module_leaf_name()
+            arch = self._target_architecture(module, task_vars)
+            native_name = self._native_module_name(module, arch)
+
+            module_result = self._execute_module(
+                module_name=native_name,
+                module_args=dict(self._task.args),
+                task_vars=task_vars,
+            )
+            result = merge_hash(result, module_result)
+        except AnsibleAction as e:
+            result.update(e.result)
+        finally:
+            # remove the remote tmp dir _execute_module created (no async: always ours)
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+
+        return result
+
+    # -- names -----------------------------------------------------------------
+
+    def module_leaf_name(self):
+        """Short module name from the task's action (``ns.coll.zfs_pool`` or ``zfs_pool``)."""
+        return to_text(self._task.action).rsplit('.', 1)[-1]
+
+    def display_name(self, module=None):
+        return '%s.%s' % (_collection_name(), module or self.module_leaf_name())
+
+    def _update_module_args(self, module_name, module_args, task_vars):
+        super(NativeModuleAction, self)._update_module_args(module_name, module_args, task_vars)
+        # Report the module under the name the task used (as Ansible does for any
+        # module), not the per-architecture binary name: the binary uses it in
+        # messages such as "Unsupported parameters for (zfs_pool) module: ...".
+        module_args['_ansible_module_name'] = self._task.action
+
+    def _native_module_name(self, module, arch):
+        """FQCN of the binary for ``arch``; fails clearly when it was not built."""
+        binary = '%s_%s' % (module, arch)
+        native_name = '%s.%s' % (_collection_name(), binary)
+        context = self._shared_loader_obj.module_loader.find_plugin_with_context(
+            native_name, collection_list=self._task.collections)
+        resolved = context.resolved and context.plugin_resolved_path
+        # The loader falls back to a fuzzy "<name>.*" match; accept only the exact file.
+        if not resolved or os.path.basename(to_text(context.plugin_resolved_path)) != binary:
+            raise AnsibleActionFail(
+                '%s: the native module for %s is not built: %s was not found in %s. '
+                'Build the binaries with ./build.sh build (in the ZfsAnsible repository) '
+                'or install a collection artifact that contains them.'
+                % (self.display_name(module), arch, binary, _modules_dir()))
+        return native_name
+
+    # -- architecture ----------------------------------------------------------
+
+    def _target_host_and_vars(self, task_vars):
+        """Name and variables of the host the module will run on (honours delegate_to)."""
+        delegate_to = self._task.delegate_to
+        if delegate_to:
+            delegated = (task_vars.get('ansible_delegated_vars') or {}).get(delegate_to)
+            if delegated is not None:
+                return delegate_to, delegated
+            return delegate_to, {}
+        return task_vars.get('inventory_hostname'), task_vars
+
+    def _target_architecture(self, module, task_vars):
+        """Binary suffix (one of SUPPORTED_ARCHITECTURES) for the target, or AnsibleActionFail."""
+        host, host_vars = self._target_host_and_vars(task_vars)
+
+        override = host_vars.get(OVERRIDE_VAR, task_vars.get(OVERRIDE_VAR))
+        if override is not None:
+            override = to_text(self._templar.template(override)).strip()
+        if override:
+            return self._map_architecture(module, None, override, None, 'set by %s' % OVERRIDE_VAR)
+
+        facts = host_vars.get('ansible_facts') or {}
+        if facts.get('architecture'):
+            return self._map_architecture(
+                module, facts.get('system'), to_text(facts['architecture']),
+                facts.get('userspace_bits'), 'from gathered facts')
+
+        system, machine, bits = self._probe(module, host)
+        return self._map_architecture(module, system, machine, bits, 'from uname')
+
+    def _probe(self, module, host):
+        cache_key = host or self._play_context.remote_addr
+        if cache_key in _PROBE_CACHE:
+            return _PROBE_CACHE[cache_key]
+
+        display.vvv('%s: probing the target architecture with: %s' % (self.display_name(module), _PROBE_COMMAND),
+                    host=cache_key)
+        res = self._low_level_execute_command(_PROBE_COMMAND, sudoable=False)
+        lines = [line.strip() for line in to_text(res.get('stdout', '')).splitlines() if line.strip()]
+        if res.get('rc') != 0 or len(lines) < 2:
+            raise AnsibleActionFail(
+                '%s: could not determine the target architecture (`%s` exited %s: %s). '
+                'Gather facts or set %s (x86_64 or aarch64).'
+                % (self.display_name(module), _PROBE_COMMAND, res.get('rc'),
+                   to_text(res.get('stderr') or res.get('stdout') or '').strip() or 'no output', OVERRIDE_VAR))
+        bits = lines[2] if len(lines) > 2 else None
+        answer = (lines[0], lines[1], bits)
+        _PROBE_CACHE[cache_key] = answer
+        return answer
+
+    def _map_architecture(self, module, system, machine, bits, source):
+        name = self.display_name(module)
+        supported = ', '.join(SUPPORTED_ARCHITECTURES)
+        if system and to_text(system).lower() != 'linux':
+            raise AnsibleActionFail(
+                '%s: no native build for target system %s %s (%s); supported: Linux on %s'
+                % (name, system, machine, source, supported))
+        bits = to_text(bits).strip() if bits is not None else ''
+        arch = _ARCH_ALIASES.get(to_text(machine).strip().lower())
+        if arch is None or bits == '32':
+            detail = [source]
+            if bits == '32':
+                detail.insert(0, '32-bit userland')
+            raise AnsibleActionFail(
+                '%s: no native build for target architecture %s (%s); supported: %s (64-bit userland)'
+                % (name, machine, ', '.join(detail), supported))
+        return arch

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# ZfsAnsible build driver.
+#   ./build.sh setup   install the Debian packages the project needs (only what is missing)
+#   ./build.sh build   NativeAOT executables for linux-x64 and linux-arm64, the collection and its tarball
+#   ./build.sh test    setup + build, then every test tier; ends with one line "N passed, N failed"
+#   ./build.sh demo    setup + build, then the whole system on a local zfs-fuse sandbox
+#   ./build.sh bench   setup + build, then the benchmarks in bench/ (BENCH lines)
+#   ./build.sh clean   remove build outputs and the demo sandbox
+# Quiet when things work: details go to artifacts/logs/, and their tail is shown when a step fails.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ART=$ROOT/artifacts
+LOGS=$ART/logs
+RIDS=(linux-x64 linux-arm64)
+# Every shipped executable: src/<name>/<name>.csproj; modules are also installed into the collection.
+EXECUTABLES=(zfs_pool)
+MODULES=(zfs_pool)
+COLLECTIONS=$ART/collections
+SANDBOX=$ART/sandbox
+
+APT_PACKAGES=(
+  ansible ansible-core ansible-lint yamllint          # controller, community.general (benchmarks), linters
+  zfs-fuse util-linux                                 # the ZFS sandbox; blkid for device checks
+  clang zlib1g-dev                                    # NativeAOT linking
+  binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross   # linux-arm64 cross build
+  qemu-user-static binfmt-support                     # running the arm64 builds
+  hyperfine time                                      # benchmarks
+  openssh-server openssh-client python3
+)
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# Runs a step quietly; on failure shows the end of its log and stops.
+step() {
+  local name=$1; shift
+  mkdir -p "$LOGS"
+  local log=$LOGS/$name.log
+  if ! "$@" >"$log" 2>&1; then
+    printf 'build.sh: step "%s" failed; last lines of %s:\n' "$name" "$log" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+}
+
+# ---------------------------------------------------------------- setup
+
+missing_packages() {
+  local p
+  for p in "${APT_PACKAGES[@]}"; do
+    [[ $p == \#* ]] && continue
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+  done
+}
+
+setup() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
+  [ "$(id -u)" -eq 0 ] || die "setup installs Debian packages and mounts binfmt_misc: run as root"
+  if dpkg-query -W -f='${Status}' zfsutils-linux 2>/dev/null | grep -q 'install ok installed'; then
+    die "this machine has OpenZFS (zfsutils-linux), which conflicts with zfs-fuse as a Debian package: the zfs-fuse sandbox cannot be installed here. Use a machine without zfsutils-linux (the real-OpenZFS tier runs in a QEMU guest instead)."
+  fi
+  local missing
+  missing=$(missing_packages | tr '\n' ' ')
+  if [ -n "${missing// /}" ]; then
+    say "setup: installing $missing"
+    # shellcheck disable=SC2086
+    step apt bash -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing"
+  fi
+  enable_binfmt
+}
+
+# arm64 executables run through qemu-user; the kernel needs binfmt_misc mounted and the handler enabled.
+enable_binfmt() {
+  if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null \
+      || { say "setup: WARNING: cannot mount binfmt_misc; arm64 binaries can only run through qemu-aarch64-static directly"; return 0; }
+  fi
+  if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || say "setup: WARNING: could not enable the qemu-aarch64 binfmt handler"
+  fi
+}
+
+# ---------------------------------------------------------------- build
+
+sources_changed() {
+  local stamp=$ART/.build-stamp
+  [ -f "$stamp" ] || return 0
+  [ -n "$(find "$ROOT/src" "$ROOT/tests" "$ROOT/build" "$ROOT/ansible" "$ROOT/Directory.Build.props" "$ROOT/global.json" "$ROOT/ZfsAnsible.sln" \
+      -newer "$stamp" -not -path '*/bin/*' -not -path '*/obj/*' -print -quit)" ]
+}
+
+build() {
+  if ! sources_changed; then
+    say "build: up to date"
+    return 0
+  fi
+  say "build: compiling (warnings are errors)"
+  step dotnet-build dotnet build "$ROOT/ZfsAnsible.sln" -c Release -warnaserror
+  local exe rid
+  for rid in "${RIDS[@]}"; do
+    for exe in "${EXECUTABLES[@]}"; do
+      say "build: NativeAOT $exe for $rid"
+      step "publish-$exe-$rid" dotnet publish "$ROOT/src/$exe/$exe.csproj" -c Release -r "$rid" -o "$ART/publish/$rid" -warnaserror
+    done
+  done
+  assemble_collection
+  touch "$ART/.build-stamp"
+}
+
+# The collection holds every module twice, one binary per architecture; its action plugin picks one per target.
+assemble_collection() {
+  local stage=$ART/stage/zfs module
+  rm -rf "$ART/stage" "$COLLECTIONS"
+  mkdir -p "$ART/stage"
+  cp -a "$ROOT/ansible" "$stage"
+  for module in "${MODULES[@]}"; do
+    install -m 0755 "$ART/publish/linux-x64/$module" "$stage/plugins/modules/${module}_x86_64"
+    install -m 0755 "$ART/publish/linux-arm64/$module" "$stage/plugins/modules/${module}_aarch64"
+  done
+  rm -f "$ART"/zfsansible-zfs-*.tar.gz
+  step galaxy-build ansible-galaxy collection build "$stage" --output-path "$ART" --force
+  step galaxy-install ansible-galaxy collection install "$ART"/zfsansible-zfs-*.tar.gz -p "$COLLECTIONS" --force
+  say "build: collection $(basename "$ART"/zfsansible-zfs-*.tar.gz) installed into $COLLECTIONS"
+}
+
+# ---------------------------------------------------------------- test
+
+PASSED=0
+FAILED=0
+count() { PASSED=$((PASSED + $1)); FAILED=$((FAILED + $2)); }
+
+# One check of a shell tier: counts, and shows the output only when it fails.
+check() {
+  local name=$1; shift
+  local out
+  if out=$("$@" 2>&1); then
+    count 1 0
+  else
+    count 0 1
+    say "FAILED: $name"
+    printf '%s\n' "$out" | tail -n 30 | sed 's/^/    /'
+  fi
+}
+
+lint_tier() {
+  say "tier lint: yamllint, ansible-lint, ansible-doc"
+  local before_p=$PASSED before_f=$FAILED module
+  export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections
+  check "yamllint" yamllint -s "$ROOT/ansible" "$ROOT/molecule" "$ROOT/.yamllint" "$ROOT/.ansible-lint"
+  check "ansible-lint" bash -c "cd '$ROOT' && ansible-lint ansible molecule"
+  for module in "${MODULES[@]}"; do
+    check "ansible-doc zfsansible.zfs.$module" bash -c "ansible-doc zfsansible.zfs.$module | grep -q 'EXAMPLES' && ansible-doc zfsansible.zfs.$module | grep -q 'RETURN VALUES'"
+    check "ansible-doc -l lists $module" bash -c "ansible-doc -l zfsansible.zfs 2>/dev/null | grep -q '^zfsansible.zfs.$module '"
+  done
+  say "tier lint: $((PASSED - before_p)) passed, $((FAILED - before_f)) failed"
+}
+
+dotnet_tier() {
+  say "tier dotnet: unit, contract (x64 + arm64 binaries) and integration (ansible-playbook on zfs-fuse)"
+  local log=$LOGS/dotnet-test.log
+  mkdir -p "$LOGS"
+  set +e
+  ZFSANSIBLE_ROOT=$ROOT dotnet test --solution "$ROOT/ZfsAnsible.sln" -c Release --no-build >"$log" 2>&1
+  local rc=$?
+  set -e
+  local total failed succeeded skipped
+  total=$(grep -E '^\s+total: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || true)
+  failed=$(grep -E '^\s+failed: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || true)
+  succeeded=$(grep -E '^\s+succeeded: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || true)
+  skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || true)
+  if [ -z "$total" ]; then
+    say "FAILED: the dotnet test run produced no summary (exit $rc); see $log"
+    tail -n 30 "$log" | sed 's/^/    /'
+    count 0 1
+    return
+  fi
+  grep -E '^\s*failed [A-Za-z]' "$log" | sed 's/^\s*/FAILED: /' | head -n 50 || true
+  if [ "${skipped:-0}" -gt 0 ]; then
+    say "WARNING: $skipped dotnet tests were SKIPPED (see $log): a skipped test is counted as failed"
+  fi
+  count "${succeeded:-0}" "$(( ${failed:-0} + ${skipped:-0} ))"
+  if [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
+    say "FAILED: dotnet test exited $rc without failed tests; see $log"
+    count 0 1
+  fi
+  say "tier dotnet: ${succeeded:-0} passed, $(( ${failed:-0} + ${skipped:-0} )) failed (log: $log)"
+}
+
+molecule_tier() {
+  say "tier molecule: each scenario's sequence through tests/molecule-run.sh (Molecule itself is not packaged for Debian 12)"
+  local scenario before_p=$PASSED before_f=$FAILED out
+  for scenario in "$ROOT"/molecule/*/*/molecule.yml; do
+    scenario=$(dirname "$scenario")
+    out=$("$ROOT/tests/molecule-run.sh" "$scenario" 2>&1) || true
+    local p f
+    p=$(printf '%s\n' "$out" | grep -c '^ok: ' || true)
+    f=$(printf '%s\n' "$out" | grep -c '^FAILED: ' || true)
+    count "$p" "$f"
+    [ "$f" -eq 0 ] || printf '%s\n' "$out" | grep -A30 '^FAILED: ' | head -n 60 | sed 's/^/    /'
+    [ "$p" -gt 0 ] || { say "FAILED: molecule scenario ${scenario#"$ROOT"/} ran no step"; count 0 1; }
+  done
+  say "tier molecule: $((PASSED - before_p)) passed, $((FAILED - before_f)) failed"
+}
+
+run_tests() {
+  setup
+  build
+  "$ROOT/tests/sandbox/zfs-sandbox.sh" start \
+    || say "WARNING: the zfs-fuse sandbox did not start: every test that needs real ZFS will FAIL (not skip)"
+  lint_tier
+  dotnet_tier
+  molecule_tier
+  say "$PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+}
+
+# ---------------------------------------------------------------- demo
+
+demo() {
+  setup
+  build
+  "$ROOT/tests/sandbox/zfs-sandbox.sh" start
+  export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections ZFS_SANDBOX_DIR=$SANDBOX
+  "$ROOT/tests/sandbox/zfs-sandbox.sh" cleanup "$SANDBOX" demo
+  "$ROOT/tests/sandbox/zfs-sandbox.sh" vdevs "$SANDBOX" 4 256M
+  say "demo: converging the sandbox inventory (pool 'demotank': a mirror, a log and a cache on file vdevs in $SANDBOX)"
+  ansible-playbook -i "$ROOT/ansible/inventory/sandbox/hosts.yml" "$ROOT/ansible/playbooks/site.yml"
+  say "demo: second run, which must change nothing"
+  ansible-playbook -i "$ROOT/ansible/inventory/sandbox/hosts.yml" "$ROOT/ansible/playbooks/site.yml" | tee "$LOGS/demo-second-run.log" | tail -n 4
+  grep -qE 'changed=0 ' "$LOGS/demo-second-run.log" || die "demo: the second run changed something"
+  say ""
+  say "demo: where to look"
+  say "  zpool status demotank                 the pool the playbook made"
+  say "  $ART/publish/linux-x64/zfs_pool facts --name demotank   the module as a command"
+  say "  ansible-doc zfsansible.zfs.zfs_pool   (with ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections)"
+  say "  ./build.sh clean                      removes the sandbox pool and files"
+}
+
+clean() {
+  [ -x "$ROOT/tests/sandbox/zfs-sandbox.sh" ] && command -v zpool >/dev/null && "$ROOT/tests/sandbox/zfs-sandbox.sh" cleanup "$SANDBOX" demo || true
+  rm -rf "$ART"
+  find "$ROOT/src" "$ROOT/tests" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+}
+
+bench() {
+  setup
+  build
+  "$ROOT/tests/sandbox/zfs-sandbox.sh" start
+  ZFSANSIBLE_ROOT=$ROOT "$ROOT/bench/run.sh"
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) setup; build ;;
+  test) run_tests ;;
+  demo) demo ;;
+  bench) bench ;;
+  clean) clean ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using ZfsAnsible.ModuleProtocol.Arguments;
+
+namespace ZfsAnsible.ModuleProtocol.Tests;
+
+public class ArgumentSpecValidatorTests
+{
+    private static readonly ArgumentSpec Spec = ArgumentSpec.Of(
+            ("name", Option.Str(required: true)),
+            ("state", Option.Str(@default: "present", choices: ["present", "absent"])),
+            ("count", Option.Int(@default: 1)),
+            ("force", Option.Bool()),
+            ("devices", Option.List()),
+            ("token", Option.Secret()),
+            ("vdevs", Option.ListOf(ArgumentSpec.Of(("type", Option.Str(@default: "stripe", choices: ["stripe", "mirror"])), ("devices", Option.List(required: true))))),
+            ("src", Option.Str()),
+            ("content", Option.Str()))
+        .WithMutuallyExclusive("src", "content");
+
+    private static ValidationResult Validate(string json) => ArgumentSpecValidator.Validate(JsonNode.Parse(json)!.AsObject(), Spec, "zfs_pool");
+
+    [Fact]
+    public void Defaults_are_applied_and_types_coerced()
+    {
+        var result = Validate("""{"name": "tank", "count": "3", "force": "yes", "devices": "a,b", "_ansible_check_mode": true}""");
+        Assert.True(result.IsValid, result.Message);
+        var p = result.Parameters!;
+        Assert.Equal("present", p.String("state"));
+        Assert.Equal(3, p.Int("count"));
+        Assert.True(p.Bool("force"));
+        Assert.Equal(["a", "b"], p.StringList("devices"));
+    }
+
+    [Fact]
+    public void Unknown_keys_are_refused_in_ansibles_words()
+    {
+        var result = Validate("""{"name": "tank", "bogus": 1, "zzz": 2}""");
+        Assert.Equal(
+            "Unsupported parameters for (zfs_pool) module: bogus, zzz. Supported parameters include: content, count, devices, force, name, src, state, token, vdevs.",
+            result.Message);
+    }
+
+    [Fact]
+    public void Missing_required_wrong_choice_and_wrong_type_are_all_reported_on_one_line()
+    {
+        var result = Validate("""{"state": "gone", "count": "many"}""");
+        Assert.Contains("missing required arguments: name", result.Errors);
+        Assert.Contains("value of state must be one of: present, absent, got: gone", result.Errors);
+        Assert.Contains(result.Errors, e => e.StartsWith("argument 'count' is of type str and we were unable to convert to int", StringComparison.Ordinal));
+        Assert.DoesNotContain('\n', result.Message);
+    }
+
+    [Fact]
+    public void Null_counts_as_absent_for_required() =>
+        Assert.Equal("missing required arguments: name", Validate("""{"name": null}""").Message);
+
+    [Fact]
+    public void Mutually_exclusive_options_are_refused() =>
+        Assert.Equal("parameters are mutually exclusive: src|content", Validate("""{"name": "t", "src": "a", "content": "b"}""").Message);
+
+    [Fact]
+    public void Sub_options_are_validated_with_their_path()
+    {
+        var result = Validate("""{"name": "t", "vdevs": [{"type": "raid5", "devices": ["a"]}, {"extra": 1}]}""");
+        Assert.Contains("value of type must be one of: stripe, mirror, got: raid5 found in vdevs[0]", result.Errors);
+        Assert.Contains(result.Errors, e => e.StartsWith("Unsupported parameters found in vdevs[1]: extra.", StringComparison.Ordinal));
+        Assert.Contains("missing required arguments: devices found in vdevs[1]", result.Errors);
+    }
+
+    [Fact]
+    public void Sub_option_defaults_apply()
+    {
+        var p = Validate("""{"name": "t", "vdevs": [{"devices": "a,b"}]}""").Parameters!;
+        var vdev = Assert.Single(p.List("vdevs"));
+        Assert.Equal("stripe", vdev.String("type"));
+        Assert.Equal(["a", "b"], vdev.StringList("devices"));
+    }
+
+    [Fact]
+    public void No_log_values_are_masked_in_the_invocation()
+    {
+        var p = Validate("""{"name": "t", "token": "s3cret"}""").Parameters!;
+        Assert.Equal("VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", p.ToInvocation()["token"]!.GetValue<string>());
+        Assert.Equal(["s3cret"], p.SecretValues());
+    }
+
+    [Fact]
+    public void Hostile_keys_are_echoed_printably()
+    {
+        var result = Validate("{\"name\": \"t\", \"a\\nb\": 1}");
+        Assert.Contains("module: a?b.", result.Message);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using ZfsAnsible.ModuleProtocol.Arguments;
+using ZfsAnsible.ModuleProtocol.Hosting;
+
+namespace ZfsAnsible.ModuleProtocol.Tests;
+
+public class ModuleRunnerTests
+{
+    private static readonly ArgumentSpec Spec = ArgumentSpec.Of(("name", Option.Str(required: true)), ("token", Option.Secret()));
+
+    private static ModuleDefinition Module(Func<ModuleContext, ModuleResult> execute) => new("demo", Spec, execute);
+
+    private static JsonObject Respond(string args, Func<ModuleContext, ModuleResult>? execute = null) =>
+        ModuleRunner.Respond(Module(execute ?? (_ => ModuleResult.Ok("fine"))), () => args);
+
+    [Fact]
+    public void Switches_reach_the_module_and_the_answer_has_the_protocol_fields()
+    {
+        ModuleContext? seen = null;
+        var answer = Respond(
+            """{"name": "x", "_ansible_check_mode": true, "_ansible_diff": "yes", "_ansible_verbosity": 3, "_ansible_module_name": "demo"}""",
+            context =>
+            {
+                seen = context;
+                return new ModuleResult { Changed = true, Msg = "did", Diff = new ModuleDiff(JsonValue.Create("a"), JsonValue.Create("b")), Warnings = ["careful"] }.With("facts", new JsonObject { ["k"] = 1 });
+            });
+        Assert.True(seen!.CheckMode);
+        Assert.True(seen.DiffMode);
+        Assert.Equal(3, seen.Verbosity);
+        Assert.True(answer["changed"]!.GetValue<bool>());
+        Assert.False(answer["failed"]!.GetValue<bool>());
+        Assert.Equal("b", answer["diff"]!["after"]!.GetValue<string>());
+        Assert.Equal("careful", answer["warnings"]![0]!.GetValue<string>());
+        Assert.Equal(1, answer["facts"]!["k"]!.GetValue<int>());
+        Assert.Equal("x", answer["invocation"]!["module_args"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Diff_is_only_returned_when_asked_for()
+    {
+        var answer = Respond("""{"name": "x"}""", _ => new ModuleResult { Diff = new ModuleDiff(null, null) });
+        Assert.Null(answer["diff"]);
+    }
+
+    [Theory]
+    [InlineData("", "not valid JSON")]
+    [InlineData("{\"name\": ", "not valid JSON")]
+    [InlineData("[1, 2]", "must hold a JSON object")]
+    [InlineData("\"just a string\"", "must hold a JSON object")]
+    [InlineData("{\"name\": \"a\", \"name\": \"b\"}", "a key appears twice")]
+    public void Malformed_args_end_as_one_failed_object(string args, string reason)
+    {
+        var answer = Respond(args);
+        Assert.True(answer["failed"]!.GetValue<bool>());
+        Assert.Contains(reason, answer["msg"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Deeply_nested_json_is_refused_cleanly()
+    {
+        var deep = "{\"name\": " + new string('[', 200) + new string(']', 200) + "}";
+        Assert.Contains("not valid JSON", Respond(deep)["msg"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void An_exception_becomes_a_failed_answer_without_a_stack_trace()
+    {
+        var answer = Respond("""{"name": "x"}""", _ => throw new InvalidOperationException("boom\n   at Somewhere.Method()"));
+        Assert.True(answer["failed"]!.GetValue<bool>());
+        var msg = answer["msg"]!.GetValue<string>();
+        Assert.Equal("internal error in demo: InvalidOperationException: boom at Somewhere.Method()", msg);
+    }
+
+    [Fact]
+    public void Secrets_never_appear_in_the_answer()
+    {
+        var answer = Respond(
+            """{"name": "x", "token": "hunter22"}""",
+            _ => ModuleResult.Fail("auth with hunter22 failed").With("echo", new JsonArray("prefix-hunter22")));
+        var text = answer.ToJsonString();
+        Assert.DoesNotContain("hunter22", text);
+        Assert.Contains("auth with ******** failed", text);
+    }
+
+    [Fact]
+    public void Secrets_are_scrubbed_from_exceptions_too()
+    {
+        var answer = Respond("""{"name": "x", "token": "hunter22"}""", _ => throw new InvalidOperationException("leaked hunter22"));
+        Assert.DoesNotContain("hunter22", answer.ToJsonString());
+    }
+
+    [Fact]
+    public void Run_writes_exactly_one_json_object_and_sets_the_exit_code()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, """{"name": "x"}""");
+            using var output = new StringWriter();
+            Assert.Equal(0, ModuleRunner.Run(Module(_ => ModuleResult.Ok("fine")), path, output));
+            Assert.IsType<JsonObject>(JsonNode.Parse(output.ToString()));
+
+            using var failed = new StringWriter();
+            Assert.Equal(1, ModuleRunner.Run(Module(_ => ModuleResult.Fail("no")), path, failed));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Module_invocation_is_recognised_by_a_single_existing_file()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            Assert.True(ModuleEntryPoint.IsModuleInvocation([path]));
+            Assert.False(ModuleEntryPoint.IsModuleInvocation(["facts", "--name", "tank"]));
+            Assert.False(ModuleEntryPoint.IsModuleInvocation(["--help"]));
+            Assert.False(ModuleEntryPoint.IsModuleInvocation([]));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Zfs.Parsing;
+
+namespace ZfsAnsible.Zfs.Tests;
+
+public class ZpoolStatusParserTests
+{
+    // Captured from zfs-fuse 0.7 (pool v23) on Debian 12.
+    private const string ZfsFuse = """
+          pool: ztest
+         state: ONLINE
+         scrub: none requested
+        config:
+
+        	NAME           STATE     READ WRITE CKSUM
+        	ztest          ONLINE       0     0     0
+        	  mirror-0     ONLINE       0     0     0
+        	    /tmp/zt/a  ONLINE       0     0     0
+        	    /tmp/zt/b  ONLINE       0     0     0
+
+        errors: No known data errors
+        """;
+
+    // OpenZFS 2.x "zpool status -P" with every vdev class and a replacing vdev.
+    private const string OpenZfs = """
+          pool: tank
+         state: DEGRADED
+        status: One or more devices is currently being resilvered.
+        config:
+
+        	NAME                STATE     READ WRITE CKSUM
+        	tank                DEGRADED     0     0     0
+        	  raidz2-0          DEGRADED     0     0     0
+        	    /dev/vdb1       ONLINE       0     0     0
+        	    /dev/vdc1       ONLINE       0     0     0
+        	    replacing-2     DEGRADED     0     0     0
+        	      /dev/vdd1     FAULTED      0     0     0  too many errors
+        	      /dev/vde1     ONLINE       0     0     0
+        	special
+        	  mirror-1          ONLINE       0     0     0
+        	    /dev/vdf1       ONLINE       0     0     0
+        	    /dev/vdg1       ONLINE       0     0     0
+        	logs
+        	  /dev/vdh1         ONLINE       0     0     0
+        	cache
+        	  /dev/vdi1         ONLINE       0     0     0
+        	spares
+        	  /dev/vdj1         AVAIL
+
+        errors: No known data errors
+
+          pool: other
+         state: ONLINE
+        config:
+
+        	NAME        STATE     READ WRITE CKSUM
+        	other       ONLINE       0     0     0
+        	  /dev/vdk1  ONLINE       0     0     0
+
+        errors: No known data errors
+        """;
+
+    [Fact]
+    public void Zfs_fuse_mirror_is_read()
+    {
+        var pool = Assert.Single(ZpoolStatusParser.Parse(ZfsFuse.Replace("        \t", "\t")));
+        Assert.Equal("ztest", pool.Name);
+        Assert.Equal("ONLINE", pool.State);
+        var vdev = Assert.Single(pool.ToTopology().Vdevs);
+        Assert.Equal(new TopLevelVdev(VdevClass.Data, VdevLayout.Mirror, ["/tmp/zt/a", "/tmp/zt/b"]).ToString(), vdev.ToString());
+    }
+
+    [Fact]
+    public void Every_class_and_nested_groups_are_read()
+    {
+        var pools = ZpoolStatusParser.Parse(OpenZfs.Replace("        \t", "\t"));
+        Assert.Equal(["tank", "other"], pools.Select(p => p.Name));
+        var topology = pools[0].ToTopology().Vdevs.Select(v => v.ToString()).ToArray();
+        Assert.Equal(
+            [
+                "raidz2 [/dev/vdb1, /dev/vdc1, /dev/vdd1, /dev/vde1]",
+                "log stripe [/dev/vdh1]",
+                "special mirror [/dev/vdf1, /dev/vdg1]",
+                "cache stripe [/dev/vdi1]",
+                "spare stripe [/dev/vdj1]",
+            ],
+            topology);
+        Assert.Equal("DEGRADED", pools[0].State);
+        Assert.Equal(9, pools[0].AllLeaves.Count());
+        Assert.Equal("stripe [/dev/vdk1]", Assert.Single(pools[1].ToTopology().Vdevs).ToString());
+    }
+
+    [Fact]
+    public void No_pools_is_an_empty_list() => Assert.Empty(ZpoolStatusParser.Parse("no pools available\n"));
+
+    [Fact]
+    public void Import_scan_lists_pool_names()
+    {
+        const string scan = """
+               pool: ztest
+                 id: 13719459101779240320
+              state: ONLINE
+             action: The pool can be imported using its name or numeric identifier.
+             config:
+
+                    ztest          ONLINE
+                      mirror-0     ONLINE
+
+               pool: second
+                 id: 1
+            """;
+        Assert.Equal(["ztest", "second"], ImportScanParser.Parse(scan));
+    }
+
+    [Fact]
+    public void Property_outputs_of_both_dialects_are_read()
+    {
+        var scripted = PropertyParser.ParseScripted("compression\tlz4\tlocal\nrecordsize\t131072\tdefault\n");
+        Assert.Equal("lz4", scripted["compression"].Value);
+        Assert.Equal("default", scripted["recordsize"].Source);
+
+        var table = PropertyParser.ParseTable("NAME   PROPERTY  VALUE        SOURCE\nztest  comment   two words    local\nztest  ashift    12           default\n");
+        Assert.Equal("two words", table["comment"].Value);
+        Assert.Equal("12", table["ashift"].Value);
+    }
+}

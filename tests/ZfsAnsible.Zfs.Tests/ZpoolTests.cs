@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using Moq;
+using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Zfs.Tests;
+
+public class ZpoolTests
+{
+    [Fact]
+    public void The_probe_recognises_openzfs_by_its_version()
+    {
+        var runner = new Mock<ICommandRunner>();
+        var version = Command.Of("zfs", "version");
+        runner.Setup(r => r.Run(version))
+            .Returns((Command c) => new CommandResult(c, 0, "zfs-2.3.2-1~bpo12+1\nzfs-kmod-2.3.2-1~bpo12+1\n", string.Empty));
+        var capabilities = CapabilityProbe.Probe(runner.Object);
+        Assert.Equal("openzfs 2.3.2-1~bpo12+1", capabilities.Implementation);
+        Assert.True(capabilities.ParsableOutput && capabilities.Bookmarks && capabilities.ResumableReceive && capabilities.CommaListDestroy);
+        runner.Verify(r => r.Run(It.IsAny<Command>()), Times.Once);
+    }
+
+    [Fact]
+    public void The_probe_falls_back_to_the_legacy_dialect()
+    {
+        var runner = new ScriptedRunner()
+            .On("zfs version", exit: 2, stderr: "unrecognized command 'version'")
+            .On("zpool list -H -p -o name", exit: 2, stderr: "invalid option 'p'");
+        Assert.Equal(ZfsCapabilities.Legacy, CapabilityProbe.Probe(runner));
+    }
+
+    [Fact]
+    public void Summary_uses_parsable_output_where_it_exists()
+    {
+        var runner = new ScriptedRunner().On(
+            "zpool list -H -p -o name,health,size,allocated,free,capacity,fragmentation tank",
+            "tank\tONLINE\t1000\t250\t750\t25\t3\n");
+        var summary = new Zpool(runner, ZfsCapabilities.OpenZfs("2.1.11")).Summary("tank").Value;
+        Assert.Equal(new PoolSummary("tank", "ONLINE", 1000, 250, 750, 25, 3), summary);
+    }
+
+    [Fact]
+    public void Summary_reads_human_sizes_on_the_legacy_cli()
+    {
+        var runner = new ScriptedRunner().On("zpool list -H -o name,health,size,allocated,free,capacity tank", "tank\tONLINE\t123M\t432K\t123M\t0%\n");
+        var summary = new Zpool(runner, ZfsCapabilities.Legacy).Summary("tank").Value;
+        Assert.Equal(123L * 1024 * 1024, summary.Size);
+        Assert.Null(summary.Fragmentation);
+    }
+
+    [Fact]
+    public void A_failing_command_is_a_typed_error_naming_command_and_stderr()
+    {
+        var runner = new ScriptedRunner().On("zpool get -H -p -o property,value,source bogus tank", exit: 2, stderr: "bad property list: invalid property 'bogus'\nusage:\n\tget ...\n");
+        var result = new Zpool(runner, ZfsCapabilities.OpenZfs("2.1")).Properties("tank", ["bogus"]);
+        var error = Assert.IsType<ZfsCommandError>(result.Error);
+        Assert.Equal("zpool get -H -p -o property,value,source bogus tank failed (exit 2): bad property list: invalid property 'bogus'", error.Message);
+    }
+
+    [Fact]
+    public void An_empty_import_scan_is_not_an_error()
+    {
+        var fuse = new ScriptedRunner().On("zpool import -d /tmp/x", exit: 1);
+        Assert.Empty(new Zpool(fuse, ZfsCapabilities.Legacy).Importable(["/tmp/x"]).Value);
+        var openzfs = new ScriptedRunner().On("zpool import", exit: 1, stderr: "no pools available to import\n");
+        Assert.Empty(new Zpool(openzfs, ZfsCapabilities.OpenZfs("2.3")).Importable([]).Value);
+        var broken = new ScriptedRunner().On("zpool import", exit: 1, stderr: "permission denied\n");
+        Assert.False(new Zpool(broken, ZfsCapabilities.OpenZfs("2.3")).Importable([]).IsOk);
+    }
+
+    [Fact]
+    public void Every_action_becomes_one_exact_argv()
+    {
+        var declaration = PoolDeclaration.Named("tank") with
+        {
+            Topology = new PoolTopology([new TopLevelVdev(VdevClass.Data, VdevLayout.Mirror, ["/d/a", "/d/b"]), TopLevelVdev.Disk(VdevClass.Log, "/d/l")]),
+            Properties = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("ashift", "12")]),
+            FilesystemProperties = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("compression", "lz4")]),
+            Mountpoint = "/srv/tank",
+            Force = true,
+        };
+        Assert.Equal("zpool create -f -m /srv/tank -o ashift=12 -O compression=lz4 tank mirror /d/a /d/b log /d/l", ZpoolCommands.For(new CreatePool(declaration)).ToString());
+        Assert.Equal("zpool import -d /v -R /mnt tank", ZpoolCommands.For(new ImportPool("tank", ["/v"], "/mnt")).ToString());
+        Assert.Equal("zpool export tank", ZpoolCommands.For(new ExportPool("tank")).ToString());
+        Assert.Equal("zpool destroy tank", ZpoolCommands.For(new DestroyPool("tank")).ToString());
+        Assert.Equal("zpool add tank cache /d/c", ZpoolCommands.For(new AddVdevs("tank", new PoolTopology([TopLevelVdev.Disk(VdevClass.Cache, "/d/c")]), false)).ToString());
+        Assert.Equal("zpool set 'comment=two words' tank", ZpoolCommands.For(new SetPoolProperty("tank", "comment", "two words")).ToString());
+        Assert.Equal("zfs set atime=off tank", ZpoolCommands.For(new SetFilesystemProperty("tank", "atime", "off")).ToString());
+    }
+
+    [Fact]
+    public void Arguments_are_never_split_or_interpreted()
+    {
+        var command = ZpoolCommands.For(new SetPoolProperty("tank", "comment", "$(reboot); rm -rf /"));
+        Assert.Equal(["set", "comment=$(reboot); rm -rf /", "tank"], command.Arguments);
+    }
+
+    [Fact]
+    public void The_process_runner_passes_argv_verbatim_and_reports_missing_programs()
+    {
+        var runner = new ProcessCommandRunner();
+        var echoed = runner.Run(Command.Of("printf", "%s|", "a b", "$(x)", "-n"));
+        Assert.Equal("a b|$(x)|-n|", echoed.StandardOutput);
+        var missing = runner.Run(Command.Of("no-such-program-zfsansible"));
+        Assert.Equal(127, missing.ExitCode);
+        Assert.Contains("command not found", missing.StandardError);
+    }
+}
