@@ -78,12 +78,24 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
                 .Map(r => (IReadOnlyDictionary<string, ObservedProperty>)PropertyParser.ParseTable(r.StandardOutput));
     }
 
-    /// <summary>Runs a command built by <see cref="ZpoolCommands"/> or <see cref="ZfsCommands"/>; failure carries command and stderr.</summary>
+    /// <summary>Runs a command built by <see cref="ZpoolCommands"/>; failure carries command and stderr.</summary>
+    /// <remarks>
+    /// "pool is busy" right after a mount or unmount is transient (zfs-fuse especially); a command that
+    /// failed that way changed nothing, so it is tried again a few times before the error stands.
+    /// </remarks>
     public Result<CommandResult> Run(Command command)
     {
         var result = runner.Run(command);
+        for (var attempt = 1; !result.Succeeded && attempt <= BusyRetries && result.StandardError.Contains("is busy", StringComparison.Ordinal); attempt++)
+        {
+            Thread.Sleep(TimeSpan.FromMilliseconds(200 * attempt));
+            result = runner.Run(command);
+        }
+
         return result.Succeeded ? Result.Ok(result) : Result<CommandResult>.Fail(new ZfsCommandError(result));
     }
+
+    private const int BusyRetries = 5;
 }
 
 /// <summary>Dataset properties through zfs get/set; "zfs get -Hp" works on every supported CLI.</summary>

@@ -106,3 +106,29 @@ public class ZpoolTests
         Assert.Contains("command not found", missing.StandardError);
     }
 }
+
+public class ZpoolBusyRetryTests
+{
+    [Fact]
+    public void A_busy_pool_is_tried_again_and_other_failures_are_not()
+    {
+        var busyOnce = new SequenceRunner([(1, "cannot destroy 'tank': pool is busy"), (0, string.Empty)]);
+        Assert.True(new Zpool(busyOnce, ZfsCapabilities.Legacy).Run(ZfsAnsible.Zfs.Execution.Command.Of("zpool", "destroy", "tank")).IsOk);
+        Assert.Equal(2, busyOnce.Calls);
+
+        var denied = new SequenceRunner([(1, "permission denied"), (0, string.Empty)]);
+        Assert.False(new Zpool(denied, ZfsCapabilities.Legacy).Run(ZfsAnsible.Zfs.Execution.Command.Of("zpool", "destroy", "tank")).IsOk);
+        Assert.Equal(1, denied.Calls);
+    }
+
+    private sealed class SequenceRunner((int Exit, string Err)[] answers) : ZfsAnsible.Zfs.Execution.ICommandRunner
+    {
+        public int Calls { get; private set; }
+
+        public ZfsAnsible.Zfs.Execution.CommandResult Run(ZfsAnsible.Zfs.Execution.Command command)
+        {
+            var (exit, err) = answers[Math.Min(Calls++, answers.Length - 1)];
+            return new(command, exit, string.Empty, err);
+        }
+    }
+}
