@@ -1,6 +1,8 @@
 using ZfsAnsible.Zfs.Devices;
 using ZfsAnsible.Zfs.Parsing;
 
+using ZfsAnsible.Testing;
+
 namespace ZfsAnsible.Zfs.Tests;
 
 /// <summary>A fake /proc and /sys in a temp folder, real files as devices, scripted blkid.</summary>

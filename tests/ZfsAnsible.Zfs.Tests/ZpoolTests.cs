@@ -3,6 +3,8 @@ using Moq;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Zfs.Execution;
 
+using ZfsAnsible.Testing;
+
 namespace ZfsAnsible.Zfs.Tests;
 
 public class ZpoolTests

@@ -1,6 +1,6 @@
 using ZfsAnsible.Zfs.Execution;
 
-namespace ZfsAnsible.Zfs.Tests;
+namespace ZfsAnsible.Testing;
 
 /// <summary>Answers commands from a script keyed by the command line; records what ran; unknown commands fail loudly.</summary>
 public sealed class ScriptedRunner : ICommandRunner
@@ -8,6 +8,9 @@ public sealed class ScriptedRunner : ICommandRunner
     private readonly Dictionary<string, (int Exit, string Out, string Err)> _answers = new(StringComparer.Ordinal);
 
     public List<Command> Ran { get; } = [];
+
+    /// <summary>For a command whose answer changes between calls: returns its stdout (exit 0), or null to use the script.</summary>
+    public Func<Command, string?>? Dynamic { get; set; }
 
     public ScriptedRunner On(string commandLine, string stdout = "", int exit = 0, string stderr = "")
     {
@@ -18,6 +21,11 @@ public sealed class ScriptedRunner : ICommandRunner
     public CommandResult Run(Command command)
     {
         Ran.Add(command);
+        if (Dynamic?.Invoke(command) is { } output)
+        {
+            return new CommandResult(command, 0, output, string.Empty);
+        }
+
         return _answers.TryGetValue(command.ToString(), out var answer)
             ? new CommandResult(command, answer.Exit, answer.Out, answer.Err)
             : new CommandResult(command, 99, string.Empty, $"unscripted command: {command}");
