@@ -22,7 +22,7 @@ SANDBOX=$ART/sandbox
 APT_PACKAGES=(
   ansible ansible-core ansible-lint yamllint          # controller, community.general (benchmarks), linters
   zfs-fuse util-linux                                 # the ZFS sandbox; blkid for device checks
-  clang zlib1g-dev                                    # NativeAOT linking
+  clang zlib1g-dev debootstrap                        # NativeAOT linking; a bullseye sysroot keeps the glibc floor at 2.29
   binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross   # linux-arm64 cross build
   qemu-user-static binfmt-support                     # running the arm64 builds
   hyperfine time                                      # benchmarks
@@ -97,15 +97,35 @@ build() {
   fi
   say "build: compiling (warnings are errors)"
   step dotnet-build dotnet build "$ROOT/ZfsAnsible.sln" -c Release -warnaserror
-  local exe rid
+  local exe rid sysroot
   for rid in "${RIDS[@]}"; do
+    sysroot=$(sysroot_for "$rid") || exit 1
     for exe in "${EXECUTABLES[@]}"; do
       say "build: NativeAOT $exe for $rid"
-      step "publish-$exe-$rid" dotnet publish "$ROOT/src/$exe/$exe.csproj" -c Release -r "$rid" -o "$ART/publish/$rid" -warnaserror
+      # The link step does not rerun when only SysRoot changes: remove the linked binary so it always relinks (~7 s).
+      rm -f "$ROOT/src/$exe/bin/Release/net10.0/$rid/native/$exe"
+      step "publish-$exe-$rid" dotnet publish "$ROOT/src/$exe/$exe.csproj" -c Release -r "$rid" -p:SysRoot="$sysroot" -o "$ART/publish/$rid" -warnaserror
+      check_glibc_floor "$ART/publish/$rid/$exe" "$rid"
     done
   done
   assemble_collection
   touch "$ART/.build-stamp"
+}
+
+# Debian bullseye sysroot (glibc 2.31) per architecture, cached in /var/cache/zfsansible (build/sysroot.sh).
+sysroot_for() {
+  local arch log
+  case "$1" in linux-x64) arch=amd64 ;; linux-arm64) arch=arm64 ;; *) die "no sysroot for $1" ;; esac
+  mkdir -p "$LOGS"; log=$LOGS/sysroot-$arch.log
+  "$ROOT/build/sysroot.sh" "$arch" 2>"$log" || { tail -n 40 "$log" >&2; die "build/sysroot.sh $arch failed"; }
+}
+
+# Targets include Raspberry Pi OS bullseye (glibc 2.31): fail the build if a binary needs more.
+check_glibc_floor() {
+  local objdump=objdump floor
+  [ "$2" = linux-arm64 ] && objdump=aarch64-linux-gnu-objdump
+  floor=$("$objdump" -T "$1" | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -n1)
+  [ "$(printf '%s\n' "$floor" GLIBC_2.31 | sort -V | tail -n1)" = GLIBC_2.31 ] || die "$1 needs $floor, above bullseye's GLIBC_2.31"
 }
 
 # The collection holds every module twice, one binary per architecture; its action plugin picks one per target.

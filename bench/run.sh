@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# ZfsAnsible benchmarks (DESIGN §11). Run by `./build.sh bench` after the build:
+#   ZFSANSIBLE_ROOT=<repo> bench/run.sh
+# Prints one line per benchmark on stdout:
+#   BENCH <id> ours=<value><unit> theirs=<value><unit> ratio=<ours/theirs>
+# Everything else (progress, notes) goes to stderr. The numbers never fail the run; the exit status
+# is non-zero only when a benchmark could not run, and the benchmarks that could not are named.
+# See bench/README.md for what each benchmark compares against and why.
+set -euo pipefail
+
+ROOT=${ZFSANSIBLE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ART=$ROOT/artifacts
+PUBLISH=$ART/publish
+COLLECTIONS_PATH=$ART/collections/ansible_collections
+SANDBOX_SCRIPT=$ROOT/tests/sandbox/zfs-sandbox.sh
+# Pool vdevs live here (a fixed path under artifacts/, so a pool left by a killed run is recognisably ours).
+SANDBOX_DIR=$ART/bench/sandbox
+POOL=benchpool
+TASKS=20                                   # tasks per playbook in the task-* benchmarks
+QEMU=qemu-aarch64-static
+export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu   # read by qemu only; harmless for everything else
+# The interpreter Ansible itself runs on (and discovers on a Debian target); a pyenv shim on PATH
+# would add its own bash start-up to every "theirs" measurement.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3)
+
+START_TIME=$(date +%s)
+FAILURES=()
+TMP=
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
+# A benchmark that could not run: say why now, list it again at the end, exit non-zero then.
+fail() {
+  local id=$1; shift
+  printf 'bench: ERROR: %s could not run: %s\n' "$id" "$*" >&2
+  FAILURES+=("$id")
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -x "$SANDBOX_SCRIPT" ] && command -v zpool >/dev/null 2>&1 && [ -d "$SANDBOX_DIR" ]; then
+    # destroys only pools whose vdevs are files in SANDBOX_DIR, then removes the directory
+    "$SANDBOX_SCRIPT" cleanup "$SANDBOX_DIR" >&2
+  fi
+  rmdir "$ART/bench" 2>/dev/null
+  [ -n "$TMP" ] && rm -rf "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted: cleaning up"; exit 130' INT
+trap 'log "terminated: cleaning up"; exit 143' TERM HUP
+
+# BENCH line; values are plain numbers in the unit given.
+bench_line() {
+  local id=$1 ours=$2 theirs=$3 unit=$4
+  awk -v id="$id" -v o="$ours" -v t="$theirs" -v u="$unit" 'BEGIN {
+    r = (t > 0) ? o / t : 0
+    if (r >= 100) rf = "%.0f"; else if (r >= 10) rf = "%.1f"; else if (r >= 0.1) rf = "%.2f"; else rf = "%.3g"
+    printf "BENCH %s ours=%.1f%s theirs=%.1f%s ratio=" rf "\n", id, o, u, t, u, r
+  }'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Mean wall time in ms of result N (0-based) of a hyperfine JSON export.
+hyperfine_mean_ms() {
+  "$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"] * 1000)' "$1" "$2"
+}
+
+# The command that runs executable $1 built for $2 (x64 natively, arm64 under qemu-user).
+runner() {
+  case $2 in
+    x64) printf '%s' "$PUBLISH/linux-x64/$1" ;;
+    arm64) printf '%s %s' "$QEMU" "$PUBLISH/linux-arm64/$1" ;;
+  esac
+}
+
+# Arguments file content of a no-op module run (check mode, nothing to change), per module.
+# An executable without an entry is not a module (or has no no-op case yet): its rss benchmark is skipped.
+module_noop_args() {
+  case $1 in
+    zfs_pool) printf '{"name": "%s", "_ansible_check_mode": true}\n' "$POOL" ;;
+    *) return 1 ;;
+  esac
+}
+
+# ---------------------------------------------------------------- preconditions
+
+[ -f "$ART/.build-stamp" ] || die "no finished build in $ART (artifacts/.build-stamp is missing): run ./build.sh build first"
+[ -d "$PUBLISH/linux-x64" ] || die "$PUBLISH/linux-x64 is missing: run ./build.sh build first"
+for tool in hyperfine ansible ansible-playbook zpool awk; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (run ./build.sh setup)"
+done
+[ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is not installed (run ./build.sh setup)"
+[ -x "$PY" ] || die "python3 is not installed"
+
+EXES=()
+while IFS= read -r f; do
+  EXES+=("$(basename "$f")")
+done < <(find "$PUBLISH/linux-x64" -maxdepth 1 -type f -perm -u+x ! -name '*.*' | sort)
+[ ${#EXES[@]} -gt 0 ] || die "no executables in $PUBLISH/linux-x64"
+log "executables: ${EXES[*]}"
+
+ARCHES=(x64)
+if ! command -v "$QEMU" >/dev/null 2>&1; then
+  fail "arm64 benchmarks" "$QEMU is not installed (run ./build.sh setup)"
+elif [ ! -d "$PUBLISH/linux-arm64" ]; then
+  fail "arm64 benchmarks" "$PUBLISH/linux-arm64 is missing"
+else
+  ARCHES+=(arm64)
+fi
+
+if [ -n "$(find "$PUBLISH" -type f -newer "$ART/.build-stamp" -print -quit)" ]; then
+  log "WARNING: files in $PUBLISH are newer than the build stamp: a build seems to be running; results may mix builds"
+fi
+read -r load1 _ < /proc/loadavg
+log "load average $load1 on $(nproc) CPUs$(awk -v l="$load1" 'BEGIN { if (l > 0.5) print " (other work is running: numbers will be noisier)" }')"
+
+TMP=$(mktemp -d /tmp/zfsansible-bench.XXXXXX)
+# Keep Ansible's temporary files (and any ansible.cfg in the caller's directory) out of the measurements.
+export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS_PATH ANSIBLE_LOCAL_TEMP=$TMP/ansible-local ANSIBLE_REMOTE_TMP=$TMP/ansible-remote
+export ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0
+cd "$TMP"
+
+# ---------------------------------------------------------------- 1. size
+
+log "size: Ansible's AnsiballZ payload for ansible.builtin.command (kept with ANSIBLE_KEEP_REMOTE_FILES=1)"
+payload_kib=
+if ANSIBLE_KEEP_REMOTE_FILES=1 ansible localhost -i localhost, -c local -m ansible.builtin.command -a true >"$TMP/adhoc.log" 2>&1; then
+  payload=$(find "$ANSIBLE_REMOTE_TMP" -name AnsiballZ_command.py -type f | head -n 1)
+  if [ -n "$payload" ]; then
+    payload_kib=$(awk -v b="$(stat -c %s "$payload")" 'BEGIN { print b / 1024 }')
+  fi
+fi
+rm -rf "$ANSIBLE_REMOTE_TMP"
+if [ -z "$payload_kib" ]; then
+  fail "size-*" "could not obtain AnsiballZ_command.py (ad-hoc ansible run: $(tail -n 3 "$TMP/adhoc.log" | tr '\n' ' '))"
+else
+  for exe in "${EXES[@]}"; do
+    for arch in "${ARCHES[@]}"; do
+      bin=$PUBLISH/linux-$arch/$exe
+      if [ -f "$bin" ]; then
+        bench_line "size-$exe-$arch" "$(awk -v b="$(stat -c %s "$bin")" 'BEGIN { print b / 1024 }')" "$payload_kib" KiB
+      else
+        fail "size-$exe-$arch" "$bin was not built"
+      fi
+    done
+  done
+fi
+
+# ---------------------------------------------------------------- 2. startup
+
+for exe in "${EXES[@]}"; do
+  for arch in "${ARCHES[@]}"; do
+    id=startup-$exe-$arch
+    [ -f "$PUBLISH/linux-$arch/$exe" ] || { fail "$id" "$PUBLISH/linux-$arch/$exe was not built"; continue; }
+    cmd="$(runner "$exe" "$arch") --help"
+    read -r -a argv <<<"$cmd"
+    # CommandLineParser exits non-zero after --help, so check that it ran and printed help, then time it with -i.
+    set +e
+    out=$("${argv[@]}" 2>&1)
+    rc=$?
+    set -e
+    if [ "$rc" -ge 126 ] || [ -z "$out" ]; then
+      fail "$id" "\`$cmd\` did not run (exit $rc): $(printf '%s' "$out" | head -n 3 | tr '\n' ' ')"
+      continue
+    fi
+    log "$id: hyperfine \`$cmd\` vs \`$PY -c pass\`"
+    if ! hyperfine -N -i --warmup 3 --runs 20 --style none --export-json "$TMP/$id.json" "$cmd" "$PY -c pass" >"$TMP/$id.log" 2>&1; then
+      fail "$id" "hyperfine failed: $(tail -n 3 "$TMP/$id.log" | tr '\n' ' ')"
+      continue
+    fi
+    bench_line "$id" "$(hyperfine_mean_ms "$TMP/$id.json" 0)" "$(hyperfine_mean_ms "$TMP/$id.json" 1)" ms
+  done
+done
+
+# ---------------------------------------------------------------- sandbox pool
+
+pool_ready=
+setup_pool() {
+  "$SANDBOX_SCRIPT" start || return 1
+  if zpool list -H -o name "$POOL" >/dev/null 2>&1; then
+    # left by an interrupted run if its vdevs are in SANDBOX_DIR; cleanup destroys exactly those
+    log "a pool named $POOL exists: removing it if an earlier run left it on $SANDBOX_DIR"
+    "$SANDBOX_SCRIPT" cleanup "$SANDBOX_DIR" >&2 || true
+    if zpool list -H -o name "$POOL" >/dev/null 2>&1; then
+      log "a pool named $POOL exists and is not on $SANDBOX_DIR: not touching it"
+      return 1
+    fi
+  fi
+  "$SANDBOX_SCRIPT" vdevs "$SANDBOX_DIR" 1 128M || return 1
+  zpool create "$POOL" "$SANDBOX_DIR/vdev1" >&2 || return 1
+}
+log "creating the sandbox pool $POOL on $SANDBOX_DIR/vdev1 (128M)"
+if setup_pool; then
+  pool_ready=1
+else
+  fail "rss-*, task-*" "could not create the sandbox pool $POOL (see the messages above)"
+fi
+
+# ---------------------------------------------------------------- 3. rss
+
+# Peak RSS in KiB (median of 5 runs) of a command given as arguments; stdout discarded.
+peak_rss_kib() {
+  local i
+  for i in 1 2 3 4 5; do
+    /usr/bin/time -f %M -o "$TMP/time.out" "$@" >/dev/null 2>"$TMP/rss-stderr.log" || return 1
+    tail -n 1 "$TMP/time.out"
+  done | median
+}
+
+if [ -n "$pool_ready" ]; then
+  theirs_rss=
+  theirs_rss=$(peak_rss_kib "$PY" -c 'import json,subprocess; subprocess.run(["zpool","list"])') || theirs_rss=
+  [ -n "$theirs_rss" ] || fail "rss-*" "python3 running zpool list failed: $(tail -n 3 "$TMP/rss-stderr.log" | tr '\n' ' ')"
+  for exe in "${EXES[@]}"; do
+    [ -n "$theirs_rss" ] || break
+    if ! module_noop_args "$exe" >"$TMP/args-$exe.json"; then
+      log "rss-$exe-*: skipped ($exe has no no-op module arguments in bench/run.sh: module_noop_args)"
+      continue
+    fi
+    for arch in "${ARCHES[@]}"; do
+      id=rss-$exe-$arch
+      [ -f "$PUBLISH/linux-$arch/$exe" ] || { fail "$id" "$PUBLISH/linux-$arch/$exe was not built"; continue; }
+      read -r -a cmd <<<"$(runner "$exe" "$arch")"
+      # the no-op must really be one: valid JSON, not failed, not changed
+      out=$("${cmd[@]}" "$TMP/args-$exe.json" 2>&1) || true
+      if ! verdict=$(printf '%s' "$out" | "$PY" -c 'import json, sys
+r = json.load(sys.stdin)
+print("failed: " + str(r.get("msg")) if r.get("failed") else "changed" if r.get("changed") else "ok")' 2>/dev/null); then
+        fail "$id" "module output is not JSON: $(printf '%s' "$out" | head -c 300)"
+        continue
+      fi
+      [ "$verdict" = ok ] || { fail "$id" "the no-op module run was not a no-op ($verdict)"; continue; }
+      log "$id: peak RSS of the module run vs python3 running zpool list"
+      ours_rss=$(peak_rss_kib "${cmd[@]}" "$TMP/args-$exe.json") || { fail "$id" "the module run failed under /usr/bin/time"; continue; }
+      bench_line "$id" "$ours_rss" "$theirs_rss" KiB
+    done
+  done
+fi
+
+# ---------------------------------------------------------------- 4. task
+
+# Playbook of TASKS copies of one task; $1 file, $2 play vars (YAML flow mapping), $3 task (YAML, one line).
+write_playbook() {
+  local i
+  {
+    printf -- '- name: Benchmark\n  hosts: localhost\n  connection: local\n  gather_facts: false\n  vars: %s\n  tasks:\n' "$2"
+    for i in $(seq 1 "$TASKS"); do
+      printf '    - name: Task %s\n      %s\n' "$i" "$3"
+    done
+  } >"$1"
+}
+
+task_bench() {
+  local modules_dir=$COLLECTIONS_PATH/zfsansible/zfs/plugins/modules
+  [ -f "$modules_dir/zfs_pool_x86_64" ] || { fail "task-zfs_pool-noop" "zfs_pool_x86_64 is not in the installed collection ($modules_dir)"; return; }
+  local pb_theirs=$TMP/command.yml pb_x64=$TMP/zfs_pool-x86_64.yml pb_arm64=$TMP/zfs_pool-aarch64.yml
+  write_playbook "$pb_theirs" '{}' $'ansible.builtin.command: "true"\n      changed_when: false'
+  write_playbook "$pb_x64" '{}' "zfsansible.zfs.zfs_pool: {name: $POOL, state: present}"
+  write_playbook "$pb_arm64" '{zfsansible_native_arch: aarch64}' "zfsansible.zfs.zfs_pool: {name: $POOL, state: present}"
+
+  # candidates: id, playbook; theirs always runs
+  local ids=() pbs=()
+  ids+=(task-zfs_pool-noop); pbs+=("$pb_x64")
+  if [[ " ${ARCHES[*]} " == *" arm64 "* ]]; then
+    if [ ! -f "$modules_dir/zfs_pool_aarch64" ]; then
+      fail "task-zfs_pool-noop-aarch64" "zfs_pool_aarch64 is not in the installed collection"
+    elif [ "$(head -n 1 /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null)" != enabled ]; then
+      fail "task-zfs_pool-noop-aarch64" "the qemu-aarch64 binfmt handler is not enabled (Ansible execs the module directly; run ./build.sh setup as root)"
+    else
+      ids+=(task-zfs_pool-noop-aarch64); pbs+=("$pb_arm64")
+    fi
+  fi
+
+  # One checked run of each playbook first (also the warm-up): all TASKS tasks ok, none changed or failed.
+  local good_ids=() good_pbs=() i recap
+  for pb in "$pb_theirs" "${pbs[@]}"; do
+    log "task: checking $(basename "$pb") runs $TASKS no-op tasks"
+    if ansible-playbook -i localhost, "$pb" >"$pb.log" 2>&1 \
+        && recap=$(grep -E '^localhost +:' "$pb.log") \
+        && [[ $recap == *" ok=$TASKS "* && $recap == *" changed=0 "* && $recap == *" failed=0 "* ]]; then
+      :
+    else
+      if [ "$pb" = "$pb_theirs" ]; then
+        fail "task-*" "the ansible.builtin.command playbook did not run cleanly: $(grep -E 'fatal|ERROR|^localhost' "$pb.log" | head -n 3 | tr '\n' ' ')"
+        return
+      fi
+      for i in "${!pbs[@]}"; do
+        [ "${pbs[$i]}" = "$pb" ] && fail "${ids[$i]}" "the playbook did not run $TASKS no-op tasks cleanly: $(grep -E 'fatal|ERROR|^localhost' "$pb.log" | head -n 3 | tr '\n' ' ' | head -c 600)"
+      done
+      continue
+    fi
+    for i in "${!pbs[@]}"; do
+      [ "${pbs[$i]}" = "$pb" ] && { good_ids+=("${ids[$i]}"); good_pbs+=("$pb"); }
+    done
+  done
+  [ ${#good_ids[@]} -gt 0 ] || return
+
+  local cmds=()
+  for pb in "${good_pbs[@]}" "$pb_theirs"; do cmds+=("ansible-playbook -i localhost, $pb"); done
+  log "task: hyperfine --runs 3 over ${#cmds[@]} playbooks of $TASKS tasks (${good_ids[*]} and ansible.builtin.command)"
+  if ! hyperfine -N --runs 3 --style none --export-json "$TMP/task.json" "${cmds[@]}" >"$TMP/task.log" 2>&1; then
+    fail "task-*" "hyperfine failed: $(tail -n 3 "$TMP/task.log" | tr '\n' ' ')"
+    return
+  fi
+  local theirs_ms
+  theirs_ms=$(awk -v m="$(hyperfine_mean_ms "$TMP/task.json" "${#good_pbs[@]}")" -v n="$TASKS" 'BEGIN { print m / n }')
+  for i in "${!good_ids[@]}"; do
+    bench_line "${good_ids[$i]}" "$(awk -v m="$(hyperfine_mean_ms "$TMP/task.json" "$i")" -v n="$TASKS" 'BEGIN { print m / n }')" "$theirs_ms" ms
+  done
+}
+
+if [ -n "$pool_ready" ]; then
+  task_bench
+fi
+
+# ---------------------------------------------------------------- end
+
+log "done in $(( $(date +%s) - START_TIME )) s"
+if [ ${#FAILURES[@]} -gt 0 ]; then
+  log "FAILED: these benchmarks could not run: ${FAILURES[*]}"
+  exit 1
+fi
