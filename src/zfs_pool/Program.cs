@@ -46,7 +46,7 @@ internal static class Program
         return Parser.Default.ParseArguments<FactsOptions, ProbeOptions>(args).MapResult(
             (FactsOptions options) => Facts(options, runner, log),
             (ProbeOptions _) => Probe(runner),
-            _ => 2);
+            errors => errors.IsHelp() || errors.IsVersion() ? 0 : 2);
     }
 
     private static int Facts(FactsOptions options, ICommandRunner runner, ILogger log)

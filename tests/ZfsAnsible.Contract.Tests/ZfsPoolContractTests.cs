@@ -128,6 +128,7 @@ public class ZfsPoolContractTests
 
         var help = module.Run("--help");
         Assert.True((help.StandardOutput + help.StandardError).Contains("facts", StringComparison.Ordinal), help.ToString());
+        Assert.Equal(0, help.ExitCode);
 
         var facts = module.Run("facts", "--name", pool);
         Assert.Equal(0, facts.ExitCode);
