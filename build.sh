@@ -49,7 +49,6 @@ step() {
 missing_packages() {
   local p
   for p in "${APT_PACKAGES[@]}"; do
-    [[ $p == \#* ]] && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
   done
 }
@@ -254,7 +253,7 @@ demo() {
   export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections ZFS_SANDBOX_DIR=$SANDBOX
   "$ROOT/tests/sandbox/zfs-sandbox.sh" cleanup "$SANDBOX" demo
   "$ROOT/tests/sandbox/zfs-sandbox.sh" vdevs "$SANDBOX" 4 256M
-  say "demo: converging the sandbox inventory (pool 'demotank': a mirror, a log and a cache on file vdevs in $SANDBOX)"
+  say "demo: converging the sandbox inventory (pool 'demotank': a mirror and a log on file vdevs in $SANDBOX)"
   ansible-playbook -i "$ROOT/ansible/inventory/sandbox/hosts.yml" "$ROOT/ansible/playbooks/site.yml"
   say "demo: second run, which must change nothing"
   ansible-playbook -i "$ROOT/ansible/inventory/sandbox/hosts.yml" "$ROOT/ansible/playbooks/site.yml" | tee "$LOGS/demo-second-run.log" | tail -n 4

@@ -20,14 +20,14 @@ public class PoolPlannerTests
     [Fact]
     public void A_missing_pool_is_created_from_clean_devices()
     {
-        var plan = PoolPlanner.Plan(Declare(), PoolObservation.Missing(Clean("/d/a", "/d/b")));
+        var plan = PoolPlanner.Plan(Declare(), PoolObservation.Absent(Clean("/d/a", "/d/b")));
         Assert.IsType<CreatePool>(Assert.Single(plan.Value.Actions));
     }
 
     [Fact]
     public void A_missing_pool_without_vdevs_cannot_be_created()
     {
-        var plan = PoolPlanner.Plan(PoolDeclaration.Named("tank"), PoolObservation.Missing(Clean()));
+        var plan = PoolPlanner.Plan(PoolDeclaration.Named("tank"), PoolObservation.Absent(Clean()));
         Assert.Contains("no vdevs declared", plan.Error!.Message);
     }
 
@@ -35,7 +35,7 @@ public class PoolPlannerTests
     public void A_pool_needs_a_data_vdev()
     {
         var cacheOnly = new PoolTopology([TopLevelVdev.Disk(VdevClass.Cache, "/d/a")]);
-        var plan = PoolPlanner.Plan(Declare(topology: cacheOnly), PoolObservation.Missing(Clean("/d/a")));
+        var plan = PoolPlanner.Plan(Declare(topology: cacheOnly), PoolObservation.Absent(Clean("/d/a")));
         Assert.Contains("at least one data vdev", plan.Error!.Message);
     }
 
@@ -43,11 +43,11 @@ public class PoolPlannerTests
     public void A_labelled_device_is_refused_without_force_and_accepted_with_it()
     {
         var labelled = Clean("/d/a", "/d/b").SetItem("/d/a", DeviceReport.Clean("/d/a") with { Signatures = ["a ZFS label (pool old)"] });
-        var refused = PoolPlanner.Plan(Declare(), PoolObservation.Missing(labelled));
+        var refused = PoolPlanner.Plan(Declare(), PoolObservation.Absent(labelled));
         Assert.Contains("/d/a carries a ZFS label (pool old)", refused.Error!.Message);
         Assert.Contains("force: true", refused.Error.Message);
 
-        var forced = PoolPlanner.Plan(Declare() with { Force = true }, PoolObservation.Missing(labelled));
+        var forced = PoolPlanner.Plan(Declare() with { Force = true }, PoolObservation.Absent(labelled));
         Assert.IsType<CreatePool>(Assert.Single(forced.Value.Actions));
     }
 
@@ -55,7 +55,7 @@ public class PoolPlannerTests
     public void A_device_in_use_is_refused_even_with_force()
     {
         var busy = Clean("/d/a", "/d/b").SetItem("/d/b", DeviceReport.Clean("/d/b") with { InUseBy = "member of imported pool other" });
-        var plan = PoolPlanner.Plan(Declare() with { Force = true }, PoolObservation.Missing(busy));
+        var plan = PoolPlanner.Plan(Declare() with { Force = true }, PoolObservation.Absent(busy));
         Assert.Contains("/d/b is in use (member of imported pool other)", plan.Error!.Message);
     }
 
@@ -64,8 +64,17 @@ public class PoolPlannerTests
     {
         var reports = Clean("/d/a").Add("/d/by-id/a", DeviceReport.Clean("/d/by-id/a") with { Identity = "/d/a" });
         var topology = new PoolTopology([new TopLevelVdev(VdevClass.Data, VdevLayout.Mirror, ["/d/a", "/d/by-id/a"])]);
-        var plan = PoolPlanner.Plan(Declare(topology: topology), PoolObservation.Missing(reports));
+        var plan = PoolPlanner.Plan(Declare(topology: topology), PoolObservation.Absent(reports));
         Assert.Contains("are the same device", plan.Error!.Message);
+    }
+
+    [Fact]
+    public void A_disk_and_its_own_partition_are_refused_together()
+    {
+        var reports = Clean("/d/a").Add("/d/a1", DeviceReport.Clean("/d/a1") with { WholeDisk = "/d/a" });
+        var topology = new PoolTopology([TopLevelVdev.Disk(VdevClass.Data, "/d/a"), TopLevelVdev.Disk(VdevClass.Log, "/d/a1")]);
+        var plan = PoolPlanner.Plan(Declare(topology: topology) with { Force = true }, PoolObservation.Absent(reports));
+        Assert.Contains("/d/a1 is a partition of /d/a, which is declared too", plan.Error!.Message);
     }
 
     [Fact]
@@ -108,7 +117,7 @@ public class PoolPlannerTests
     public void A_file_is_refused_as_a_cache_device()
     {
         var topology = new PoolTopology([.. Mirror.Vdevs, TopLevelVdev.Disk(VdevClass.Cache, "/d/c")]);
-        var plan = PoolPlanner.Plan(Declare(topology: topology), PoolObservation.Missing(Clean("/d/a", "/d/b", "/d/c")));
+        var plan = PoolPlanner.Plan(Declare(topology: topology), PoolObservation.Absent(Clean("/d/a", "/d/b", "/d/c")));
         Assert.Contains("/d/c is not a block device", plan.Error!.Message);
     }
 
@@ -159,7 +168,7 @@ public class PoolPlannerTests
 
     [Fact]
     public void Absent_on_a_missing_pool_is_nothing_to_do() =>
-        Assert.Empty(PoolPlanner.Plan(Declare(PoolState.Absent), PoolObservation.Missing(Clean())).Value.Actions);
+        Assert.Empty(PoolPlanner.Plan(Declare(PoolState.Absent), PoolObservation.Absent(Clean())).Value.Actions);
 
     [Fact]
     public void Exported_and_imported_move_the_pool_and_never_create_it()
@@ -167,8 +176,8 @@ public class PoolPlannerTests
         Assert.Equal(new ExportPool("tank"), Assert.Single(PoolPlanner.Plan(Declare(PoolState.Exported), Imported(Mirror)).Value.Actions));
         Assert.Empty(PoolPlanner.Plan(Declare(PoolState.Exported), PoolObservation.Exported(Clean())).Value.Actions);
         Assert.IsType<ImportPool>(Assert.Single(PoolPlanner.Plan(Declare(PoolState.Imported), PoolObservation.Exported(Clean())).Value.Actions));
-        Assert.Contains("no pool named tank to import", PoolPlanner.Plan(Declare(PoolState.Imported), PoolObservation.Missing(Clean("/d/a", "/d/b"))).Error!.Message);
-        Assert.Contains("neither imported nor found", PoolPlanner.Plan(Declare(PoolState.Exported), PoolObservation.Missing(Clean())).Error!.Message);
+        Assert.Contains("no pool named tank to import", PoolPlanner.Plan(Declare(PoolState.Imported), PoolObservation.Absent(Clean("/d/a", "/d/b"))).Error!.Message);
+        Assert.Contains("neither imported nor found", PoolPlanner.Plan(Declare(PoolState.Exported), PoolObservation.Absent(Clean())).Error!.Message);
     }
 
     [Fact]
@@ -179,12 +188,12 @@ public class PoolPlannerTests
     public void The_snapshot_after_a_plan_shows_what_will_change()
     {
         var declared = Declare() with { FilesystemProperties = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("compression", "lz4")]) };
-        var observed = PoolObservation.Missing(Clean("/d/a", "/d/b"));
+        var observed = PoolObservation.Absent(Clean("/d/a", "/d/b"));
         var plan = PoolPlanner.Plan(declared, observed).Value;
         var before = PoolSnapshot.Of(declared, observed);
         var after = before.After(plan);
-        Assert.Equal("absent", before.State);
-        Assert.Equal("imported", after.State);
+        Assert.Equal(PoolPresence.Absent, before.State);
+        Assert.Equal(PoolPresence.Imported, after.State);
         Assert.Equal(["mirror [/d/a, /d/b]"], after.Vdevs);
         Assert.Equal("lz4", after.FilesystemProperties["compression"]);
     }

@@ -20,6 +20,24 @@ public class TopologyTests
     }
 
     [Fact]
+    public void Each_class_word_is_given_once_for_all_its_vdevs()
+    {
+        var topology = new PoolTopology([
+            TopLevelVdev.Disk(VdevClass.Spare, "/s1"),
+            new TopLevelVdev(VdevClass.Log, VdevLayout.Mirror, ["/l1", "/l2"]),
+            TopLevelVdev.Disk(VdevClass.Cache, "/c1"),
+            new TopLevelVdev(VdevClass.Log, VdevLayout.Mirror, ["/l3", "/l4"]),
+            TopLevelVdev.Disk(VdevClass.Data, "/a"),
+            TopLevelVdev.Disk(VdevClass.Cache, "/c2"),
+            TopLevelVdev.Disk(VdevClass.Spare, "/s2"),
+            TopLevelVdev.Disk(VdevClass.Data, "/b"),
+        ]);
+        Assert.Equal(
+            ["/a", "/b", "log", "mirror", "/l1", "/l2", "mirror", "/l3", "/l4", "cache", "/c1", "/c2", "spare", "/s1", "/s2"],
+            topology.ToZpoolWords());
+    }
+
+    [Fact]
     public void Comparison_matches_vdevs_as_a_multiset()
     {
         var declared = new PoolTopology([TopLevelVdev.Disk(VdevClass.Data, "/a"), TopLevelVdev.Disk(VdevClass.Data, "/a")]);
@@ -47,5 +65,6 @@ public class TopologyTests
         Assert.True(PropertyValues.AreEquivalent("128K", "128k"));
         Assert.False(PropertyValues.AreEquivalent("lz4", "on"));
         Assert.False(PropertyValues.AreEquivalent("1M", "1048577"));
+        Assert.False(PropertyValues.AreEquivalent("/Data", "/data"));
     }
 }

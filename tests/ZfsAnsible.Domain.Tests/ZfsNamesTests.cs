@@ -9,6 +9,8 @@ public class ZfsNamesTests
     [InlineData("slowpool")]
     [InlineData("a")]
     [InlineData("pool_1.backup:x-y")]
+    [InlineData("logs")]
+    [InlineData("logpool")]
     public void Valid_pool_names_pass(string name) => Assert.Null(ZfsNames.CheckPoolName(name));
 
     [Theory]

@@ -63,7 +63,7 @@ public class ArgumentSpecValidatorTests
     {
         var result = Validate("""{"name": "t", "vdevs": [{"type": "raid5", "devices": ["a"]}, {"extra": 1}]}""");
         Assert.Contains("value of type must be one of: stripe, mirror, got: raid5 found in vdevs[0]", result.Errors);
-        Assert.Contains(result.Errors, e => e.StartsWith("Unsupported parameters found in vdevs[1]: extra.", StringComparison.Ordinal));
+        Assert.Equal("Unsupported parameters for (zfs_pool) module: vdevs.extra. Supported parameters include: devices, type.", result.Errors[0]);
         Assert.Contains("missing required arguments: devices found in vdevs[1]", result.Errors);
     }
 

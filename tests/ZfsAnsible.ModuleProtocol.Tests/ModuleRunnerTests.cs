@@ -119,6 +119,7 @@ public class ModuleRunnerTests
             Assert.False(ModuleEntryPoint.IsModuleInvocation(["facts", "--name", "tank"]));
             Assert.False(ModuleEntryPoint.IsModuleInvocation(["--help"]));
             Assert.False(ModuleEntryPoint.IsModuleInvocation([]));
+            Assert.False(ModuleEntryPoint.IsModuleInvocation([Path.GetFileName(path)]));
         }
         finally
         {

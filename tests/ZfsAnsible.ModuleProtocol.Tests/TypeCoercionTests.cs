@@ -37,6 +37,7 @@ public class TypeCoercionTests
     [InlineData("\"maybe\"")]
     [InlineData("2")]
     [InlineData("[]")]
+    [InlineData("\"\"")]
     public void Non_booleans_are_refused_with_the_valid_words(string json) =>
         Assert.Contains("Valid booleans include", Refused(json, ArgumentType.Bool));
 
@@ -44,13 +45,14 @@ public class TypeCoercionTests
     [InlineData("3", 3L)]
     [InlineData("\"3\"", 3L)]
     [InlineData("\" 42 \"", 42L)]
-    [InlineData("4.0", 4L)]
     [InlineData("-7", -7L)]
     public void Integers_follow_ansible(string json, long expected) => Assert.Equal(expected, Coerced(json, ArgumentType.Int)!.GetValue<long>());
 
     [Theory]
     [InlineData("\"three\"")]
     [InlineData("3.5")]
+    [InlineData("4.0")]
+    [InlineData("\"3.0\"")]
     [InlineData("\"99999999999999999999999\"")]
     [InlineData("true")]
     [InlineData("{}")]
@@ -58,7 +60,7 @@ public class TypeCoercionTests
 
     [Fact]
     public void A_comma_string_becomes_a_list() =>
-        Assert.Equal(["a", "b", "c"], Coerced("\"a, b,c\"", ArgumentType.List)!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["a", " b", "c"], Coerced("\"a, b,c\"", ArgumentType.List)!.AsArray().Select(n => n!.GetValue<string>()));
 
     [Fact]
     public void A_scalar_becomes_a_one_element_list() =>

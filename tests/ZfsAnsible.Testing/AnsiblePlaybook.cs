@@ -5,7 +5,7 @@ namespace ZfsAnsible.Testing;
 /// <summary>What one ansible-playbook run did, read from the json stdout callback.</summary>
 public sealed record PlaybookRun(int ExitCode, JsonObject Output, string Raw, string StandardError)
 {
-    /// <summary>Results of every task on localhost, in order.</summary>
+    /// <summary>Results of every task on the (single) target host, in order.</summary>
     public IReadOnlyList<JsonObject> Results =>
         [.. Output["plays"]!.AsArray().SelectMany(p => p!["tasks"]!.AsArray()).Select(t => t!["hosts"]!.AsObject().Select(h => h.Value!.AsObject()).First())];
 
@@ -23,7 +23,7 @@ public sealed record PlaybookRun(int ExitCode, JsonObject Output, string Raw, st
 /// <summary>Runs real ansible-playbook against localhost with the built collection.</summary>
 public static class AnsiblePlaybook
 {
-    /// <summary>Runs <paramref name="playbook"/> (YAML text); options like "--check", "--diff".</summary>
+    /// <summary>Runs <paramref name="playbook"/> (YAML text); options name the inventory and add "--check", "--diff".</summary>
     public static PlaybookRun Run(string playbook, IEnumerable<string>? options = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Directory.CreateTempSubdirectory("zfsansible-play-").FullName;
@@ -45,7 +45,7 @@ public static class AnsiblePlaybook
                 env[key] = value;
             }
 
-            var outcome = Processes.Run("ansible-playbook", ["-i", "localhost,", "-c", "local", path, .. options ?? []], env);
+            var outcome = Processes.Run("ansible-playbook", [path, .. options ?? []], env);
             var json = outcome.StandardOutput[Math.Max(0, outcome.StandardOutput.IndexOf('{', StringComparison.Ordinal))..];
             var parsed = JsonNode.Parse(json) as JsonObject ?? throw new InvalidOperationException($"ansible-playbook printed no JSON: {outcome}");
             return new PlaybookRun(outcome.ExitCode, parsed, outcome.StandardOutput, outcome.StandardError);
@@ -56,9 +56,9 @@ public static class AnsiblePlaybook
         }
     }
 
-    /// <summary>A one-task play on localhost, the task given as YAML lines (indented for a task body).</summary>
+    /// <summary>A one-task play on every inventory host, the task given as YAML lines (indented for a task body).</summary>
     public static string Play(string moduleYaml, string vars = "") => $"""
-        - hosts: localhost
+        - hosts: all
           gather_facts: false
         {vars}
           tasks:

@@ -1,11 +1,11 @@
 namespace ZfsAnsible.Testing;
 
 /// <summary>
-/// One test's piece of real ZFS: zfs-fuse running, file vdevs in a private temp folder, pools named with
-/// a unique prefix. Dispose destroys those pools and files even when the test failed. When zfs-fuse cannot
-/// run, the constructor throws with the reason: a test that needs ZFS fails loudly, it never skips.
+/// One test's piece of real ZFS on this machine: zfs-fuse running, file vdevs in a private temp folder, pools
+/// named with a unique prefix. Dispose destroys those pools and files even when the test failed. When zfs-fuse
+/// cannot run, the constructor throws with the reason: a test that needs ZFS fails loudly, it never skips.
 /// </summary>
-public sealed class ZfsSandbox : IDisposable
+public sealed class ZfsSandbox : IZfsTarget
 {
     public ZfsSandbox()
     {
@@ -21,45 +21,29 @@ public sealed class ZfsSandbox : IDisposable
 
     public string Directory { get; }
 
-    /// <summary>Every pool a test makes starts with this, so cleanup finds it.</summary>
     public string Prefix { get; }
 
-    public string Pool(string suffix = "") => Prefix + suffix;
+    public string Scratch => Directory;
 
-    /// <summary>Sparse files to use as vdevs: DIR/vdev1..N.</summary>
-    public IReadOnlyList<string> Vdevs(int count, string size = "128M")
+    public IReadOnlyList<string> Vdevs(int count)
     {
-        Processes.Check(Repository.SandboxScript, "vdevs", Directory, count.ToString(System.Globalization.CultureInfo.InvariantCulture), size);
+        Processes.Check(Repository.SandboxScript, "vdevs", Directory, count.ToString(System.Globalization.CultureInfo.InvariantCulture), "128M");
         return [.. Enumerable.Range(1, count).Select(i => Path.Combine(Directory, $"vdev{i}"))];
     }
+
+    public ProcessOutcome Run(params string[] argv) => Processes.Run(argv[0], argv[1..]);
 
     public ProcessOutcome Zpool(params string[] arguments) => Processes.Run("zpool", arguments);
 
     public ProcessOutcome Zfs(params string[] arguments) => Processes.Run("zfs", arguments);
 
-    public bool PoolExists(string pool) => Zpool("list", "-H", "-o", "name", pool).ExitCode == 0;
-
-    /// <summary>zfs-fuse may call a pool busy for a moment after creating it; retry briefly.</summary>
-    public void Destroy(string pool)
+    public string OtherPathTo(string device)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var outcome = Zpool("destroy", pool);
-            if (outcome.ExitCode == 0)
-            {
-                return;
-            }
-
-            if (attempt == 20)
-            {
-                throw new InvalidOperationException($"zpool destroy {pool}: {outcome}");
-            }
-
-            Thread.Sleep(100);
-        }
+        var link = device + "-link";
+        File.CreateSymbolicLink(link, device);
+        return link;
     }
 
-    /// <summary>This sandbox's pools and the first 512 KiB of each vdev: proof that nothing changed.</summary>
     public string StateFingerprint()
     {
         var pools = string.Join('\n', Zpool("list", "-H", "-o", "name").StandardOutput.Split('\n').Where(p => p.StartsWith(Prefix, StringComparison.Ordinal)));
@@ -67,6 +51,12 @@ public sealed class ZfsSandbox : IDisposable
             .Select(f => $"{f}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(ReadHead(f)))}");
         return pools + "\n" + string.Join('\n', files);
     }
+
+    public PlaybookRun Play(string playbook, params string[] options) => AnsiblePlaybook.Run(playbook, ["-i", "localhost,", "-c", "local", .. options]);
+
+    public bool PoolExists(string pool) => ZfsTargetExtensions.PoolExists(this, pool);
+
+    public void Destroy(string pool) => ZfsTargetExtensions.Destroy(this, pool);
 
     public void Dispose() => Processes.Run(Repository.SandboxScript, ["cleanup", Directory, Prefix]);
 

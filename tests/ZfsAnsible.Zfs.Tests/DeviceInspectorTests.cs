@@ -75,6 +75,33 @@ public sealed class DeviceInspectorTests : IDisposable
     }
 
     [Fact]
+    public void Conflicting_signatures_are_a_finding_force_can_override()
+    {
+        var device = Device("ambiguous");
+        var runner = new ScriptedRunner().On($"blkid -p -o export {device}", exit: 8);
+        Assert.Equal(["ambiguous signatures (blkid found more than one)"], new DeviceInspector(runner, Proc, Sys).Inspect([device], []).Value[device].Signatures);
+    }
+
+    [Fact]
+    public void A_disk_whose_partition_is_held_by_lvm_is_in_use_and_its_partitions_are_found()
+    {
+        // A fake /dev/fakedisk whose sysfs entry has a partition fakedisk1 held by dm-0.
+        var dev = Directory.CreateDirectory(Path.Combine(_root, "dev")).FullName;
+        var device = Path.Combine(dev, "fakedisk");
+        File.WriteAllText(device, string.Empty);
+        var disk = Path.Combine(Sys, "class", "block", "fakedisk");
+        Directory.CreateDirectory(Path.Combine(disk, "holders"));
+        Directory.CreateDirectory(Path.Combine(disk, "fakedisk1", "holders", "dm-0"));
+        File.WriteAllText(Path.Combine(disk, "fakedisk1", "partition"), "1");
+        var runner = new ScriptedRunner().On($"blkid -p -o export {device}", "PTTYPE=gpt\n");
+
+        var report = new DeviceInspector(runner, Proc, Sys, dev).Inspect([device], []).Value[device];
+        Assert.Equal("fakedisk1 is held by dm-0 (device mapper, md or LVM)", report.InUseBy);
+        Assert.Equal(["a gpt partition table", "partitions (fakedisk1)"], report.Signatures);
+        Assert.True(report.IsBlockDevice);
+    }
+
+    [Fact]
     public void A_link_resolves_to_its_target()
     {
         var target = Device("disk");

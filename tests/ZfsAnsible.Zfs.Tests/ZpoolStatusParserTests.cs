@@ -78,7 +78,7 @@ public class ZpoolStatusParserTests
         var topology = pools[0].ToTopology().Vdevs.Select(v => v.ToString()).ToArray();
         Assert.Equal(
             [
-                "raidz2 [/dev/vdb1, /dev/vdc1, /dev/vdd1, /dev/vde1]",
+                "raidz2 [/dev/vdb1, /dev/vdc1, /dev/vdd1]",
                 "log stripe [/dev/vdh1]",
                 "special mirror [/dev/vdf1, /dev/vdg1]",
                 "cache stripe [/dev/vdi1]",

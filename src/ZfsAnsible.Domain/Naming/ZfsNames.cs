@@ -9,7 +9,8 @@ public static class ZfsNames
     /// <summary>ZFS_MAX_DATASET_NAME_LEN is 256 including the terminating NUL.</summary>
     public const int MaxNameLength = 255;
 
-    private static readonly string[] ReservedPoolNames = ["mirror", "raidz", "draid", "spare", "log"];
+    /// <summary>libzfs refuses names beginning with these, and the exact name "log".</summary>
+    private static readonly string[] ReservedPoolPrefixes = ["mirror", "raidz", "draid", "spare"];
 
     public static Error? CheckPoolName(string? name)
     {
@@ -33,7 +34,12 @@ public static class ZfsNames
             return new Error($"invalid pool name '{Printable(name)}': character '{Printable(bad.ToString())}' is not allowed (letters, digits, '_', '-', '.', ':' only)");
         }
 
-        foreach (var reserved in ReservedPoolNames)
+        if (name == "log")
+        {
+            return new Error("invalid pool name 'log': the name is reserved by ZFS");
+        }
+
+        foreach (var reserved in ReservedPoolPrefixes)
         {
             if (name.StartsWith(reserved, StringComparison.Ordinal))
             {

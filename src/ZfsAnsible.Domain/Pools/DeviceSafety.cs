@@ -5,11 +5,12 @@ namespace ZfsAnsible.Domain.Pools;
 /// <summary>What inspecting one device found (gathered by the ZFS layer, judged here).</summary>
 /// <param name="Path">The device as declared.</param>
 /// <param name="Exists">Whether the path exists at all.</param>
-/// <param name="Identity">The disk the path stands for (links resolved, zpool's partition folded onto its disk).</param>
+/// <param name="Identity">The device node the path stands for, every link resolved.</param>
 /// <param name="InUseBy">Why the device is busy right now (mounted, swap, member of an imported pool), or null.</param>
 /// <param name="Signatures">What is written on it: a ZFS label, a partition table, a filesystem.</param>
 /// <param name="IsBlockDevice">A disk or partition, as opposed to a plain file.</param>
-public sealed record DeviceReport(string Path, bool Exists, string Identity, string? InUseBy, ImmutableArray<string> Signatures, bool IsBlockDevice = false)
+/// <param name="WholeDisk">For a partition, the disk it is on.</param>
+public sealed record DeviceReport(string Path, bool Exists, string Identity, string? InUseBy, ImmutableArray<string> Signatures, bool IsBlockDevice = false, string? WholeDisk = null)
 {
     public static DeviceReport Clean(string path) => new(path, true, path, null, []);
 }
@@ -42,6 +43,11 @@ public static class DeviceSafety
             }
 
             seen[report.Identity] = device;
+            if (report.WholeDisk is { } disk && reports.Values.FirstOrDefault(r => r.Identity == disk && topology.AllDevices.Contains(r.Path)) is { } whole)
+            {
+                problems.Add($"{device} is a partition of {whole.Path}, which is declared too");
+                continue;
+            }
 
             // ZFS refuses files as L2ARC; saying so here keeps check mode truthful.
             if (vdevClass == VdevClass.Cache && !report.IsBlockDevice)

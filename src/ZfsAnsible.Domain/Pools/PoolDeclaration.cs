@@ -30,12 +30,16 @@ public sealed record PoolDeclaration(
         new(name, state, null, ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, string>.Empty);
 }
 
-/// <summary>Is the pool there, and how.</summary>
+/// <summary>Is the pool there, and how. Serialised in lower case ("imported") for diffs and facts.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PoolPresence>))]
 public enum PoolPresence
 {
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("imported")]
     Imported,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("exported")]
     Exported,
-    Missing,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("absent")]
+    Absent,
 }
 
 public sealed record ObservedProperty(string Value, string Source);
@@ -49,8 +53,8 @@ public sealed record PoolObservation(
     IReadOnlyDictionary<string, DeviceReport> Devices,
     IReadOnlyDictionary<string, string> Identities)
 {
-    public static PoolObservation Missing(IReadOnlyDictionary<string, DeviceReport> devices) =>
-        new(PoolPresence.Missing, PoolTopology.Empty, Empty, Empty, devices, ImmutableDictionary<string, string>.Empty);
+    public static PoolObservation Absent(IReadOnlyDictionary<string, DeviceReport> devices) =>
+        new(PoolPresence.Absent, PoolTopology.Empty, Empty, Empty, devices, ImmutableDictionary<string, string>.Empty);
 
     public static PoolObservation Exported(IReadOnlyDictionary<string, DeviceReport> devices) =>
         new(PoolPresence.Exported, PoolTopology.Empty, Empty, Empty, devices, ImmutableDictionary<string, string>.Empty);

@@ -6,8 +6,6 @@ namespace ZfsAnsible.Domain.Pools;
 public sealed record PoolPlan(ImmutableArray<PoolAction> Actions, ImmutableArray<string> Warnings)
 {
     public static PoolPlan Nothing { get; } = new([], []);
-
-    public bool ChangesPresence => Actions.Any(a => a is CreatePool or ImportPool or ExportPool or DestroyPool);
 }
 
 /// <summary>
@@ -55,7 +53,7 @@ public static class PoolPlanner
             case PoolPresence.Exported:
                 // Properties and topology are checked on the next pass, once the pool can be read.
                 return Result.Ok(new PoolPlan([new ImportPool(declared.Name, declared.SearchDirectories, declared.Altroot)], []));
-            case PoolPresence.Missing when !mayCreate:
+            case PoolPresence.Absent when !mayCreate:
                 return Result<PoolPlan>.Fail($"no pool named {declared.Name} to import{Searched(declared)}");
             default:
                 return PlanCreate(declared, observed);

@@ -4,13 +4,13 @@ namespace ZfsAnsible.Domain.Pools;
 
 /// <summary>The part of a pool a diff shows: presence, vdevs and the declared properties.</summary>
 public sealed record PoolSnapshot(
-    string State,
+    PoolPresence State,
     ImmutableArray<string> Vdevs,
     ImmutableSortedDictionary<string, string> Properties,
     ImmutableSortedDictionary<string, string> FilesystemProperties)
 {
     public static PoolSnapshot Of(PoolDeclaration declared, PoolObservation observed) => new(
-        observed.Presence.ToString().ToLowerInvariant() switch { "missing" => "absent", var state => state },
+        observed.Presence,
         [.. observed.Topology.Vdevs.Select(v => v.ToString())],
         Pick(observed.Properties, declared.Properties.Keys),
         Pick(observed.FilesystemProperties, PoolPlanner.FilesystemPropertiesOf(declared).Keys));
@@ -19,13 +19,13 @@ public sealed record PoolSnapshot(
     public PoolSnapshot After(PoolPlan plan) => plan.Actions.Aggregate(this, (snapshot, action) => action switch
     {
         CreatePool create => new PoolSnapshot(
-            "imported",
+            PoolPresence.Imported,
             [.. create.Declaration.Topology!.Vdevs.Select(v => v.ToString())],
             create.Declaration.Properties,
             PoolPlanner.FilesystemPropertiesOf(create.Declaration)),
-        ImportPool => snapshot with { State = "imported" },
-        ExportPool => snapshot with { State = "exported" },
-        DestroyPool => new PoolSnapshot("absent", [], ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, string>.Empty),
+        ImportPool => snapshot with { State = PoolPresence.Imported },
+        ExportPool => snapshot with { State = PoolPresence.Exported },
+        DestroyPool => new PoolSnapshot(PoolPresence.Absent, [], ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, string>.Empty),
         AddVdevs add => snapshot with { Vdevs = snapshot.Vdevs.AddRange(add.Vdevs.Vdevs.Select(v => v.ToString())) },
         SetPoolProperty set => snapshot with { Properties = snapshot.Properties.SetItem(set.Property, set.Value) },
         SetFilesystemProperty set => snapshot with { FilesystemProperties = snapshot.FilesystemProperties.SetItem(set.Property, set.Value) },

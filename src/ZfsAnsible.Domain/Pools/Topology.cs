@@ -10,6 +10,7 @@ public enum VdevClass
     Special,
     Cache,
     Spare,
+    Dedup,
 }
 
 /// <summary>The redundancy of one top-level vdev. A "stripe" declaration is several Disk vdevs.</summary>
@@ -37,33 +38,9 @@ public sealed record TopLevelVdev(VdevClass Class, VdevLayout Layout, ImmutableA
     /// <summary>The option vocabulary: a single-device vdev is declared (and reported) as "stripe".</summary>
     public static string LayoutName(VdevLayout layout) => layout == VdevLayout.Disk ? "stripe" : layout.ToString().ToLowerInvariant();
 
-    /// <summary>The words zpool create/add take for this vdev, e.g. "log mirror a b".</summary>
-    public IEnumerable<string> ToZpoolWords()
-    {
-        var classWord = Class switch
-        {
-            VdevClass.Data => null,
-            VdevClass.Log => "log",
-            VdevClass.Special => "special",
-            VdevClass.Cache => "cache",
-            VdevClass.Spare => "spare",
-            _ => throw new InvalidOperationException($"unknown vdev class {Class}"),
-        };
-        if (classWord is not null)
-        {
-            yield return classWord;
-        }
-
-        if (Layout != VdevLayout.Disk)
-        {
-            yield return Layout.ToString().ToLowerInvariant();
-        }
-
-        foreach (var device in Devices)
-        {
-            yield return device;
-        }
-    }
+    /// <summary>The words zpool takes for this vdev without its class word, e.g. "mirror a b".</summary>
+    public IEnumerable<string> ToZpoolWords() =>
+        Layout == VdevLayout.Disk ? Devices : Devices.Prepend(Layout.ToString().ToLowerInvariant());
 }
 
 /// <summary>The declared or observed shape of a pool, as a flat list of top-level vdevs.</summary>
@@ -73,21 +50,14 @@ public sealed record PoolTopology(ImmutableArray<TopLevelVdev> Vdevs)
 
     public IEnumerable<string> AllDevices => Vdevs.SelectMany(v => v.Devices);
 
-    /// <summary>zpool create/add words for the whole topology; data vdevs first, as zpool expects.</summary>
+    /// <summary>
+    /// zpool create/add words for the whole topology: data vdevs first, then each class word once followed by
+    /// all its vdevs ("log mirror a b mirror c d cache e f") — zpool refuses a class word given twice.
+    /// </summary>
     public ImmutableArray<string> ToZpoolWords() =>
-        [.. Vdevs.OrderBy(v => v.Class).SelectMany(v => v.ToZpoolWords())];
-
-    public bool Equals(PoolTopology? other) => other is not null && Vdevs.SequenceEqual(other.Vdevs, TopLevelVdevComparer.Instance);
-
-    public override int GetHashCode() => Vdevs.Length;
-}
-
-internal sealed class TopLevelVdevComparer : IEqualityComparer<TopLevelVdev>
-{
-    public static TopLevelVdevComparer Instance { get; } = new();
-
-    public bool Equals(TopLevelVdev? x, TopLevelVdev? y) =>
-        x is not null && y is not null && x.Class == y.Class && x.Layout == y.Layout && x.Devices.SequenceEqual(y.Devices);
-
-    public int GetHashCode(TopLevelVdev obj) => HashCode.Combine(obj.Class, obj.Layout, obj.Devices.Length);
+    [
+        .. Vdevs.GroupBy(v => v.Class).OrderBy(g => g.Key).SelectMany(group =>
+            (group.Key == VdevClass.Data ? [] : new[] { group.Key.ToString().ToLowerInvariant() })
+                .Concat(group.SelectMany(v => v.ToZpoolWords()))),
+    ];
 }

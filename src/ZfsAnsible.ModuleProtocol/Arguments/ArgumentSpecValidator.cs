@@ -22,13 +22,22 @@ public static class ArgumentSpecValidator
     public static ValidationResult Validate(JsonObject input, ArgumentSpec spec, string moduleName)
     {
         var errors = ImmutableArray.CreateBuilder<string>();
-        var validated = ValidateObject(input, spec, errors, context: null, moduleName);
+        var unsupported = new List<(string Name, string Supported)>();
+        var validated = ValidateObject(input, spec, errors, unsupported, context: null);
+        if (unsupported.Count > 0)
+        {
+            // One message for the whole tree, nested keys dotted ("vdevs.colour"), as ansible-core words it.
+            var names = unsupported.Select(u => u.Name).Order(StringComparer.Ordinal).ToList();
+            var supported = unsupported.First(u => u.Name == names[0]).Supported;
+            errors.Insert(0, $"Unsupported parameters for ({moduleName}) module: {string.Join(", ", names)}. Supported parameters include: {supported}.");
+        }
+
         return errors.Count == 0
             ? new ValidationResult(new ModuleParameters(validated, spec), [])
             : new ValidationResult(null, errors.ToImmutable());
     }
 
-    private static JsonObject ValidateObject(JsonObject input, ArgumentSpec spec, ImmutableArray<string>.Builder errors, string? context, string moduleName)
+    private static JsonObject ValidateObject(JsonObject input, ArgumentSpec spec, ImmutableArray<string>.Builder errors, List<(string Name, string Supported)> unsupportedKeys, string? context)
     {
         var where = context is null ? string.Empty : $" found in {context}";
         var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -54,11 +63,14 @@ public static class ArgumentSpecValidator
 
         if (unsupported.Count > 0)
         {
-            var supported = string.Join(", ", spec.Options.Keys.Concat(aliases.Keys).Order(StringComparer.Ordinal));
-            var keys = string.Join(", ", unsupported.Order(StringComparer.Ordinal).Select(Printable));
-            errors.Add(context is null
-                ? $"Unsupported parameters for ({moduleName}) module: {keys}. Supported parameters include: {supported}."
-                : $"Unsupported parameters{where}: {keys}. Supported parameters include: {supported}.");
+            var supported = string.Join(", ", spec.Options.Keys.Order(StringComparer.Ordinal));
+            if (aliases.Count > 0)
+            {
+                supported += $" ({string.Join(", ", aliases.Keys.Order(StringComparer.Ordinal))})";
+            }
+
+            var prefix = context is null ? string.Empty : OptionPath(context) + ".";
+            unsupportedKeys.AddRange(unsupported.Select(key => (prefix + Printable(key), supported)));
         }
 
         bool IsSet(string name) => values.TryGetValue(name, out var v) && v is not null;
@@ -100,7 +112,7 @@ public static class ArgumentSpecValidator
                 continue;
             }
 
-            result[name] = ValidateNested(name, option, coerced, errors, context, moduleName);
+            result[name] = ValidateNested(name, option, coerced, errors, unsupportedKeys, context);
         }
 
         foreach (var group in spec.RequiredTogether)
@@ -114,12 +126,12 @@ public static class ArgumentSpecValidator
         return result;
     }
 
-    private static JsonNode? ValidateNested(string name, OptionSpec option, JsonNode? value, ImmutableArray<string>.Builder errors, string? context, string moduleName)
+    private static JsonNode? ValidateNested(string name, OptionSpec option, JsonNode? value, ImmutableArray<string>.Builder errors, List<(string Name, string Supported)> unsupportedKeys, string? context)
     {
         var path = context is null ? name : $"{context}.{name}";
         if (option.Type == ArgumentType.Dict && option.Options is { } dictSpec && value is JsonObject dict)
         {
-            return ValidateObject(dict, dictSpec, errors, path, moduleName);
+            return ValidateObject(dict, dictSpec, errors, unsupportedKeys, path);
         }
 
         if (option.Type != ArgumentType.List || value is not JsonArray list || option.Elements is not { } elementType)
@@ -144,12 +156,15 @@ public static class ArgumentSpecValidator
             }
 
             elements.Add(option.Options is { } elementSpec && element is JsonObject item
-                ? ValidateObject(item, elementSpec, errors, $"{path}[{i}]", moduleName)
+                ? ValidateObject(item, elementSpec, errors, unsupportedKeys, $"{path}[{i}]")
                 : element);
         }
 
         return elements;
     }
+
+    /// <summary>"vdevs[1].x" names the option path "vdevs.x", the way ansible-core names nested keys.</summary>
+    private static string OptionPath(string context) => System.Text.RegularExpressions.Regex.Replace(context, @"\[\d+\]", string.Empty);
 
     private static bool ChoiceHolds(JsonNode? value, ImmutableArray<string> choices) =>
         value is JsonValue v && choices.Contains(v.ToString(), StringComparer.Ordinal);

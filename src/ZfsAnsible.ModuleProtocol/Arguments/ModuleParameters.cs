@@ -16,8 +16,6 @@ public sealed class ModuleParameters(JsonObject values, ArgumentSpec spec)
 
     public long? Int(string name) => values[name]?.GetValue<long>();
 
-    public bool IsSet(string name) => values[name] is not null;
-
     public ImmutableArray<string> StringList(string name) =>
         values[name] is JsonArray list ? [.. list.Select(item => item?.GetValue<string>() ?? string.Empty)] : [];
 

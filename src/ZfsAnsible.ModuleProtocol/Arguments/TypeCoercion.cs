@@ -11,7 +11,7 @@ namespace ZfsAnsible.ModuleProtocol.Arguments;
 public static class TypeCoercion
 {
     private static readonly string[] TrueWords = ["y", "yes", "on", "1", "true", "t"];
-    private static readonly string[] FalseWords = ["n", "no", "off", "0", "false", "f", ""];
+    private static readonly string[] FalseWords = ["n", "no", "off", "0", "false", "f"];
 
     /// <summary>Coerced value, or the reason it cannot be (worded to follow "argument 'x' ...").</summary>
     public static (JsonNode? Value, string? Error) Coerce(JsonNode? value, ArgumentType type) => type switch
@@ -92,15 +92,10 @@ public static class TypeCoercion
             "str" => value!.GetValue<string>().Trim(),
             _ => null,
         };
+        // Like ansible-core: whole numbers and their strings only; 3.0 and "3.0" are refused.
         if (text is not null && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
         {
             return (JsonValue.Create(whole), null);
-        }
-
-        if (text is not null && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && real == decimal.Truncate(real)
-            && real is >= long.MinValue and <= long.MaxValue)
-        {
-            return (JsonValue.Create((long)real), null);
         }
 
         return (null, $"is of type {kind} and we were unable to convert to int: {Show(value)} cannot be converted to an int");
@@ -123,7 +118,7 @@ public static class TypeCoercion
     private static (JsonNode?, string?) ToList(JsonNode? value) => KindOf(value) switch
     {
         "list" => (value!.DeepClone(), null),
-        "str" => (new JsonArray([.. value!.GetValue<string>().Split(',').Select(s => (JsonNode?)JsonValue.Create(s.Trim())).Where(n => n!.GetValue<string>().Length > 0)]), null),
+        "str" => (new JsonArray([.. value!.GetValue<string>().Split(',').Select(s => (JsonNode?)JsonValue.Create(s))]), null),
         "int" or "float" or "bool" => (new JsonArray(ToStr(value).Item1), null),
         var kind => (null, $"is of type {kind} and we were unable to convert to list"),
     };

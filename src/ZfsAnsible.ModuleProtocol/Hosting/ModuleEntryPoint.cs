@@ -16,7 +16,10 @@ public static class ModuleEntryPoint
         return cli(args);
     }
 
-    /// <summary>Ansible passes exactly one argument: an existing file (named "args" in its temp dir).</summary>
+    /// <summary>
+    /// Ansible passes exactly one argument: the path of an existing file ("args" in its temp dir). A verb
+    /// never holds a '/', so "zfs_pool probe" stays a command even beside a file named "probe".
+    /// </summary>
     public static bool IsModuleInvocation(string[] args) =>
-        args.Length == 1 && !args[0].StartsWith('-') && File.Exists(args[0]);
+        args.Length == 1 && args[0].Contains('/', StringComparison.Ordinal) && !args[0].StartsWith('-') && File.Exists(args[0]);
 }

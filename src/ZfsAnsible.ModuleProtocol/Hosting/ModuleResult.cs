@@ -23,7 +23,8 @@ public sealed record ModuleResult
 
     public static ModuleResult Ok(string msg, bool changed = false) => new() { Msg = msg, Changed = changed };
 
-    public static ModuleResult Fail(string msg) => new() { Failed = true, Msg = msg };
+    /// <summary>A failure; <paramref name="changed"/> when something was changed before it failed.</summary>
+    public static ModuleResult Fail(string msg, bool changed = false) => new() { Failed = true, Msg = msg, Changed = changed };
 
     public ModuleResult With(string key, JsonNode? value) => this with { Values = Values.SetItem(key, value) };
 

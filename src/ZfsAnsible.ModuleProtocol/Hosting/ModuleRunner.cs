@@ -37,7 +37,9 @@ public static class ModuleRunner
                 return Failure(module.Name, input.Error);
             }
 
-            var validation = ArgumentSpecValidator.Validate(input.Args!, module.Spec, module.Name);
+            // Errors name the module as the task did (zfs_pool or zfsansible.zfs.zfs_pool), like ansible-core.
+            var taskName = input.Args!["_ansible_module_name"] is JsonValue name && name.GetValueKind() == JsonValueKind.String ? name.GetValue<string>() : module.Name;
+            var validation = ArgumentSpecValidator.Validate(input.Args!, module.Spec, taskName);
             if (!validation.IsValid)
             {
                 return Failure(module.Name, validation.Message);

@@ -41,7 +41,9 @@ public static partial class PoolDeclarationReader
         var properties = ReadProperties(parameters, "properties");
         var filesystemProperties = ReadProperties(parameters, "filesystem_properties");
         var directories = parameters.StringList("search_directories");
-        foreach (var path in new[] { parameters.String("mountpoint"), parameters.String("altroot") }.Concat(directories))
+        // "none" and "legacy" are mountpoint values zpool create -m accepts besides a path.
+        var mountpoint = parameters.String("mountpoint") is "none" or "legacy" ? null : parameters.String("mountpoint");
+        foreach (var path in new[] { mountpoint, parameters.String("altroot") }.Concat(directories))
         {
             if (path is not null && CheckPath(path) is { } pathError)
             {

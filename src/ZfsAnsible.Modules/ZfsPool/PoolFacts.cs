@@ -13,7 +13,7 @@ public sealed record VdevFacts(string Class, string Type, string State, Immutabl
 /// <summary>The pool facts zfs_pool returns (field names are snake_case in JSON).</summary>
 public sealed record PoolFacts(
     string Name,
-    string State,
+    PoolPresence State,
     string? Health,
     long? Size,
     long? Allocated,
@@ -37,7 +37,7 @@ public sealed record PoolFacts(
         var pool = summary.Value;
         return Result.Ok(new PoolFacts(
             pool.Name,
-            "imported",
+            PoolPresence.Imported,
             pool.Health,
             pool.Size,
             pool.Allocated,

@@ -25,7 +25,7 @@ public sealed class PoolObserver(Zpool zpool, ZfsDatasets datasets, DeviceInspec
             return ObserveImported(declared, own, statuses.Value, declaredDevices);
         }
 
-        var presence = PoolPresence.Missing;
+        var presence = PoolPresence.Absent;
         if (declared.State != PoolState.Absent)
         {
             var importable = zpool.Importable(declared.SearchDirectories);
@@ -34,12 +34,12 @@ public sealed class PoolObserver(Zpool zpool, ZfsDatasets datasets, DeviceInspec
                 return importable.Error!;
             }
 
-            presence = importable.Value.Contains(declared.Name) ? PoolPresence.Exported : PoolPresence.Missing;
+            presence = importable.Value.Contains(declared.Name) ? PoolPresence.Exported : PoolPresence.Absent;
         }
 
-        var needsDevices = presence == PoolPresence.Missing && declared.State == PoolState.Present;
+        var needsDevices = presence == PoolPresence.Absent && declared.State == PoolState.Present;
         return devices.Inspect(needsDevices ? declaredDevices : [], statuses.Value)
-            .Map(reports => presence == PoolPresence.Exported ? PoolObservation.Exported(reports) : PoolObservation.Missing(reports));
+            .Map(reports => presence == PoolPresence.Exported ? PoolObservation.Exported(reports) : PoolObservation.Absent(reports));
     }
 
     private Result<PoolObservation> ObserveImported(PoolDeclaration declared, PoolStatus own, ImmutableArray<PoolStatus> all, ImmutableArray<string> declaredDevices)

@@ -34,15 +34,21 @@ public static class ZfsPoolModule
             var second = Converge(declared.Value, observer, zpool, checkMode: false);
             if (!second.IsOk)
             {
-                return ModuleResult.Fail($"imported pool {declared.Value.Name}, then: {second.Error!.Message}") with { Changed = true };
+                return ModuleResult.Fail($"imported pool {declared.Value.Name}, then: {second.Error!.Message}", changed: true)
+                    .With("commands", Commands(pass.Value.Commands.AddRange(second.Error is PartialFailure partial ? partial.Ran : [])));
             }
 
             pass = Result.Ok(pass.Value.Then(second.Value));
         }
 
-        return pass.IsOk
-            ? Report(pass.Value, declared.Value, zpool, context.CheckMode)
-            : ModuleResult.Fail(pass.Error!.Message).With("commands", Commands(pass.Error is PartialFailure partial ? partial.Ran : []));
+        if (!pass.IsOk)
+        {
+            // Commands that ran before the failing one did change the pool.
+            var ran = pass.Error is PartialFailure partial ? partial.Ran : [];
+            return ModuleResult.Fail(pass.Error!.Message, changed: ran.Length > 1).With("commands", Commands(ran));
+        }
+
+        return Report(pass.Value, declared.Value, zpool, context.CheckMode);
     }
 
     private static Result<Pass> Converge(PoolDeclaration declared, PoolObserver observer, Zpool zpool, bool checkMode)
@@ -84,11 +90,12 @@ public static class ZfsPoolModule
             : $"pool {declared.Name} is as declared ({declared.State.ToString().ToLowerInvariant()})";
 
         // Facts come from the pool itself: after the task, or (check mode) as it stands when it stays imported.
-        var readable = pass.After.State == "imported" && (!checkMode || pass.Before.State == "imported");
+        var readable = pass.After.State == PoolPresence.Imported && (!checkMode || pass.Before.State == PoolPresence.Imported);
         var facts = readable ? PoolFacts.Read(zpool, declared).Map(f => (PoolFacts?)f) : Result.Ok<PoolFacts?>(null);
         if (!facts.IsOk)
         {
-            return ModuleResult.Fail($"{message}, but reading the pool afterwards failed: {facts.Error!.Message}").With("commands", Commands(pass.Commands));
+            return ModuleResult.Fail($"{message}, but reading the pool afterwards failed: {facts.Error!.Message}", changed: changed && !checkMode)
+                .With("commands", Commands(pass.Commands));
         }
 
         return new ModuleResult

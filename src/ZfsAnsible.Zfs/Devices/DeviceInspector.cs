@@ -9,10 +9,12 @@ namespace ZfsAnsible.Zfs.Devices;
 /// <summary>
 /// Looks at devices before a pool is written over them: what they are (links resolved, partitions
 /// mapped to their disk), whether anything uses them now, and what blkid finds on them.
-/// The /proc, /sys roots are parameters so tests can lay out a fake system.
+/// The /proc, /sys and /dev roots are parameters so tests can lay out a fake system.
 /// </summary>
-public sealed class DeviceInspector(ICommandRunner runner, string procRoot = "/proc", string sysRoot = "/sys")
+public sealed class DeviceInspector(ICommandRunner runner, string procRoot = "/proc", string sysRoot = "/sys", string devRoot = "/dev")
 {
+    private readonly string _devPrefix = devRoot.TrimEnd('/') + "/";
+
     /// <summary>Inspects each device; <paramref name="imported"/> is zpool status of all imported pools.</summary>
     public Result<ImmutableDictionary<string, DeviceReport>> Inspect(IEnumerable<string> devices, IEnumerable<PoolStatus> imported)
     {
@@ -65,23 +67,30 @@ public sealed class DeviceInspector(ICommandRunner runner, string procRoot = "/p
         }
     }
 
-    /// <summary>For /dev/sdb1 (a partition per sysfs), /dev/sdb; null for anything else.</summary>
-    public string? WholeDiskOf(string canonicalPath)
+    /// <summary>The sysfs folder of a block device node (/dev/sdb -> /sys/class/block/sdb), or null for anything else.</summary>
+    private string? BlockEntry(string canonicalPath)
     {
-        if (!canonicalPath.StartsWith("/dev/", StringComparison.Ordinal))
+        if (!canonicalPath.StartsWith(_devPrefix, StringComparison.Ordinal))
         {
             return null;
         }
 
-        var blockEntry = Path.Combine(sysRoot, "class", "block", Path.GetFileName(canonicalPath));
-        if (!File.Exists(Path.Combine(blockEntry, "partition")))
+        var entry = Path.Combine(sysRoot, "class", "block", Path.GetFileName(canonicalPath));
+        return Directory.Exists(entry) ? entry : null;
+    }
+
+    /// <summary>For /dev/sdb1 (a partition per sysfs), /dev/sdb; null for anything else.</summary>
+    public string? WholeDiskOf(string canonicalPath)
+    {
+        var blockEntry = BlockEntry(canonicalPath);
+        if (blockEntry is null || !File.Exists(Path.Combine(blockEntry, "partition")))
         {
             return null;
         }
 
         // /sys/class/block/sdb1 links into .../block/sdb/sdb1: the parent folder names the disk.
         var resolved = Directory.ResolveLinkTarget(blockEntry, returnFinalTarget: true)?.FullName ?? blockEntry;
-        return "/dev/" + Path.GetFileName(Path.GetDirectoryName(resolved));
+        return _devPrefix + Path.GetFileName(Path.GetDirectoryName(resolved));
     }
 
     private Result<DeviceReport> InspectOne(string device, Dictionary<string, string> members, List<(string Source, string Target)> mounts, List<string> swaps)
@@ -93,10 +102,8 @@ public sealed class DeviceInspector(ICommandRunner runner, string procRoot = "/p
 
         var canonical = Canonical(device);
         var inUse = InUse(canonical, members, mounts, swaps);
-        var isBlockDevice = canonical.StartsWith("/dev/", StringComparison.Ordinal)
-            && Directory.Exists(Path.Combine(sysRoot, "class", "block", Path.GetFileName(canonical)));
         var signatures = Signatures(device, canonical);
-        return signatures.Map(found => new DeviceReport(device, true, canonical, inUse, found, isBlockDevice));
+        return signatures.Map(found => new DeviceReport(device, true, canonical, inUse, found, BlockEntry(canonical) is not null, WholeDiskOf(canonical)));
     }
 
     private string? InUse(string canonical, Dictionary<string, string> members, List<(string Source, string Target)> mounts, List<string> swaps)
@@ -129,10 +136,17 @@ public sealed class DeviceInspector(ICommandRunner runner, string procRoot = "/p
             }
         }
 
-        var holders = Path.Combine(sysRoot, "class", "block", Path.GetFileName(canonical), "holders");
-        if (canonical.StartsWith("/dev/", StringComparison.Ordinal) && Directory.Exists(holders) && Directory.EnumerateFileSystemEntries(holders).FirstOrDefault() is { } holder)
+        // A disk is busy when it, or any of its partitions, is held by device-mapper, md or LVM.
+        if (BlockEntry(canonical) is { } entry)
         {
-            return $"held by {Path.GetFileName(holder)} (device mapper, md or LVM)";
+            foreach (var node in Partitions(entry).Select(p => Path.Combine(entry, p)).Prepend(entry))
+            {
+                var holders = Path.Combine(node, "holders");
+                if (Directory.Exists(holders) && Directory.EnumerateFileSystemEntries(holders).FirstOrDefault() is { } holder)
+                {
+                    return $"{Path.GetFileName(node)} is held by {Path.GetFileName(holder)} (device mapper, md or LVM)";
+                }
+            }
         }
 
         return null;
@@ -167,28 +181,30 @@ public sealed class DeviceInspector(ICommandRunner runner, string procRoot = "/p
                 break;
             case 2:
                 break; // nothing recognisable on the device
+            case 8:
+                found.Add("ambiguous signatures (blkid found more than one)");
+                break;
             case 127:
                 return Result<ImmutableArray<string>>.Fail($"cannot check {device} for existing data: blkid (util-linux) is not installed");
             default:
                 return Result<ImmutableArray<string>>.Fail(new ZfsCommandError(probe));
         }
 
-        var blockEntry = Path.Combine(sysRoot, "class", "block", Path.GetFileName(canonical));
-        if (canonical.StartsWith("/dev/", StringComparison.Ordinal) && Directory.Exists(blockEntry))
+        if (BlockEntry(canonical) is { } blockEntry && Partitions(blockEntry) is { Count: > 0 } partitions)
         {
-            var partitions = Directory.EnumerateDirectories(blockEntry)
-                .Select(Path.GetFileName)
-                .Where(name => name is not null && File.Exists(Path.Combine(blockEntry, name, "partition")))
-                .Order(StringComparer.Ordinal)
-                .ToList();
-            if (partitions.Count > 0)
-            {
-                found.Add($"partitions ({string.Join(", ", partitions)})");
-            }
+            found.Add($"partitions ({string.Join(", ", partitions)})");
         }
 
         return Result.Ok(found.ToImmutable());
     }
+
+    /// <summary>Partition names under a disk's sysfs folder (sdb1, sdb2, ...).</summary>
+    private static List<string> Partitions(string blockEntry) =>
+        [.. Directory.EnumerateDirectories(blockEntry)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(name => File.Exists(Path.Combine(blockEntry, name, "partition")))
+            .Order(StringComparer.Ordinal)];
 
     private static IEnumerable<string[]> ReadTable(string path)
     {

@@ -12,6 +12,13 @@ public sealed record VdevNode(string Name, string State, ImmutableArray<VdevNode
         IsLeaf ? this with { Name = rename(Name) } : this with { Children = [.. Children.Select(c => c.WithLeafNames(rename))] };
 
     public IEnumerable<VdevNode> Leaves => IsLeaf ? [this] : Children.SelectMany(c => c.Leaves);
+
+    /// <summary>
+    /// The devices that fill this vdev's slots. A "replacing-N" or "spare-N" group inside a vdev is one slot,
+    /// filled by its first child (the device being replaced, or the one a hot spare stands in for) — the
+    /// device the declaration names — so a resilver or an active spare is not a topology difference.
+    /// </summary>
+    public IEnumerable<VdevNode> Slots => IsLeaf ? [this] : Children.Select(c => c.IsLeaf ? c : c.Slots.First());
 }
 
 /// <summary>A pool as zpool status shows it: its state and its vdevs by class.</summary>
@@ -32,7 +39,7 @@ public sealed record PoolStatus(string Name, string State, ImmutableDictionary<V
         {
             foreach (var node in nodes)
             {
-                vdevs.Add(new TopLevelVdev(vdevClass, LayoutOf(node), [.. node.Leaves.Select(leaf => leaf.Name)]));
+                vdevs.Add(new TopLevelVdev(vdevClass, LayoutOf(node), [.. node.Slots.Select(slot => slot.Name)]));
             }
         }
 
@@ -68,6 +75,7 @@ public static class ZpoolStatusParser
         ["cache"] = VdevClass.Cache,
         ["spares"] = VdevClass.Spare,
         ["special"] = VdevClass.Special,
+        ["dedup"] = VdevClass.Dedup,
     }.ToImmutableDictionary();
 
     public static ImmutableArray<PoolStatus> Parse(string output)
