@@ -185,12 +185,12 @@ lint_tier() {
   say "tier lint: $((PASSED - before_p)) passed, $((FAILED - before_f)) failed"
 }
 
-dotnet_tier() {
-  say "tier dotnet: unit, contract (x64 + arm64 binaries) and integration (ansible-playbook on zfs-fuse)"
-  local log=$LOGS/dotnet-test.log
+# Runs dotnet test with the given arguments and counts its summary into the totals.
+dotnet_tests() {
+  local label=$1 log=$2; shift 2
   mkdir -p "$LOGS"
   set +e
-  ZFSANSIBLE_ROOT=$ROOT dotnet test --solution "$ROOT/ZfsAnsible.sln" -c Release --no-build >"$log" 2>&1
+  ZFSANSIBLE_ROOT=$ROOT dotnet test -c Release --no-build "$@" >"$log" 2>&1
   local rc=$?
   set -e
   local total failed succeeded skipped
@@ -199,21 +199,53 @@ dotnet_tier() {
   succeeded=$(grep -E '^\s+succeeded: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || true)
   skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || true)
   if [ -z "$total" ]; then
-    say "FAILED: the dotnet test run produced no summary (exit $rc); see $log"
+    say "FAILED: tier $label: dotnet test produced no summary (exit $rc); see $log"
     tail -n 30 "$log" | sed 's/^/    /'
     count 0 1
     return
   fi
   grep -E '^\s*failed [A-Za-z]' "$log" | sed 's/^\s*/FAILED: /' | head -n 50 || true
   if [ "${skipped:-0}" -gt 0 ]; then
-    say "WARNING: $skipped dotnet tests were SKIPPED (see $log): a skipped test is counted as failed"
+    say "WARNING: $skipped tests of tier $label were SKIPPED (see $log): a skipped test is counted as failed"
   fi
   count "${succeeded:-0}" "$(( ${failed:-0} + ${skipped:-0} ))"
   if [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
-    say "FAILED: dotnet test exited $rc without failed tests; see $log"
+    say "FAILED: tier $label: dotnet test exited $rc without failed tests; see $log"
     count 0 1
   fi
-  say "tier dotnet: ${succeeded:-0} passed, $(( ${failed:-0} + ${skipped:-0} )) failed (log: $log)"
+  say "tier $label: ${succeeded:-0} passed, $(( ${failed:-0} + ${skipped:-0} )) failed (log: $log)"
+}
+
+GUEST_CLASS=ZfsAnsible.Integration.Tests.OpenZfsGuestPoolTests
+
+dotnet_tier() {
+  say "tier dotnet: unit, contract (x64 + arm64 binaries) and integration (ansible-playbook on zfs-fuse)"
+  dotnet_tests dotnet "$LOGS/dotnet-test.log" --solution "$ROOT/ZfsAnsible.sln" -- --filter-not-class "$GUEST_CLASS"
+}
+
+# Real OpenZFS 2.x: the integration scenarios again, against a QEMU guest reached over SSH.
+guest_tier() {
+  say "tier openzfs-guest: the integration scenarios on OpenZFS 2.x in a QEMU guest, over SSH"
+  local guest=$ROOT/tests/vm/openzfs-guest.sh
+  if ! "$guest" image >"$LOGS/guest-image.log" 2>&1; then
+    say "FAILED: tier openzfs-guest DID NOT RUN: the guest image could not be built (see $LOGS/guest-image.log):"
+    tail -n 5 "$LOGS/guest-image.log" | sed 's/^/    /'
+    count 0 1
+    return
+  fi
+  trap '"$ROOT/tests/vm/openzfs-guest.sh" stop' EXIT
+  if ! "$guest" boot >"$LOGS/guest-boot.log" 2>&1; then
+    say "FAILED: tier openzfs-guest DID NOT RUN: the guest did not boot (see $LOGS/guest-boot.log):"
+    tail -n 5 "$LOGS/guest-boot.log" | sed 's/^/    /'
+    count 0 1
+    return
+  fi
+  local key value
+  while IFS='=' read -r key value; do export "$key=$value"; done < <("$guest" env)
+  say "tier openzfs-guest: guest up ($(tail -n1 "$LOGS/guest-boot.log" | sed 's/^\[[^]]*\] //'))"
+  dotnet_tests openzfs-guest "$LOGS/guest-test.log" --project "$ROOT/tests/ZfsAnsible.Integration.Tests" -- --filter-class "$GUEST_CLASS"
+  "$guest" stop
+  trap - EXIT
 }
 
 molecule_tier() {
@@ -240,6 +272,7 @@ run_tests() {
   lint_tier
   dotnet_tier
   molecule_tier
+  guest_tier
   say "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
 }

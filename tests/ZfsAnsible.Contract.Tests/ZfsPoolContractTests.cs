@@ -142,4 +142,24 @@ public class ZfsPoolContractTests
         var hostile = module.Run("facts", "--name", "-rf");
         Assert.NotEqual(0, hostile.ExitCode);
     }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void The_answer_is_pure_json_on_a_terminal(string rid)
+    {
+        // Ansible runs modules over "ssh -tt"; `script` gives the binary a real pseudo-terminal here.
+        var args = Path.Combine(Path.GetTempPath(), $"zfsansible-tty-{Guid.NewGuid():N}");
+        File.WriteAllText(args, """{"name": "ztnosuchpool", "state": "absent"}""");
+        try
+        {
+            var binary = Repository.Executable("zfs_pool", rid);
+            var command = rid == "linux-arm64" ? $"qemu-aarch64-static {binary} {args}" : $"{binary} {args}";
+            var outcome = Processes.Run("script", ["-q", "-e", "-c", command, "/dev/null"], new Dictionary<string, string> { ["TERM"] = "xterm", ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu" });
+            Assert.StartsWith("{\"changed\":false", outcome.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(args);
+        }
+    }
 }

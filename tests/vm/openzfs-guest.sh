@@ -132,16 +132,17 @@ boot() {
   # shellcheck disable=SC2086
   qemu-system-x86_64 $accel -smp "$SMP" -m "$MEM" -display none -no-reboot \
     -kernel "$dir/vmlinuz" -initrd "$dir/initrd.img" \
-    -append 'root=/dev/vda rw console=ttyS0 quiet loglevel=3 systemd.show_status=0 mitigations=off' \
+    -append 'root=LABEL=root rw console=ttyS0 quiet loglevel=3 systemd.show_status=0 mitigations=off' \
     -drive "file=$dir/root.img,if=virtio,format=raw,snapshot=on,cache=unsafe" \
-    -drive "file=$RUN/disk1.raw,if=virtio,format=raw,cache=unsafe,serial=zfsdisk1" \
-    -drive "file=$RUN/disk2.raw,if=virtio,format=raw,cache=unsafe,serial=zfsdisk2" \
-    -drive "file=$RUN/disk3.raw,if=virtio,format=raw,cache=unsafe,serial=zfsdisk3" \
+    -drive "file=$RUN/disk1.raw,if=none,id=d1,format=raw,cache=unsafe" -device "virtio-blk-pci,drive=d1,serial=zfsdisk1" \
+    -drive "file=$RUN/disk2.raw,if=none,id=d2,format=raw,cache=unsafe" -device "virtio-blk-pci,drive=d2,serial=zfsdisk2" \
+    -drive "file=$RUN/disk3.raw,if=none,id=d3,format=raw,cache=unsafe" -device "virtio-blk-pci,drive=d3,serial=zfsdisk3" \
     -netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22" -device virtio-net-pci,netdev=n0 \
     -serial "file:$RUN/console.log" -daemonize -pidfile "$RUN/qemu.pid"
   local start=$SECONDS
   until ssh_cmd "$dir" true 2>/dev/null; do
     [ $((SECONDS - start)) -lt 300 ] || { stop; die "the guest did not answer ssh within 300 s (console: $RUN/console.log)"; }
+    grep -q 'Dropping to a shell' "$RUN/console.log" 2>/dev/null && { stop; die "the guest kernel found no root filesystem (console: $RUN/console.log)"; }
     sleep 2
   done
   ssh_cmd "$dir" 'modprobe zfs' || { stop; die "modprobe zfs failed in the guest"; }

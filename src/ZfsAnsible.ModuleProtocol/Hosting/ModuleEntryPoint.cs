@@ -10,7 +10,12 @@ public static class ModuleEntryPoint
     {
         if (IsModuleInvocation(args))
         {
-            return ModuleRunner.Run(module, args[0], Console.Out);
+            // Ansible runs modules over "ssh -tt": on that terminal .NET writes set-up codes ("ESC[?1h ESC=",
+            // keypad mode from TERM's terminfo) before the first output or child process, and the answer would
+            // no longer be pure JSON. Without TERM there is no terminfo to write from; stdout is a raw stream.
+            Environment.SetEnvironmentVariable("TERM", null);
+            using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            return ModuleRunner.Run(module, args[0], stdout);
         }
 
         return cli(args);
