@@ -14,7 +14,7 @@ ART=$ROOT/artifacts
 LOGS=$ART/logs
 RIDS=(linux-x64 linux-arm64)
 # Every shipped executable: src/<name>/<name>.csproj; modules are also installed into the collection.
-EXECUTABLES=(zfs_pool)
+EXECUTABLES=(zfs_pool zfs-policy)
 MODULES=(zfs_pool)
 COLLECTIONS=$ART/collections
 SANDBOX=$ART/sandbox
@@ -131,15 +131,17 @@ check_glibc_floor() {
 # The binaries live in native/ and plugins/modules/ links to them: ansible-doc -l skips links, so it lists
 # each module once (from its docs stub) instead of warning that a binary has no documentation.
 assemble_collection() {
-  local stage=$ART/stage/zfs module arch rid
+  local stage=$ART/stage/zfs exe module arch rid
   rm -rf "$ART/stage" "$COLLECTIONS"
   mkdir -p "$ART/stage"
   cp -a "$ROOT/ansible" "$stage"
   mkdir -p "$stage/native"
-  for module in "${MODULES[@]}"; do
-    for arch in x86_64 aarch64; do
-      rid=linux-x64; [ "$arch" = aarch64 ] && rid=linux-arm64
-      install -m 0755 "$ART/publish/$rid/$module" "$stage/native/${module}_$arch"
+  for arch in x86_64 aarch64; do
+    rid=linux-x64; [ "$arch" = aarch64 ] && rid=linux-arm64
+    for exe in "${EXECUTABLES[@]}"; do
+      install -m 0755 "$ART/publish/$rid/$exe" "$stage/native/${exe}_$arch"
+    done
+    for module in "${MODULES[@]}"; do
       ln -s "../../native/${module}_$arch" "$stage/plugins/modules/${module}_$arch"
     done
   done
@@ -179,6 +181,9 @@ lint_tier() {
     check "ansible-doc -l lists $module" bash -c "ansible-doc -l zfsansible.zfs 2>/dev/null | grep -q '^zfsansible.zfs.$module '"
   done
   check "ansible-doc -l lists modules without warnings" bash -c "! ansible-doc -l zfsansible.zfs 2>&1 | grep -i warning"
+  for filter in zfs_datasets_with_policy zfs_policy_tree; do
+    check "ansible-doc -t filter zfsansible.zfs.$filter" bash -c "ansible-doc -t filter zfsansible.zfs.$filter | grep -q 'EXAMPLES' && ansible-doc -t filter -l zfsansible.zfs 2>/dev/null | grep -q '^zfsansible.zfs.$filter '"
+  done
   for module in "${MODULES[@]}"; do
     check "the collection tarball holds both builds of $module" bash -c "tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${module}_x86_64' && tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${module}_aarch64'"
   done

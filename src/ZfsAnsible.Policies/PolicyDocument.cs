@@ -142,7 +142,8 @@ public sealed record PolicyDocument(ImmutableSortedDictionary<string, SnapshotPo
         catch (JsonException e)
         {
             var yaml = YamlToJson.Convert(text, what);
-            return yaml.IsOk ? yaml : Result<JsonNode?>.Fail($"{what} is not valid JSON: {OneLine(e.Message)}");
+            // Our own wording: framework messages are resource keys in the trimmed executables.
+            return yaml.IsOk ? yaml : Result<JsonNode?>.Fail($"{what} is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
     }
 }
