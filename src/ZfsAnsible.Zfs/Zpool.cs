@@ -97,21 +97,3 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
 
     private const int BusyRetries = 5;
 }
-
-/// <summary>Dataset properties through zfs get/set; "zfs get -Hp" works on every supported CLI.</summary>
-public sealed class ZfsDatasets(ICommandRunner runner)
-{
-    public Result<IReadOnlyDictionary<string, ObservedProperty>> Properties(string dataset, IReadOnlyCollection<string> names)
-    {
-        if (names.Count == 0)
-        {
-            return Result.Ok<IReadOnlyDictionary<string, ObservedProperty>>(ImmutableDictionary<string, ObservedProperty>.Empty);
-        }
-
-        var command = Command.Of("zfs", "get", "-H", "-p", "-o", "property,value,source", string.Join(',', names), dataset);
-        var result = runner.Run(command);
-        return result.Succeeded
-            ? Result.Ok<IReadOnlyDictionary<string, ObservedProperty>>(PropertyParser.ParseScripted(result.StandardOutput))
-            : Result<IReadOnlyDictionary<string, ObservedProperty>>.Fail(new ZfsCommandError(result));
-    }
-}

@@ -1,0 +1,186 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Datasets;
+using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.ModuleProtocol.Arguments;
+using ZfsAnsible.ModuleProtocol.Hosting;
+using ZfsAnsible.Policies;
+using ZfsAnsible.Zfs;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Modules.ZfsDatasetPolicy;
+
+/// <summary>
+/// zfs_dataset_policy: resolve the inventory's policies (the same resolver as the Jinja filters), observe the
+/// datasets in one zfs list and one zfs get, plan with <see cref="DatasetPlanner"/>, apply unless check mode, report.
+/// </summary>
+public static class ZfsDatasetPolicyModule
+{
+    public static ModuleDefinition Definition(ICommandRunner runner) =>
+        new(ZfsDatasetPolicySpec.ModuleName, ZfsDatasetPolicySpec.Spec, context => Execute(context, runner));
+
+    public static ModuleResult Execute(ModuleContext context, ICommandRunner runner)
+    {
+        var parameters = context.Parameters;
+        var single = parameters.String("name");
+        if (single is null && parameters.List("datasets").IsEmpty && parameters.String("state") == "present")
+        {
+            return ModuleResult.Fail("give datasets (the whole tree) or name (one dataset)");
+        }
+
+        if (parameters.String("state") == "absent" && single is null)
+        {
+            return ModuleResult.Fail("state absent takes one dataset: give name, not datasets");
+        }
+
+        var zpool = new Zpool(runner, CapabilityProbe.Probe(runner));
+        var pools = zpool.ImportedPools();
+        if (!pools.IsOk)
+        {
+            return ModuleResult.Fail(pools.Error!.Message);
+        }
+
+        var tree = PolicyDocument.ParseAndResolve(Document(parameters).ToJsonString(), pools.Value);
+        if (!tree.IsOk)
+        {
+            return ModuleResult.Fail(tree.Error!.Message);
+        }
+
+        var datasets = new ZfsDatasets(runner);
+        var observed = Observe(datasets, tree.Value);
+        if (!observed.IsOk)
+        {
+            return ModuleResult.Fail(observed.Error!.Message);
+        }
+
+        var plan = parameters.String("state") == "absent"
+            ? DatasetPlanner.Destroy(single!, parameters.Bool("allow_destroy"), observed.Value)
+            : Result.Ok(DatasetPlanner.Converge(tree.Value, observed.Value));
+        if (!plan.IsOk)
+        {
+            return ModuleResult.Fail(plan.Error!.Message);
+        }
+
+        var commands = plan.Value.Actions.Select(DatasetCommands.For).ToImmutableArray();
+        var ran = 0;
+        if (!context.CheckMode)
+        {
+            for (; ran < commands.Length; ran++)
+            {
+                var result = zpool.Run(commands[ran]);
+                if (!result.IsOk)
+                {
+                    return ModuleResult.Fail(result.Error!.Message, changed: ran > 0).With("commands", Commands(commands[..(ran + 1)]));
+                }
+            }
+        }
+
+        return Report(tree.Value, observed.Value, plan.Value, context.CheckMode, single)
+            .With("commands", Commands(commands))
+            .With("zfs_implementation", zpool.Capabilities.Implementation);
+    }
+
+    /// <summary>The module's arguments as the inventory document the resolver reads.</summary>
+    private static JsonObject Document(ModuleParameters parameters)
+    {
+        var datasets = parameters.String("name") is { } name
+            ? new JsonArray(new JsonObject
+            {
+                ["name"] = name,
+                ["policy"] = parameters.String("policy"),
+                ["properties"] = new JsonObject([.. parameters.Dict("properties").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))]),
+            })
+            : new JsonArray([.. parameters.List("datasets").Select(d => (JsonNode?)d.ToInvocation())]);
+        return new JsonObject
+        {
+            ["zfs_policies"] = new JsonObject([.. parameters.Dict("policies").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))]),
+            ["zfs_datasets"] = datasets,
+        };
+    }
+
+    private static Result<DatasetObservation> Observe(ZfsDatasets datasets, PolicyTree tree)
+    {
+        var existing = datasets.Existing();
+        if (!existing.IsOk)
+        {
+            return existing.Error!;
+        }
+
+        var configured = tree.Datasets.Select(d => d.Name).Where(existing.Value.Contains).ToList();
+        var names = tree.Datasets.SelectMany(d => d.Properties.Keys).Concat(PolicyProperties.Names).Distinct(StringComparer.Ordinal).ToList();
+        return datasets.PropertiesOf(configured, names).Map(properties => new DatasetObservation(existing.Value, properties));
+    }
+
+    private static ModuleResult Report(PolicyTree tree, DatasetObservation observed, DatasetPlan plan, bool checkMode, string? single)
+    {
+        var report = new JsonObject();
+        var before = new JsonObject();
+        var after = new JsonObject();
+        var names = single is null ? tree.Datasets.Select(d => d.Name) : [single];
+        foreach (var name in names)
+        {
+            var actions = plan.Actions.Where(a => a.Dataset == name).ToList();
+            var resolved = tree.Find(name);
+            var changes = new JsonObject();
+            foreach (var set in actions.OfType<SetDatasetProperty>())
+            {
+                changes[set.Property] = new JsonObject { ["before"] = set.Before?.Value, ["after"] = set.Value, ["source"] = set.Before?.Source };
+            }
+
+            var action = actions switch
+            {
+                [CreateDataset, ..] => "created",
+                [DestroyDataset, ..] => "destroyed",
+                [_, ..] => "updated",
+                _ => observed.Existing.Contains(name) ? "unchanged" : "absent",
+            };
+            report[name] = new JsonObject
+            {
+                ["action"] = action,
+                ["policy"] = resolved?.Policy?.Name,
+                ["source"] = resolved is null ? null : PolicyProperties.For(resolved)[PolicyProperties.Source],
+                ["changed_properties"] = changes,
+            };
+
+            if (actions.Count > 0)
+            {
+                before[name] = Snapshot(observed.Existing.Contains(name), actions.Select(a => a switch
+                {
+                    SetDatasetProperty set => KeyValuePair.Create(set.Property, set.Before?.Value),
+                    _ => KeyValuePair.Create(string.Empty, (string?)null),
+                }).Where(p => p.Key.Length > 0));
+                after[name] = actions switch
+                {
+                    [CreateDataset create, ..] => Snapshot(true, create.Properties.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value))),
+                    [DestroyDataset, ..] => Snapshot(false, []),
+                    _ => Snapshot(true, actions.OfType<SetDatasetProperty>().Select(s => KeyValuePair.Create(s.Property, (string?)s.Value))),
+                };
+            }
+        }
+
+        var changed = !plan.Actions.IsEmpty;
+        var counts = string.Join(", ", report.Where(r => r.Value!["action"]!.GetValue<string>() is not ("unchanged" or "absent"))
+            .GroupBy(r => r.Value!["action"]!.GetValue<string>()).Select(g => $"{g.Count()} {g.Key}"));
+        var message = changed
+            ? (checkMode ? "would have: " : string.Empty) + counts
+            : $"{report.Count} dataset{(report.Count == 1 ? string.Empty : "s")} as declared";
+        return new ModuleResult
+        {
+            Changed = changed,
+            Msg = message,
+            Diff = new ModuleDiff(before, after),
+            Warnings = plan.Warnings,
+        }.With("datasets", report);
+    }
+
+    private static JsonObject Snapshot(bool exists, IEnumerable<KeyValuePair<string, string?>> properties) => new()
+    {
+        ["exists"] = exists,
+        ["properties"] = new JsonObject([.. properties.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)(p.Value is null ? null : JsonValue.Create(p.Value))))]),
+    };
+
+    private static JsonArray Commands(IEnumerable<Command> commands) =>
+        new([.. commands.Select(c => (JsonNode?)JsonValue.Create(c.ToString()))]);
+}

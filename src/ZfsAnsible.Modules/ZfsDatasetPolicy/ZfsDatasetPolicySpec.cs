@@ -1,0 +1,29 @@
+using ZfsAnsible.ModuleProtocol.Arguments;
+
+namespace ZfsAnsible.Modules.ZfsDatasetPolicy;
+
+/// <summary>zfs_dataset_policy's options; ansible/plugins/modules/zfs_dataset_policy.py documents the same spec.</summary>
+public static class ZfsDatasetPolicySpec
+{
+    public const string ModuleName = "zfs_dataset_policy";
+
+    /// <summary>One entry of the inventory's zfs_datasets.</summary>
+    private static ArgumentSpec Dataset { get; } = ArgumentSpec.Of(
+        ("name", Option.Str(required: true)),
+        ("policy", Option.Str()),
+        ("children_inherit_policy", Option.Bool()),
+        ("snapshots_discover_children", Option.Bool()),
+        ("properties", Option.Dict()));
+
+    public static ArgumentSpec Spec { get; } = ArgumentSpec.Of(
+            ("datasets", Option.ListOf(Dataset) with { Default = null }),
+            ("policies", Option.Dict()),
+            ("name", Option.Str()),
+            ("policy", Option.Str()),
+            ("properties", Option.Dict()),
+            ("state", Option.Str(@default: "present", choices: ["present", "absent"])),
+            ("allow_destroy", Option.Bool()))
+        .WithMutuallyExclusive("datasets", "name")
+        .WithMutuallyExclusive("datasets", "policy")
+        .WithMutuallyExclusive("datasets", "properties");
+}

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Datasets;
+using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Zfs.Execution;
+using ZfsAnsible.Zfs.Parsing;
+
+namespace ZfsAnsible.Zfs;
+
+/// <summary>Datasets through zfs list/get/create/set/destroy; "zfs get -Hp" works on every supported CLI.</summary>
+public sealed class ZfsDatasets(ICommandRunner runner)
+{
+    public Result<IReadOnlyDictionary<string, ObservedProperty>> Properties(string dataset, IReadOnlyCollection<string> names) =>
+        PropertiesOf([dataset], names).Map(all => all.TryGetValue(dataset, out var properties)
+            ? properties
+            : (IReadOnlyDictionary<string, ObservedProperty>)ImmutableDictionary<string, ObservedProperty>.Empty);
+
+    /// <summary>Properties of many datasets in one zfs get.</summary>
+    public Result<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>> PropertiesOf(IReadOnlyCollection<string> datasets, IReadOnlyCollection<string> names)
+    {
+        if (datasets.Count == 0 || names.Count == 0)
+        {
+            return Result.Ok<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>>(ImmutableDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>.Empty);
+        }
+
+        var command = Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", string.Join(',', names)).WithArguments(datasets);
+        var result = runner.Run(command);
+        if (!result.Succeeded)
+        {
+            return Result<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>>.Fail(new ZfsCommandError(result));
+        }
+
+        var byDataset = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.TrimEnd('\r').Split('\t'))
+            .Where(fields => fields.Length >= 4)
+            .GroupBy(fields => fields[0], StringComparer.Ordinal)
+            .ToImmutableDictionary(
+                group => group.Key,
+                group => (IReadOnlyDictionary<string, ObservedProperty>)group.ToImmutableDictionary(f => f[1], f => new ObservedProperty(f[2], f[3]), StringComparer.Ordinal),
+                StringComparer.Ordinal);
+        return Result.Ok<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>>(byDataset);
+    }
+
+    /// <summary>Every filesystem and volume the imported pools hold.</summary>
+    public Result<ImmutableHashSet<string>> Existing()
+    {
+        var result = runner.Run(Command.Of("zfs", "list", "-H", "-o", "name", "-t", "filesystem,volume"));
+        return result.Succeeded
+            ? Result.Ok(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToImmutableHashSet(StringComparer.Ordinal))
+            : Result<ImmutableHashSet<string>>.Fail(new ZfsCommandError(result));
+    }
+}
+
+/// <summary>The zfs command for each planned dataset change; pure, so the argv is unit-tested.</summary>
+public static class DatasetCommands
+{
+    public static Command For(DatasetAction action) => action switch
+    {
+        // -p creates missing parents; -o applies to the new dataset itself.
+        CreateDataset create => Command.Of("zfs", "create", "-p")
+            .WithArguments(create.Properties.SelectMany(p => new[] { "-o", $"{p.Key}={p.Value}" }))
+            .WithArguments(create.Dataset),
+        SetDatasetProperty set => Command.Of("zfs", "set", $"{set.Property}={set.Value}", set.Dataset),
+        DestroyDataset destroy => Command.Of("zfs", "destroy", destroy.Dataset),
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "no command for this action"),
+    };
+}
