@@ -221,7 +221,7 @@ dotnet_tests() {
   say "tier $label: ${succeeded:-0} passed, $(( ${failed:-0} + ${skipped:-0} )) failed (log: $log)"
 }
 
-GUEST_CLASS=ZfsAnsible.Integration.Tests.OpenZfsGuestPoolTests
+GUEST_CLASS="*.OpenZfsGuest*"
 
 dotnet_tier() {
   say "tier dotnet: unit, contract (x64 + arm64 binaries) and integration (ansible-playbook on zfs-fuse)"

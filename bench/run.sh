@@ -17,6 +17,18 @@ SANDBOX_SCRIPT=$ROOT/tests/sandbox/zfs-sandbox.sh
 SANDBOX_DIR=$ART/bench/sandbox
 POOL=benchpool
 TASKS=20                                   # tasks per playbook in the task-* benchmarks
+# The datasets-* benchmarks: their own pool (512M vdev in SANDBOX_DIR/DSP_POOL, mounted below it), DSP_COUNT datasets
+# DSP_POOL/d01.. converged at once, NOOP_TASKS single-dataset no-op tasks per playbook.
+DSP_POOL=benchdsp
+DSP_DIR=$SANDBOX_DIR/$DSP_POOL
+DSP_COUNT=50
+NOOP_TASKS=10
+# The same properties on both sides. community.general.zfs compares the value given with `zfs get -p` output, so it
+# gets recordsize in bytes (given as 64K it would run `zfs set recordsize=64K` in every "no-op" task); ours compares
+# values as ZFS reports them and is given the usual 64K.
+OURS_PROPS='{compression: "on", atime: "off", recordsize: 64K}'
+THEIRS_PROPS='{compression: "on", atime: "off", recordsize: "65536"}'
+POLICIES='{standard: {snapshots: {hourly: 24}}}'
 QEMU=qemu-aarch64-static
 export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu   # read by qemu only; harmless for everything else
 # The interpreter Ansible itself runs on (and discovers on a Debian target); a pyenv shim on PATH
@@ -37,10 +49,34 @@ fail() {
   FAILURES+=("$id")
 }
 
+# Destroy every dataset below pool $1, deepest first; fail unless only the pool is left. zfs-fuse often answers
+# "dataset is busy" to destroying a mounted dataset, so each one is unmounted first (and retried once).
+# Also written into the datasets-converge benchmark's --prepare script (declare -f), so it must stand alone.
+dsp_clear() {
+  local ds
+  zfs list -H -o name -r "$1" | tail -n +2 | sort -r | while IFS= read -r ds; do
+    zfs unmount "$ds" 2>/dev/null || true
+    zfs destroy "$ds" 2>/dev/null || { sleep 0.5; zfs destroy -f "$ds"; }
+  done
+  [ "$(zfs list -H -o name -r "$1" | wc -l)" -eq 1 ]
+}
+
+# Destroy DSP_POOL if its vdev is in SANDBOX_DIR (ours: made by this script). Its datasets are unmounted first and
+# the destroy is retried once, because zfs-fuse answers "pool is busy" now and then.
+destroy_dsp_pool() {
+  local ds
+  zpool status "$DSP_POOL" 2>/dev/null | grep -qF "$SANDBOX_DIR/" || return 0
+  zfs list -H -o name -r "$DSP_POOL" 2>/dev/null | sort -r | while IFS= read -r ds; do
+    zfs unmount "$ds" 2>/dev/null || true
+  done
+  zpool destroy -f "$DSP_POOL" 2>/dev/null || { sleep 1; zpool destroy -f "$DSP_POOL" >&2; }
+}
+
 cleanup() {
   local rc=$?
   set +e
   if [ -x "$SANDBOX_SCRIPT" ] && command -v zpool >/dev/null 2>&1 && [ -d "$SANDBOX_DIR" ]; then
+    destroy_dsp_pool
     # destroys only pools whose vdevs are files in SANDBOX_DIR, then removes the directory
     "$SANDBOX_SCRIPT" cleanup "$SANDBOX_DIR" >&2
   fi
@@ -52,13 +88,14 @@ trap cleanup EXIT
 trap 'log "interrupted: cleaning up"; exit 130' INT
 trap 'log "terminated: cleaning up"; exit 143' TERM HUP
 
-# BENCH line; values are plain numbers in the unit given.
+# BENCH line; values are plain numbers in the unit given, printed with 1 decimal (or $5 decimals).
 bench_line() {
-  local id=$1 ours=$2 theirs=$3 unit=$4
-  awk -v id="$id" -v o="$ours" -v t="$theirs" -v u="$unit" 'BEGIN {
+  local id=$1 ours=$2 theirs=$3 unit=$4 decimals=${5:-1}
+  awk -v id="$id" -v o="$ours" -v t="$theirs" -v u="$unit" -v d="$decimals" 'BEGIN {
     r = (t > 0) ? o / t : 0
     if (r >= 100) rf = "%.0f"; else if (r >= 10) rf = "%.1f"; else if (r >= 0.1) rf = "%.2f"; else rf = "%.3g"
-    printf "BENCH %s ours=%.1f%s theirs=%.1f%s ratio=" rf "\n", id, o, u, t, u, r
+    vf = "%." d "f"
+    printf "BENCH %s ours=" vf "%s theirs=" vf "%s ratio=" rf "\n", id, o, u, t, u, r
   }'
 }
 
@@ -178,26 +215,42 @@ done
 
 # ---------------------------------------------------------------- sandbox pool
 
+sandbox_ready=
 pool_ready=
-setup_pool() {
+start_sandbox() {
   "$SANDBOX_SCRIPT" start || return 1
-  if zpool list -H -o name "$POOL" >/dev/null 2>&1; then
-    # left by an interrupted run if its vdevs are in SANDBOX_DIR; cleanup destroys exactly those
-    log "a pool named $POOL exists: removing it if an earlier run left it on $SANDBOX_DIR"
-    "$SANDBOX_SCRIPT" cleanup "$SANDBOX_DIR" >&2 || true
-    if zpool list -H -o name "$POOL" >/dev/null 2>&1; then
-      log "a pool named $POOL exists and is not on $SANDBOX_DIR: not touching it"
-      return 1
+  local p
+  for p in "$POOL" "$DSP_POOL"; do
+    if zpool list -H -o name "$p" >/dev/null 2>&1; then
+      # left by an interrupted run if its vdevs are in SANDBOX_DIR; cleanup destroys exactly those
+      log "a pool named $p exists: removing the pools an earlier run left on $SANDBOX_DIR"
+      destroy_dsp_pool
+      "$SANDBOX_SCRIPT" cleanup "$SANDBOX_DIR" >&2 || true
+      return 0
     fi
-  fi
-  "$SANDBOX_SCRIPT" vdevs "$SANDBOX_DIR" 1 128M || return 1
-  zpool create "$POOL" "$SANDBOX_DIR/vdev1" >&2 || return 1
+  done
 }
-log "creating the sandbox pool $POOL on $SANDBOX_DIR/vdev1 (128M)"
-if setup_pool; then
-  pool_ready=1
+# Pool $1 on one vdev of size $3 in directory $2; further arguments go to zpool create.
+make_pool() {
+  local name=$1 dir=$2 size=$3
+  shift 3
+  if zpool list -H -o name "$name" >/dev/null 2>&1; then
+    log "a pool named $name exists and is not on $SANDBOX_DIR: not touching it"
+    return 1
+  fi
+  "$SANDBOX_SCRIPT" vdevs "$dir" 1 "$size" || return 1
+  zpool create "$@" "$name" "$dir/vdev1" >&2 || return 1
+}
+if start_sandbox; then
+  sandbox_ready=1
+  log "creating the sandbox pool $POOL on $SANDBOX_DIR/vdev1 (128M)"
+  if make_pool "$POOL" "$SANDBOX_DIR" 128M; then
+    pool_ready=1
+  else
+    fail "rss-*, task-*" "could not create the sandbox pool $POOL (see the messages above)"
+  fi
 else
-  fail "rss-*, task-*" "could not create the sandbox pool $POOL (see the messages above)"
+  fail "rss-*, task-*, datasets-*" "could not start the zfs-fuse sandbox (see the messages above)"
 fi
 
 # ---------------------------------------------------------------- 3. rss
@@ -243,11 +296,16 @@ fi
 
 # ---------------------------------------------------------------- 4. task
 
+# Start of a playbook of one play on localhost without facts; the tasks follow. $1 play vars (YAML flow mapping).
+play_header() {
+  printf -- '- name: Benchmark\n  hosts: localhost\n  connection: local\n  gather_facts: false\n  vars: %s\n  tasks:\n' "$1"
+}
+
 # Playbook of TASKS copies of one task; $1 file, $2 play vars (YAML flow mapping), $3 task (YAML, one line).
 write_playbook() {
   local i
   {
-    printf -- '- name: Benchmark\n  hosts: localhost\n  connection: local\n  gather_facts: false\n  vars: %s\n  tasks:\n' "$2"
+    play_header "$2"
     for i in $(seq 1 "$TASKS"); do
       printf '    - name: Task %s\n      %s\n' "$i" "$3"
     done
@@ -315,6 +373,148 @@ task_bench() {
 
 if [ -n "$pool_ready" ]; then
   task_bench
+fi
+
+# ---------------------------------------------------------------- 5. datasets
+
+# Dataset $1 (1-based) of the datasets-* benchmarks: DSP_POOL/d01, DSP_POOL/d02, ...
+dsp_name() { printf '%s/d%02d' "$DSP_POOL" "$1"; }
+
+# Check that DSP_POOL holds exactly the DSP_COUNT datasets d01.. and that each has the benchmark's properties, set
+# locally ($1 = ours: also the policy the module records as zfsansible:policy). Otherwise say what is wrong.
+dsp_check() {
+  local props=compression,atime,recordsize want=3
+  if [ "$1" = ours ]; then props+=,zfsansible:policy; want=4; fi
+  zfs get -Hp -o name,property,value,source "$props" -r "$DSP_POOL" | awk -F '\t' -v pool="$DSP_POOL" -v n="$DSP_COUNT" -v want="$want" '
+    $1 == pool { next }
+    !($1 in good) { good[$1] = 0 }
+    $4 == "local" && ($2 == "compression" && $3 == "on" || $2 == "atime" && $3 == "off" || $2 == "recordsize" && $3 == "65536" ||
+                      $2 == "zfsansible:policy" && $3 == "standard") { good[$1]++ }
+    END {
+      for (d in good) { count++; if (d !~ ("^" pool "/d[0-9][0-9]$")) other++; else if (good[d] != want) bad++ }
+      if (count == n && !other && !bad) exit 0
+      printf "%d datasets below %s (expected %d), %d not named d01.., %d without all of the properties", count, pool, n, other, bad
+      exit 1
+    }'
+}
+
+# Whether the recap in ansible-playbook log $1 says ok=$2, changed=$3 (any if empty) and failed=0.
+recap_is() {
+  local recap
+  recap=$(grep -E '^localhost +:' "$1") || return 1
+  [[ $recap == *" ok=$2 "* && $recap == *" failed=0 "* ]] && { [ -z "$3" ] || [[ $recap == *" changed=$3 "* ]]; }
+}
+
+# First lines of the errors in ansible-playbook (or hyperfine) log $1, on one line.
+log_errors() { grep -E 'fatal|ERROR|Error|^localhost' "$1" | head -n 3 | tr '\n' ' ' | head -c 600; }
+
+# datasets-converge-N: DSP_COUNT datasets with properties created from nothing, by one whole-tree task of ours and by
+# community.general.zfs looped over them. hyperfine empties the pool before each run (--prepare, not timed).
+converge_bench() {
+  local id=datasets-converge-$DSP_COUNT i pb_ours=$TMP/converge-ours.yml pb_theirs=$TMP/converge-theirs.yml
+  {
+    play_header '{}'
+    printf '    - name: Datasets\n      zfsansible.zfs.zfs_dataset_policy:\n        policies: %s\n        datasets:\n' "$POLICIES"
+    for i in $(seq 1 "$DSP_COUNT"); do
+      printf '          - {name: %s, policy: standard, properties: %s}\n' "$(dsp_name "$i")" "$OURS_PROPS"
+    done
+  } >"$pb_ours"
+  {
+    play_header '{}'
+    printf '    - name: Datasets\n      community.general.zfs:\n        name: "{{ item }}"\n        state: present\n'
+    printf '        extra_zfs_properties: %s\n      loop:\n' "$THEIRS_PROPS"
+    for i in $(seq 1 "$DSP_COUNT"); do
+      printf '        - %s\n' "$(dsp_name "$i")"
+    done
+  } >"$pb_theirs"
+  { printf '#!/usr/bin/env bash\nset -euo pipefail\n'; declare -f dsp_clear; printf 'dsp_clear %q\n' "$DSP_POOL"; } >"$TMP/dsp-clear.sh"
+
+  local side pb msg ours_s='' theirs_s=''
+  for side in ours theirs; do
+    pb=$pb_ours
+    [ "$side" = theirs ] && pb=$pb_theirs
+    log "$id: hyperfine --runs 3 of the $side playbook creating $DSP_COUNT datasets (the pool is emptied before each run)"
+    # --output keeps the playbook output of the last run (the file is rewritten by each run)
+    if ! hyperfine -N --runs 3 --prepare "bash $TMP/dsp-clear.sh" --output "$pb.log" --style none \
+        --export-json "$TMP/$id-$side.json" "ansible-playbook -i localhost, $pb" >"$TMP/$id-$side.log" 2>&1; then
+      fail "$id" "hyperfine failed on the $side playbook: $(log_errors "$TMP/$id-$side.log") $(log_errors "$pb.log")"
+      return
+    fi
+    # The pool was empty before the last run (dsp_clear checks it), so this is what that run created.
+    if ! recap_is "$pb.log" 1 1; then
+      fail "$id" "the last run of the $side playbook did not report its one task changed: $(log_errors "$pb.log")"
+      return
+    elif ! msg=$(dsp_check "$side"); then
+      fail "$id" "the $side playbook did not create the datasets: $msg"
+      return
+    fi
+    if [ "$side" = ours ]; then
+      ours_s=$(awk -v m="$(hyperfine_mean_ms "$TMP/$id-$side.json" 0)" 'BEGIN { print m / 1000 }')
+    else
+      theirs_s=$(awk -v m="$(hyperfine_mean_ms "$TMP/$id-$side.json" 0)" 'BEGIN { print m / 1000 }')
+    fi
+  done
+  bench_line "$id" "$ours_s" "$theirs_s" s 2
+}
+
+# datasets-noop-1: NOOP_TASKS single-dataset tasks on d01.. that change nothing, per task.
+noop_bench() {
+  local id=datasets-noop-1 i pb pb_ours=$TMP/noop-ours.yml pb_theirs=$TMP/noop-theirs.yml
+  {
+    play_header '{}'
+    for i in $(seq 1 "$NOOP_TASKS"); do
+      printf '    - name: Task %s\n      zfsansible.zfs.zfs_dataset_policy: {name: %s, policy: standard, policies: %s, properties: %s}\n' \
+        "$i" "$(dsp_name "$i")" "$POLICIES" "$OURS_PROPS"
+    done
+  } >"$pb_ours"
+  {
+    play_header '{}'
+    for i in $(seq 1 "$NOOP_TASKS"); do
+      printf '    - name: Task %s\n      community.general.zfs: {name: %s, state: present, extra_zfs_properties: %s}\n' \
+        "$i" "$(dsp_name "$i")" "$THEIRS_PROPS"
+    done
+  } >"$pb_theirs"
+
+  # The datasets exist with the properties when theirs ran last above; one run of ours records the policy on them
+  # (and creates them if the converge benchmark could not run).
+  log "$id: one run of ours to bring $(dsp_name 1)..$(dsp_name "$NOOP_TASKS") to the benchmark's state"
+  if ! ansible-playbook -i localhost, "$pb_ours" >"$pb_ours.log" 2>&1 || ! recap_is "$pb_ours.log" "$NOOP_TASKS" ''; then
+    fail "$id" "the playbook of ours failed: $(log_errors "$pb_ours.log")"
+    return
+  fi
+  for pb in "$pb_ours" "$pb_theirs"; do
+    log "$id: checking $(basename "$pb") runs $NOOP_TASKS no-op tasks"
+    if ! ansible-playbook -i localhost, "$pb" >"$pb.log" 2>&1 || ! recap_is "$pb.log" "$NOOP_TASKS" 0; then
+      fail "$id" "$(basename "$pb") did not run $NOOP_TASKS no-op tasks cleanly: $(log_errors "$pb.log")"
+      return
+    fi
+  done
+  log "$id: hyperfine --runs 3 over the two playbooks of $NOOP_TASKS tasks"
+  if ! hyperfine -N --runs 3 --style none --export-json "$TMP/$id.json" \
+      "ansible-playbook -i localhost, $pb_ours" "ansible-playbook -i localhost, $pb_theirs" >"$TMP/$id.log" 2>&1; then
+    fail "$id" "hyperfine failed: $(tail -n 3 "$TMP/$id.log" | tr '\n' ' ')"
+    return
+  fi
+  bench_line "$id" "$(awk -v m="$(hyperfine_mean_ms "$TMP/$id.json" 0)" -v n="$NOOP_TASKS" 'BEGIN { print m / n }')" \
+    "$(awk -v m="$(hyperfine_mean_ms "$TMP/$id.json" 1)" -v n="$NOOP_TASKS" 'BEGIN { print m / n }')" ms
+}
+
+if [ -n "$sandbox_ready" ]; then
+  if [ ! -f "$COLLECTIONS_PATH/zfsansible/zfs/plugins/modules/zfs_dataset_policy_x86_64" ]; then
+    fail "datasets-*" "zfs_dataset_policy_x86_64 is not in the installed collection ($COLLECTIONS_PATH)"
+  elif ! ansible-doc -t module community.general.zfs >/dev/null 2>&1; then
+    fail "datasets-*" "community.general.zfs is not installed (Debian's ansible package ships it)"
+  else
+    log "creating the sandbox pool $DSP_POOL on $DSP_DIR/vdev1 (512M), mounted on $DSP_DIR/mnt"
+    if make_pool "$DSP_POOL" "$DSP_DIR" 512M -m "$DSP_DIR/mnt"; then
+      converge_bench
+      noop_bench
+      log "destroying $DSP_POOL"
+      destroy_dsp_pool || log "could not destroy $DSP_POOL now; it is tried again on exit"
+    else
+      fail "datasets-*" "could not create the sandbox pool $DSP_POOL (see the messages above)"
+    fi
+  fi
 fi
 
 # ---------------------------------------------------------------- end

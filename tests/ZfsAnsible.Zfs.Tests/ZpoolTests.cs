@@ -134,3 +134,27 @@ public class ZpoolBusyRetryTests
         }
     }
 }
+
+public class DatasetCommandsTests
+{
+    [Fact]
+    public void Dataset_actions_become_exact_argv()
+    {
+        var create = new ZfsAnsible.Domain.Datasets.CreateDataset("tank/a/b", System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("compression", "on"), KeyValuePair.Create("zfsansible:policy", "standard")]));
+        Assert.Equal("zfs create -p -o compression=on -o zfsansible:policy=standard tank/a/b", DatasetCommands.For(create).ToString());
+        Assert.Equal(["set", "comment=$(x)", "tank/a"], DatasetCommands.For(new ZfsAnsible.Domain.Datasets.SetDatasetProperty("tank/a", "comment", "$(x)", null)).Arguments);
+        Assert.Equal("zfs destroy tank/a", DatasetCommands.For(new ZfsAnsible.Domain.Datasets.DestroyDataset("tank/a")).ToString());
+    }
+
+    [Fact]
+    public void Properties_of_many_datasets_come_from_one_zfs_get()
+    {
+        var runner = new ZfsAnsible.Testing.ScriptedRunner().On(
+            "zfs get -H -p -o name,property,value,source compression,zfsansible:policy tank/a tank/b",
+            "tank/a\tcompression\ton\tlocal\ntank/a\tzfsansible:policy\tstandard\tlocal\ntank/b\tcompression\toff\tdefault\ntank/b\tzfsansible:policy\t-\t-\n");
+        var all = new ZfsDatasets(runner).PropertiesOf(["tank/a", "tank/b"], ["compression", "zfsansible:policy"]).Value;
+        Assert.Equal("standard", all["tank/a"]["zfsansible:policy"].Value);
+        Assert.Equal("default", all["tank/b"]["compression"].Source);
+        Assert.Single(runner.Ran);
+    }
+}
