@@ -119,6 +119,18 @@ public abstract class DatasetPolicyScenarios : IDisposable
     }
 
     [Fact]
+    public void A_host_without_datasets_converges_to_nothing()
+    {
+        var run = _target.Play(AnsiblePlaybook.Play("""
+                  zfsansible.zfs.zfs_dataset_policy:
+                    datasets: []
+                    policies: {}
+            """));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(0, run.Changed);
+    }
+
+    [Fact]
     public void A_dataset_is_destroyed_only_with_allow_destroy()
     {
         Assert.Equal(0, _target.Play(TreeTask()).ExitCode);

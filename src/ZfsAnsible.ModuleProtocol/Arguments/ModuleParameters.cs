@@ -16,6 +16,9 @@ public sealed class ModuleParameters(JsonObject values, ArgumentSpec spec)
 
     public long? Int(string name) => values[name]?.GetValue<long>();
 
+    /// <summary>Whether the option was given (an option without a default is null when absent).</summary>
+    public bool IsSet(string name) => values[name] is not null;
+
     public ImmutableArray<string> StringList(string name) =>
         values[name] is JsonArray list ? [.. list.Select(item => item?.GetValue<string>() ?? string.Empty)] : [];
 

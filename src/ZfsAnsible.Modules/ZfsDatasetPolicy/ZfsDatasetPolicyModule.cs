@@ -25,7 +25,8 @@ public static class ZfsDatasetPolicyModule
     {
         var parameters = context.Parameters;
         var single = parameters.String("name");
-        if (single is null && parameters.List("datasets").IsEmpty && parameters.String("state") == "present")
+        // An empty tree is fine (a host without datasets); no tree and no name is a mistake.
+        if (single is null && !parameters.IsSet("datasets"))
         {
             return ModuleResult.Fail("give datasets (the whole tree) or name (one dataset)");
         }
