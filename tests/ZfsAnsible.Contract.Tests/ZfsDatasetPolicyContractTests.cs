@@ -31,19 +31,7 @@ public class ZfsDatasetPolicyContractTests
         yield return ("absent without allow_destroy", "{\"name\": \"{pool}/keep\", \"state\": \"absent\"}", "allow_destroy: true");
     }
 
-    public static TheoryData<string, string> BadInputs()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var rid in new[] { "linux-x64", "linux-arm64" })
-        {
-            foreach (var (name, _, _) in Corpus())
-            {
-                data.Add(rid, name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> BadInputs() => BothArchitectures.Times(Corpus().Select(c => c.Case));
 
     [Theory]
     [MemberData(nameof(BadInputs))]
@@ -71,8 +59,7 @@ public class ZfsDatasetPolicyContractTests
     }
 
     [Theory]
-    [InlineData("linux-x64")]
-    [InlineData("linux-arm64")]
+    [MemberData(nameof(BothArchitectures.Each), MemberType = typeof(BothArchitectures))]
     public void Check_mode_plans_the_tree_and_creates_nothing(string rid)
     {
         using var sandbox = new ZfsSandbox();

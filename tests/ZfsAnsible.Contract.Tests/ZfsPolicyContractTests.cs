@@ -26,7 +26,7 @@ public class ZfsPolicyContractTests
           - name: tank/docker/registry
         """;
 
-    public static TheoryData<string> Architectures => new("linux-x64", "linux-arm64");
+    public static TheoryData<string> Architectures => BothArchitectures.Each;
 
     private static ProcessOutcome Run(string rid, string stdin, params string[] arguments)
     {
@@ -74,19 +74,7 @@ public class ZfsPolicyContractTests
         Assert.Equal("[\"a/b\"]", json.StandardOutput.Trim());
     }
 
-    public static TheoryData<string, string> BadInputs()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var rid in new[] { "linux-x64", "linux-arm64" })
-        {
-            foreach (var (name, _, _) in Corpus())
-            {
-                data.Add(rid, name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> BadInputs() => BothArchitectures.Times(Corpus().Select(c => c.Case));
 
     private static IEnumerable<(string Case, string Stdin, string Reason)> Corpus()
     {

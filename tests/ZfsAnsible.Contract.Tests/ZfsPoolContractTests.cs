@@ -7,21 +7,9 @@ namespace ZfsAnsible.Contract.Tests;
 /// <summary>The built zfs_pool binaries, both architectures, against real zfs-fuse pools.</summary>
 public class ZfsPoolContractTests
 {
-    public static TheoryData<string> Architectures => new("linux-x64", "linux-arm64");
+    public static TheoryData<string> Architectures => BothArchitectures.Each;
 
-    public static TheoryData<string, string> CorpusOnBothArchitectures()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var rid in new[] { "linux-x64", "linux-arm64" })
-        {
-            foreach (var (name, _, _) in BadInputCorpus.ZfsPool())
-            {
-                data.Add(rid, name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> CorpusOnBothArchitectures() => BothArchitectures.Times(BadInputCorpus.ZfsPool().Select(c => c.Case));
 
     [Theory]
     [MemberData(nameof(CorpusOnBothArchitectures))]

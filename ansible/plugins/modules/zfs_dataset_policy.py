@@ -388,56 +388,16 @@ zfs_implementation:
   sample: openzfs 2.1.11
 '''
 
-import json
-import sys
-
-NATIVE_MESSAGE = (
-    'zfsansible.zfs.zfs_dataset_policy is a native module dispatched by its action plugin; this '
-    'Python file only holds its documentation. Run it as a task of zfsansible.zfs.zfs_dataset_policy '
-    '(the action plugin copies the zfs_dataset_policy_<arch> binary for the target) and build the '
-    'binaries with ./build.sh build if they are missing.'
-)
-
-
-def _argument_spec(options):
-    """Ansible argument_spec from the DOCUMENTATION options (one source of truth)."""
-    spec = {}
-    for name, option in options.items():
-        entry = {'type': option.get('type', 'str')}
-        for key in ('required', 'default', 'choices', 'elements', 'aliases', 'no_log'):
-            if key in option:
-                entry[key] = option[key]
-        if 'suboptions' in option:
-            entry['options'] = _argument_spec(option['suboptions'])
-        spec[name] = entry
-    return spec
-
-
-def _fail_plain():
-    print(json.dumps({'failed': True, 'msg': NATIVE_MESSAGE}))
-    sys.exit(1)
+from ansible_collections.zfsansible.zfs.plugins.module_utils.native_docs import docs_only_main
 
 
 def main():
-    # Run outside Ansible (no arguments, interactive): say what this is, do not wait on stdin.
-    if len(sys.argv) < 2 and sys.stdin is not None and sys.stdin.isatty():
-        _fail_plain()
-    try:
-        import yaml
-        from ansible.module_utils.basic import AnsibleModule
-    except ImportError:
-        _fail_plain()
-
-    # Validating the arguments first lets linters (ansible-lint's args rule) check tasks
-    # against the documented options; a real run then always fails with the message.
-    module = AnsibleModule(
-        argument_spec=_argument_spec(yaml.safe_load(DOCUMENTATION)['options']),
+    docs_only_main(
+        DOCUMENTATION, 'zfs_dataset_policy',
         mutually_exclusive=[['name', 'datasets']],
         required_one_of=[['name', 'datasets']],
         required_if=[['state', 'absent', ['name']]],
-        supports_check_mode=True,
     )
-    module.fail_json(msg=NATIVE_MESSAGE)
 
 
 if __name__ == '__main__':

@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: ZfsAnsible contributors
+# MIT License (see galaxy.yml)
+"""The one body of every docs-only module stub (plugins/modules/<name>.py).
+
+The modules are native binaries run by their action plugin; the stub holds the documentation so that
+ansible-doc shows and lists them. If a stub is ever executed, it validates the task's arguments against
+its DOCUMENTATION (so ansible-lint's args rule checks tasks) and then fails with a clear message.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import sys
+
+
+def _message(module):
+    return ('zfsansible.zfs.%s is a native module dispatched by its action plugin; this Python file only '
+            'holds its documentation. Run it as a task of zfsansible.zfs.%s (the action plugin copies the '
+            '%s_<arch> binary for the target) and build the binaries with ./build.sh build if they are '
+            'missing.' % (module, module, module))
+
+
+def _argument_spec(options):
+    """Ansible argument_spec from the DOCUMENTATION options (one source of truth)."""
+    spec = {}
+    for name, option in options.items():
+        entry = {'type': option.get('type', 'str')}
+        for key in ('required', 'default', 'choices', 'elements', 'aliases', 'no_log'):
+            if key in option:
+                entry[key] = option[key]
+        if 'suboptions' in option:
+            entry['options'] = _argument_spec(option['suboptions'])
+        spec[name] = entry
+    return spec
+
+
+def _fail_plain(module):
+    print(json.dumps({'failed': True, 'msg': _message(module)}))
+    sys.exit(1)
+
+
+def docs_only_main(documentation, module, **module_kwargs):
+    """Validate the arguments against the documentation, then fail: the real module is native."""
+    # Run outside Ansible (no arguments, interactive): say what this is, do not wait on stdin.
+    if len(sys.argv) < 2 and sys.stdin is not None and sys.stdin.isatty():
+        _fail_plain(module)
+    try:
+        import yaml
+        from ansible.module_utils.basic import AnsibleModule
+    except ImportError:
+        _fail_plain(module)
+
+    ansible_module = AnsibleModule(
+        argument_spec=_argument_spec(yaml.safe_load(documentation)['options']),
+        supports_check_mode=True,
+        **module_kwargs
+    )
+    ansible_module.fail_json(msg=_message(module))
