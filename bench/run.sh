@@ -119,6 +119,7 @@ runner() {
 module_noop_args() {
   case $1 in
     zfs_pool) printf '{"name": "%s", "_ansible_check_mode": true}\n' "$POOL" ;;
+    zfs_dataset_policy) printf '{"datasets": [], "policies": {}, "_ansible_check_mode": true}\n' ;;
     *) return 1 ;;
   esac
 }
