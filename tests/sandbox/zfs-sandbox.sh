@@ -44,7 +44,7 @@ cleanup() {
   # Pools built on files in DIR, or named with the test's prefix; destroy even when a test left them busy.
   for pool in $(zpool list -H -o name 2>/dev/null); do
     if { [ -n "$prefix" ] && [[ $pool == "$prefix"* ]]; } || zpool status "$pool" 2>/dev/null | grep -qF "$dir/"; then
-      zpool destroy -f "$pool" >/dev/null 2>&1 || zpool export -f "$pool" >/dev/null 2>&1 || echo "zfs-sandbox: could not remove pool $pool" >&2
+      timeout 60 zpool destroy -f "$pool" >/dev/null 2>&1 || timeout 60 zpool export -f "$pool" >/dev/null 2>&1 || echo "zfs-sandbox: could not remove pool $pool" >&2
       rmdir "/$pool" 2>/dev/null || true   # the default mountpoint zfs-fuse left behind
     fi
   done
