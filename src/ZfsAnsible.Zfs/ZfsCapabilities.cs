@@ -25,7 +25,10 @@ public sealed record ZfsCapabilities(
     bool RawSend,
     bool Fragmentation)
 {
-    public static ZfsCapabilities OpenZfs(string version) => new($"openzfs {version}", true, true, true, true, true, true, true);
+    /// <summary>zfs snapshot a@n b@n: several snapshots in one atomic command.</summary>
+    public bool MultiSnapshot { get; init; }
+
+    public static ZfsCapabilities OpenZfs(string version) => new($"openzfs {version}", true, true, true, true, true, true, true) { MultiSnapshot = true };
 
     /// <summary>zfs-fuse and other pre-0.7 command lines.</summary>
     public static ZfsCapabilities Legacy { get; } = new("zfs-fuse / legacy", false, false, false, false, false, false, false);

@@ -47,36 +47,11 @@ description:
   - Bad input (an unknown policy, an invalid or duplicate dataset name, a dataset outside
     every pool imported on the host, a malformed retention count) fails the task with a
     one-line message naming the dataset, before anything is changed.
-  - All C(zfs) commands are run as argument vectors (never through a shell); the command
-    lines run, or that would run in check mode, are returned in C(commands).
-  - This is a native (NativeAOT) module. The collection ships one binary per target
-    architecture (C(zfs_dataset_policy_x86_64), C(zfs_dataset_policy_aarch64)) and its action
-    plugin runs the one that matches the target, so neither Python nor .NET is needed on
-    the target.
+  - The command lines run, or that would run in check mode, are returned in C(commands).
 requirements:
-  - nothing on the target but ZFS itself (the module is a self-contained native executable, no Python or .NET runtime)
-  - Linux on x86_64 or aarch64 (64-bit userland) with glibc >= 2.34
-  - OpenZFS >= 2.1 or zfs-fuse (C(zfs) on the C(PATH))
   - the pools that hold the datasets imported on the host (for example with M(zfsansible.zfs.zfs_pool))
-  - the collection's binaries built with C(./build.sh build), or an artifact that contains them
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: linux
-  action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
-    support: full
-    details: The action plugin only selects the binary for the target architecture; all the work runs on the target.
-  async:
-    description: Supports being used with the C(async) keyword.
-    support: none
+extends_documentation_fragment:
+  - zfsansible.zfs.native
 options:
   datasets:
     description:
@@ -169,12 +144,6 @@ options:
     default: false
 notes:
   - Filesystems only; volumes (zvols) are not managed by this version.
-  - The action plugin runs C(zfs_dataset_policy_<arch>) for the target. The architecture
-    comes from gathered facts when the play gathered them (C(gather_subset=min) is enough),
-    otherwise from one C(uname -s; uname -m; getconf LONG_BIT) over the connection. Targets
-    with a 32-bit userland are not supported.
-  - The task variable C(zfsansible_native_arch) (C(x86_64) or C(aarch64)) overrides the
-    detection; it is meant for tests and special cases.
   - Works with zfs-fuse as well as OpenZFS; what zfs-fuse lacks (for example C(lz4),
     C(zstd), C(recordsize) above C(128K)) fails with the message of C(zfs).
   - The role C(zfsansible.zfs.system_zfs_policy) applies the inventory's C(zfs_datasets)

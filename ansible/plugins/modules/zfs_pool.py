@@ -32,34 +32,9 @@ description:
     topology destructively (it never detaches, removes or replaces devices). Declared vdevs
     that are missing from the pool are added only with I(add_vdevs=true).
   - Destroying a pool needs both I(state=absent) and I(allow_destroy=true).
-  - All C(zfs) and C(zpool) commands are run as argument vectors (never through a shell);
-    the command lines run, or that would run in check mode, are returned in the C(commands) return value.
-  - This is a native (NativeAOT) module. The collection ships one binary per target
-    architecture (C(zfs_pool_x86_64), C(zfs_pool_aarch64)) and its action plugin runs the
-    one that matches the target, so neither Python nor .NET is needed on the target.
-requirements:
-  - nothing on the target but ZFS itself (the module is a self-contained native executable, no Python or .NET runtime)
-  - Linux on x86_64 or aarch64 (64-bit userland) with glibc >= 2.34
-  - OpenZFS >= 2.1 or zfs-fuse (C(zpool) and C(zfs) on the C(PATH); missing features are detected at run time)
-  - the collection's binaries built with C(./build.sh build), or an artifact that contains them
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: linux
-  action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
-    support: full
-    details: The action plugin only selects the binary for the target architecture; all the work runs on the target.
-  async:
-    description: Supports being used with the C(async) keyword.
-    support: none
+  - The command lines run, or that would run in check mode, are returned in the C(commands) return value.
+extends_documentation_fragment:
+  - zfsansible.zfs.native
 options:
   name:
     description:
@@ -221,13 +196,6 @@ options:
     elements: str
     default: []
 notes:
-  - The action plugin runs C(zfs_pool_<arch>) for the target. The architecture comes from
-    gathered facts when the play gathered them (C(gather_subset=min) is enough), otherwise
-    from one C(uname -s; uname -m; getconf LONG_BIT) over the connection. Targets with a
-    32-bit userland (for example 32-bit Raspberry Pi OS on a 64-bit kernel) are not
-    supported.
-  - The task variable C(zfsansible_native_arch) (C(x86_64) or C(aarch64)) overrides the
-    detection; it is meant for tests and special cases.
   - The binary is copied to the target for every task, like any module.
   - Works with zfs-fuse as well as OpenZFS; what zfs-fuse lacks (special vdevs, C(autotrim),
     C(lz4), fragmentation) is reported as a failure or as C(null), never guessed.

@@ -32,6 +32,8 @@ public static class PolicyProperties
                 ? string.Join(',', policy.Retention.Select(r => $"{r.Key.YamlName()}={r.Value}"))
                 : "none"),
             KeyValuePair.Create(Replicate, dataset.Policy?.Replicate == true ? "on" : "off"),
-            KeyValuePair.Create(DiscoverChildren, dataset.DiscoverChildren ? "on" : "off"),
+            // "on" anywhere inside a discovering subtree: a dataset created later below it inherits "on" and is managed
+            // with its nearest configured ancestor's policy, exactly as PolicyTree.PolicyForDiscovered decides.
+            KeyValuePair.Create(DiscoverChildren, dataset.DiscoveryRoot is null ? "off" : "on"),
         ]);
 }

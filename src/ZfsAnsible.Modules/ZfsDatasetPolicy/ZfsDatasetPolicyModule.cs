@@ -36,8 +36,8 @@ public static class ZfsDatasetPolicyModule
             return ModuleResult.Fail("state absent takes one dataset: give name, not datasets");
         }
 
-        var zpool = new Zpool(runner, CapabilityProbe.Probe(runner));
-        var pools = zpool.ImportedPools();
+        var session = new ZfsSession(runner);
+        var pools = session.Zpool.ImportedPools();
         if (!pools.IsOk)
         {
             return ModuleResult.Fail(pools.Error!.Message);
@@ -49,7 +49,7 @@ public static class ZfsDatasetPolicyModule
             return ModuleResult.Fail(tree.Error!.Message);
         }
 
-        var datasets = new ZfsDatasets(runner);
+        var datasets = new ZfsDatasets(session.Runner);
         var observed = Observe(datasets, tree.Value);
         if (!observed.IsOk)
         {
@@ -64,23 +64,15 @@ public static class ZfsDatasetPolicyModule
             return ModuleResult.Fail(plan.Error!.Message);
         }
 
-        var commands = plan.Value.Actions.Select(DatasetCommands.For).ToImmutableArray();
-        var ran = 0;
-        if (!context.CheckMode)
+        var applied = session.Apply([.. plan.Value.Actions.Select(DatasetCommands.For)], context.CheckMode);
+        if (applied.Failed)
         {
-            for (; ran < commands.Length; ran++)
-            {
-                var result = zpool.Run(commands[ran]);
-                if (!result.IsOk)
-                {
-                    return ModuleResult.Fail(result.Error!.Message, changed: ran > 0).With("commands", Commands(commands[..(ran + 1)]));
-                }
-            }
+            return applied.FailureResult();
         }
 
         return Report(tree.Value, observed.Value, plan.Value, context.CheckMode, single)
-            .With("commands", Commands(commands))
-            .With("zfs_implementation", zpool.Capabilities.Implementation);
+            .With("commands", ModuleJson.Commands(applied.Planned))
+            .With("zfs_implementation", session.Capabilities.Implementation);
     }
 
     /// <summary>The module's arguments as the inventory document the resolver reads.</summary>
@@ -181,7 +173,4 @@ public static class ZfsDatasetPolicyModule
         ["exists"] = exists,
         ["properties"] = new JsonObject([.. properties.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)(p.Value is null ? null : JsonValue.Create(p.Value))))]),
     };
-
-    private static JsonArray Commands(IEnumerable<Command> commands) =>
-        new([.. commands.Select(c => (JsonNode?)JsonValue.Create(c.ToString()))]);
 }

@@ -24,18 +24,18 @@ public static class ZfsPoolModule
             return ModuleResult.Fail(declared.Error!.Message);
         }
 
-        var zpool = new Zpool(runner, CapabilityProbe.Probe(runner));
-        var observer = new PoolObserver(zpool, new ZfsDatasets(runner), new DeviceInspector(runner));
-        var pass = Converge(declared.Value, observer, zpool, context.CheckMode);
+        var session = new ZfsSession(runner);
+        var observer = new PoolObserver(session.Zpool, new ZfsDatasets(runner), new DeviceInspector(runner));
+        var pass = Converge(declared.Value, observer, session, context.CheckMode);
 
         // An import makes the pool readable: a second pass converges its properties and checks its vdevs.
         if (pass.IsOk && !context.CheckMode && pass.Value.Plan.Actions.Any(a => a is ImportPool))
         {
-            var second = Converge(declared.Value, observer, zpool, checkMode: false);
+            var second = Converge(declared.Value, observer, session, checkMode: false);
             if (!second.IsOk)
             {
                 return ModuleResult.Fail($"imported pool {declared.Value.Name}, then: {second.Error!.Message}", changed: true)
-                    .With("commands", Commands(pass.Value.Commands.AddRange(second.Error is PartialFailure partial ? partial.Ran : [])));
+                    .With("commands", ModuleJson.Commands(pass.Value.Commands.AddRange(second.Error is PartialFailure partial ? partial.Ran : [])));
             }
 
             pass = Result.Ok(pass.Value.Then(second.Value));
@@ -45,13 +45,13 @@ public static class ZfsPoolModule
         {
             // Commands that ran before the failing one did change the pool.
             var ran = pass.Error is PartialFailure partial ? partial.Ran : [];
-            return ModuleResult.Fail(pass.Error!.Message, changed: ran.Length > 1).With("commands", Commands(ran));
+            return ModuleResult.Fail(pass.Error!.Message, changed: ran.Length > 1).With("commands", ModuleJson.Commands(ran));
         }
 
-        return Report(pass.Value, declared.Value, zpool, context.CheckMode);
+        return Report(pass.Value, declared.Value, session.Zpool, context.CheckMode);
     }
 
-    private static Result<Pass> Converge(PoolDeclaration declared, PoolObserver observer, Zpool zpool, bool checkMode)
+    private static Result<Pass> Converge(PoolDeclaration declared, PoolObserver observer, ZfsSession session, bool checkMode)
     {
         var observed = observer.Observe(declared);
         if (!observed.IsOk)
@@ -65,21 +65,14 @@ public static class ZfsPoolModule
             return plan.Error!;
         }
 
-        var commands = plan.Value.Actions.Select(ZpoolCommands.For).ToImmutableArray();
-        var before = PoolSnapshot.Of(declared, observed.Value);
-        if (!checkMode)
+        var applied = session.Apply([.. plan.Value.Actions.Select(ZpoolCommands.For)], checkMode);
+        if (applied.Failed)
         {
-            for (var i = 0; i < commands.Length; i++)
-            {
-                var ran = zpool.Run(commands[i]);
-                if (!ran.IsOk)
-                {
-                    return new PartialFailure(ran.Error!.Message, commands[..(i + 1)]);
-                }
-            }
+            return new PartialFailure(applied.Failure!.Message, applied.Ran);
         }
 
-        return Result.Ok(new Pass(plan.Value, commands, before, before.After(plan.Value)));
+        var before = PoolSnapshot.Of(declared, observed.Value);
+        return Result.Ok(new Pass(plan.Value, applied.Planned, before, before.After(plan.Value)));
     }
 
     private static ModuleResult Report(Pass pass, PoolDeclaration declared, Zpool zpool, bool checkMode)
@@ -95,7 +88,7 @@ public static class ZfsPoolModule
         if (!facts.IsOk)
         {
             return ModuleResult.Fail($"{message}, but reading the pool afterwards failed: {facts.Error!.Message}", changed: changed && !checkMode)
-                .With("commands", Commands(pass.Commands));
+                .With("commands", ModuleJson.Commands(pass.Commands));
         }
 
         return new ModuleResult
@@ -105,15 +98,13 @@ public static class ZfsPoolModule
             Diff = new ModuleDiff(Json(pass.Before), Json(pass.After)),
             Warnings = pass.Plan.Warnings,
         }
-            .With("commands", Commands(pass.Commands))
+            .With("commands", ModuleJson.Commands(pass.Commands))
             .With("pool", facts.Value is null ? null : JsonSerializer.SerializeToNode(facts.Value, ZfsPoolJsonContext.Default.PoolFacts))
             .With("zfs_implementation", zpool.Capabilities.Implementation);
     }
 
     private static JsonNode? Json(PoolSnapshot snapshot) => JsonSerializer.SerializeToNode(snapshot, ZfsPoolJsonContext.Default.PoolSnapshot);
 
-    private static JsonArray Commands(IEnumerable<Command> commands) =>
-        new([.. commands.Select(c => (JsonNode?)JsonValue.Create(c.ToString()))]);
 
     /// <summary>The outcome of one observe-plan-apply pass.</summary>
     private sealed record Pass(PoolPlan Plan, ImmutableArray<Command> Commands, PoolSnapshot Before, PoolSnapshot After)

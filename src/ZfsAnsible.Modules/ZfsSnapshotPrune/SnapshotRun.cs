@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Naming;
+using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Snapshots;
+using ZfsAnsible.Zfs;
+
+namespace ZfsAnsible.Modules.ZfsSnapshotPrune;
+
+/// <summary>What to do: which subtrees (empty: every imported pool), the plan options, and whether to apply.</summary>
+public sealed record SnapshotRunRequest(ImmutableArray<string> Datasets, SnapshotRunOptions Options, bool DryRun)
+{
+    /// <summary>Checks what a user typed before any of it reaches zfs.</summary>
+    public Error? Validate(long maxDestroy)
+    {
+        if (maxDestroy is < 0 or > ZfsSnapshotPruneSpec.MaxDestroyLimit)
+        {
+            return new Error($"max_destroy must be between 0 and {ZfsSnapshotPruneSpec.MaxDestroyLimit}, got {maxDestroy}");
+        }
+
+        var invalid = Datasets.Select(ZfsNames.CheckDatasetName).OfType<Error>().ToList();
+        return invalid.Count > 0 ? new Error(string.Join("; ", invalid.Select(e => e.Message))) : null;
+    }
+}
+
+/// <summary>One run's outcome: the managed datasets, the snapshots before, the plan and how applying it went.</summary>
+public sealed record SnapshotRunOutcome(
+    ImmutableArray<ManagedDataset> Managed,
+    SnapshotInventory Before,
+    SnapshotPlan Plan,
+    AppliedCommands Applied,
+    string Implementation,
+    bool DryRun)
+{
+    /// <summary>The report both faces print: module return values and the CLI's --json.</summary>
+    public JsonObject Report() => new()
+    {
+        ["taken"] = Names(Plan.Take.Select(t => t.FullName)),
+        ["destroyed"] = Names(Plan.Destroy.Select(d => d.FullName)),
+        ["datasets"] = new JsonArray([.. Managed.Select(m => (JsonNode?)new JsonObject
+        {
+            ["name"] = m.Name,
+            ["policy"] = m.Policy,
+            ["policy_from"] = m.From,
+        })]),
+        ["compliance"] = new JsonArray([.. Plan.Compliance.Select(c => (JsonNode?)new JsonObject
+        {
+            ["dataset"] = c.Dataset,
+            ["policy"] = c.Policy,
+            ["interval"] = c.Interval.YamlName(),
+            ["retained"] = c.Retained,
+            ["target"] = c.Target,
+            ["ratio"] = Math.Round(c.Ratio, 4),
+            ["newest_age_seconds"] = c.NewestAge is { } age ? (long)age.TotalSeconds : null,
+        })]),
+        ["commands"] = ModuleJson.Commands(Applied.Planned),
+        ["zfs_implementation"] = Implementation,
+    };
+
+    public string Summary()
+    {
+        var would = DryRun ? "would take" : "took";
+        var what = Plan.Changes
+            ? $"{would} {Plan.Take.Length} and {(DryRun ? "destroy" : "destroyed")} {Plan.Destroy.Length} snapshot{(Plan.Take.Length + Plan.Destroy.Length == 1 ? string.Empty : "s")}"
+            : "nothing due, nothing expired";
+        var compliant = Plan.Compliance.Count(c => c.Ratio >= 1.0);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Managed.Length} managed dataset{(Managed.Length == 1 ? string.Empty : "s")}: {what}; {compliant}/{Plan.Compliance.Length} retention targets met");
+    }
+
+    /// <summary>Own snapshots of each dataset the run changes, before and after: what --diff shows.</summary>
+    public (JsonObject Before, JsonObject After) Diff()
+    {
+        var before = new JsonObject();
+        var after = new JsonObject();
+        var destroyed = Plan.Destroy.Select(d => d.FullName).ToHashSet(StringComparer.Ordinal);
+        foreach (var dataset in Plan.Take.Select(t => t.Dataset).Concat(Plan.Destroy.Select(d => d.Dataset)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var own = Before.Snapshots.GetValueOrDefault(dataset, []).Where(s => s.Own is not null).Select(s => s.FullName).ToList();
+            before[dataset] = Names(own);
+            after[dataset] = Names(own.Where(n => !destroyed.Contains(n)).Concat(Plan.Take.Where(t => t.Dataset == dataset).Select(t => t.FullName)));
+        }
+
+        return (before, after);
+    }
+
+    private static JsonArray Names(IEnumerable<string> names) => new([.. names.Select(n => (JsonNode?)JsonValue.Create(n))]);
+}
+
+/// <summary>
+/// The snapshot timer's work, shared by the module and the CLI: read policies and snapshots in one zfs get,
+/// plan with <see cref="SnapshotPlanner"/>, then take snapshots before destroying any.
+/// </summary>
+public static class SnapshotRun
+{
+    public static Result<SnapshotRunOutcome> Execute(ZfsSession session, SnapshotRunRequest request, DateTimeOffset now)
+    {
+        var roots = request.Datasets;
+        if (roots.IsEmpty)
+        {
+            var pools = session.Zpool.ImportedPools();
+            if (!pools.IsOk)
+            {
+                return pools.Error!;
+            }
+
+            roots = pools.Value;
+        }
+
+        var inventory = new ZfsSnapshots(session.Runner, session.Capabilities).Inventory(roots);
+        if (!inventory.IsOk)
+        {
+            return inventory.Error!;
+        }
+
+        var managed = ManagedDatasets.FromProperties(inventory.Value.Datasets);
+        if (!managed.IsOk)
+        {
+            return managed.Error!;
+        }
+
+        var plan = SnapshotPlanner.Plan(now, managed.Value, inventory.Value.Snapshots, request.Options);
+        if (!plan.IsOk)
+        {
+            return plan.Error!;
+        }
+
+        var zfs = new ZfsSnapshots(session.Runner, session.Capabilities);
+        var commands = zfs.TakeCommands(plan.Value.Take).AddRange(zfs.DestroyCommands(plan.Value.Destroy));
+        var applied = session.Apply(commands, request.DryRun);
+        return Result.Ok(new SnapshotRunOutcome(managed.Value, inventory.Value, plan.Value, applied, session.Capabilities.Implementation, request.DryRun));
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Snapshots;
+using ZfsAnsible.ModuleProtocol.Hosting;
+using ZfsAnsible.Modules;
+using ZfsAnsible.Modules.ZfsSnapshotPrune;
+using ZfsAnsible.Zfs;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Executables.ZfsSnapshotPrune;
+
+internal abstract class SelectionOptions
+{
+    [Option('d', "dataset", HelpText = "Only this dataset and its descendants (repeatable). Default: every imported pool.")]
+    public IEnumerable<string> Datasets { get; set; } = [];
+
+    [Option("json", HelpText = "Print the report as JSON (the module's return values).")]
+    public bool Json { get; set; }
+}
+
+[Verb("run", isDefault: true, HelpText = "Take due snapshots and prune expired ones, per the zfsansible: policy on each dataset (the systemd timer's command).")]
+internal sealed class RunOptions : SelectionOptions
+{
+    [Option('n', "dry-run", HelpText = "Plan and report; change nothing.")]
+    public bool DryRun { get; set; }
+
+    [Option("no-snapshot", HelpText = "Do not take snapshots.")]
+    public bool NoSnapshot { get; set; }
+
+    [Option("no-prune", HelpText = "Do not destroy snapshots.")]
+    public bool NoPrune { get; set; }
+
+    [Option("max-destroy", Default = 100L, HelpText = "Refuse the whole run when it would destroy more snapshots than this.")]
+    public long MaxDestroy { get; set; }
+}
+
+[Verb("status", HelpText = "Report retention compliance and the newest snapshot's age; changes nothing.")]
+internal sealed class StatusOptions : SelectionOptions
+{
+}
+
+[Verb("probe", HelpText = "Print which ZFS command line this host has and what it supports.")]
+internal sealed class ProbeOptions
+{
+}
+
+internal static class Program
+{
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(SelectionOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RunOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(StatusOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
+    public static int Main(string[] args)
+    {
+        var runner = new ProcessCommandRunner();
+        return ModuleEntryPoint.Main(args, ZfsSnapshotPruneModule.Definition(runner, TimeProvider.System), cliArgs => Cli(cliArgs, runner));
+    }
+
+    /// <summary>Without an args file the module is the snapshot timer's command: results on stdout, logs on stderr.</summary>
+    private static int Cli(string[] args, ICommandRunner runner)
+    {
+        using var logging = LoggerFactory.Create(builder => builder
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Information)
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var log = logging.CreateLogger("zfs_snapshot_prune");
+        return Parser.Default.ParseArguments<RunOptions, StatusOptions, ProbeOptions>(args).MapResult(
+            (RunOptions o) => Run(runner, log, o, new SnapshotRunOptions(!o.NoSnapshot, !o.NoPrune, (int)Math.Clamp(o.MaxDestroy, 0, ZfsSnapshotPruneSpec.MaxDestroyLimit)), o.DryRun, o.MaxDestroy),
+            (StatusOptions o) => Run(runner, log, o, new SnapshotRunOptions(Take: false, Prune: false, MaxDestroy: 0), dryRun: true, maxDestroy: 0),
+            (ProbeOptions _) =>
+            {
+                Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
+                return 0;
+            },
+            errors => errors.IsHelp() || errors.IsVersion() ? 0 : 2);
+    }
+
+    private static int Run(ICommandRunner runner, ILogger log, SelectionOptions selection, SnapshotRunOptions options, bool dryRun, long maxDestroy)
+    {
+        var request = new SnapshotRunRequest([.. selection.Datasets], options, dryRun);
+        if (request.Validate(maxDestroy) is { } invalid)
+        {
+            log.LogError("{Reason}", invalid.Message);
+            return 2;
+        }
+
+        var outcome = SnapshotRun.Execute(new ZfsSession(runner), request, DateTimeOffset.UtcNow);
+        if (!outcome.IsOk)
+        {
+            log.LogError("{Reason}", outcome.Error!.Message);
+            return 1;
+        }
+
+        var run = outcome.Value;
+        if (selection.Json)
+        {
+            Console.Out.WriteLine(run.Report().ToJsonString());
+        }
+        else
+        {
+            Print(run);
+        }
+
+        if (run.Applied.Failed)
+        {
+            log.LogError("{Reason}", run.Applied.Failure!.Message);
+            return 1;
+        }
+
+        if (log.IsEnabled(LogLevel.Information))
+        {
+            log.LogInformation("{Summary}", run.Summary());
+        }
+
+        return 0;
+    }
+
+    private static void Print(SnapshotRunOutcome run)
+    {
+        foreach (var taken in run.Plan.Take)
+        {
+            Console.Out.WriteLine($"{(run.DryRun ? "would take" : "took")} {taken.FullName}");
+        }
+
+        foreach (var destroyed in run.Plan.Destroy)
+        {
+            Console.Out.WriteLine($"{(run.DryRun ? "would destroy" : "destroyed")} {destroyed.FullName}");
+        }
+
+        foreach (var c in run.Plan.Compliance)
+        {
+            var age = c.NewestAge is { } a ? a.ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) : "none";
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{c.Dataset}\t{c.Policy}\t{c.Interval.YamlName()}\t{c.Retained}/{c.Target}\t{c.Ratio:0.00}\tnewest {age}"));
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Collections.Immutable;
+using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Snapshots;
+
+namespace ZfsAnsible.Domain.Tests;
+
+public class SnapshotNameTests
+{
+    [Fact]
+    public void A_name_round_trips_and_sorts_by_time()
+    {
+        var name = SnapshotName.At(new DateTimeOffset(2026, 11, 26, 8, 0, 5, 123, TimeSpan.Zero), Interval.Hourly);
+        Assert.Equal("zfsansible_2026-11-26T08:00:05Z_hourly", name.ToString());
+        Assert.Equal(name, SnapshotName.TryParse(name.ToString()));
+        Assert.True(string.CompareOrdinal("zfsansible_2026-11-26T08:00:05Z_hourly", "zfsansible_2026-11-26T09:00:05Z_hourly") < 0);
+    }
+
+    [Theory]
+    [InlineData("autosnap_2026-11-26_08:00:00_hourly")]
+    [InlineData("zfsansible_2026-11-26T08:00:00Z_hour")]
+    [InlineData("zfsansible_2026-13-26T08:00:00Z_hourly")]
+    [InlineData("zfsansible_yesterday_hourly")]
+    [InlineData("zfsansible_2026-11-26T08:00:00Z")]
+    [InlineData("my-zfsansible_2026-11-26T08:00:00Z_hourly")]
+    [InlineData("zfsansible_2026-11-26T08:00:00+01:00_hourly")]
+    public void Names_it_did_not_make_are_not_its_own(string name) => Assert.Null(SnapshotName.TryParse(name));
+}
+
+public class IntervalCalendarTests
+{
+    private static DateTimeOffset At(string time) => DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Theory]
+    [InlineData(Interval.Frequently, "2026-11-26T08:44:59Z", "2026-11-26T08:30:00Z")]
+    [InlineData(Interval.Hourly, "2026-11-26T08:44:59Z", "2026-11-26T08:00:00Z")]
+    [InlineData(Interval.Daily, "2026-11-26T08:44:59Z", "2026-11-26T00:00:00Z")]
+    [InlineData(Interval.Weekly, "2026-11-26T08:44:59Z", "2026-11-23T00:00:00Z")] // a Thursday: the Monday before
+    [InlineData(Interval.Weekly, "2026-11-23T00:00:00Z", "2026-11-23T00:00:00Z")]
+    [InlineData(Interval.Weekly, "2026-11-29T23:59:59Z", "2026-11-23T00:00:00Z")] // Sunday ends the ISO week
+    [InlineData(Interval.Monthly, "2026-11-26T08:44:59Z", "2026-11-01T00:00:00Z")]
+    [InlineData(Interval.Yearly, "2026-11-26T08:44:59Z", "2026-01-01T00:00:00Z")]
+    public void Periods_start_on_calendar_boundaries_in_utc(Interval interval, string time, string start) =>
+        Assert.Equal(At(start), IntervalCalendar.PeriodStart(interval, At(time)));
+
+    [Fact]
+    public void Due_once_per_period()
+    {
+        var now = At("2026-11-26T08:44:59Z");
+        Assert.True(IntervalCalendar.IsDue(Interval.Hourly, now, null));
+        Assert.True(IntervalCalendar.IsDue(Interval.Hourly, now, At("2026-11-26T07:59:59Z")));
+        Assert.False(IntervalCalendar.IsDue(Interval.Hourly, now, At("2026-11-26T08:00:00Z")));
+    }
+}
+
+public class ManagedDatasetsTests
+{
+    private static Dictionary<string, IReadOnlyDictionary<string, PolicyPropertyValue>> Tree() => new(StringComparer.Ordinal)
+    {
+        ["tank"] = Props(("-", "-"), ("-", "-"), ("-", "-")),
+        ["tank/docker"] = Props(("standard", "local"), ("hourly=24,daily=14", "local"), ("on", "local")),
+        ["tank/docker/vol1"] = Props(("standard", "inherited from tank/docker"), ("hourly=24,daily=14", "inherited from tank/docker"), ("on", "inherited from tank/docker")),
+        ["tank/docs"] = Props(("critical", "local"), ("hourly=48", "local"), ("off", "local")),
+        ["tank/docs/later"] = Props(("critical", "inherited from tank/docs"), ("hourly=48", "inherited from tank/docs"), ("off", "inherited from tank/docs")),
+        ["tank/misc"] = Props(("unmanaged", "local"), ("none", "local"), ("off", "local")),
+    };
+
+    private static Dictionary<string, PolicyPropertyValue> Props((string, string) policy, (string, string) retention, (string, string) discover) => new(StringComparer.Ordinal)
+    {
+        ["zfsansible:policy"] = new(policy.Item1, policy.Item2),
+        ["zfsansible:retention"] = new(retention.Item1, retention.Item2),
+        ["zfsansible:discover_children"] = new(discover.Item1, discover.Item2),
+    };
+
+    [Fact]
+    public void Configured_datasets_and_discovered_children_are_managed_nothing_else()
+    {
+        var managed = ManagedDatasets.FromProperties(Tree()).Value;
+        Assert.Equal(["tank/docker", "tank/docker/vol1", "tank/docs"], managed.Select(m => m.Name));
+        Assert.Equal("tank/docker", managed[1].From);
+        Assert.Equal(24, managed[1].RetentionFor(Interval.Hourly));
+        Assert.Equal(0, managed[1].RetentionFor(Interval.Weekly));
+    }
+
+    [Fact]
+    public void An_unreadable_retention_is_an_error_naming_the_dataset()
+    {
+        var tree = Tree();
+        tree["tank/docs"] = Props(("critical", "local"), ("hourly=lots", "local"), ("off", "local"));
+        var result = ManagedDatasets.FromProperties(tree);
+        Assert.False(result.IsOk);
+        Assert.StartsWith("tank/docs: cannot read zfsansible:retention 'hourly=lots'", result.Error!.Message);
+    }
+
+    [Theory]
+    [InlineData("none", 0)]
+    [InlineData("hourly=24,daily=14", 2)]
+    [InlineData("hourly=24,hourly=2", -1)]
+    [InlineData("hourly", -1)]
+    [InlineData("hourly=-1", -1)]
+    [InlineData("", -1)]
+    public void Retention_text(string text, int intervals) =>
+        Assert.Equal(intervals, ManagedDatasets.ParseRetention(text)?.Count ?? -1);
+}
+
+public class SnapshotPlannerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 8, 30, 0, TimeSpan.Zero);
+
+    private static readonly ManagedDataset Docs = new("tank/docs", "standard",
+        ImmutableSortedDictionary.CreateRange([KeyValuePair.Create(Interval.Hourly, 3), KeyValuePair.Create(Interval.Daily, 1)]), "tank/docs");
+
+    private static long _txg;
+
+    private static Snapshot Own(Interval interval, TimeSpan ago, int holds = 0, bool mark = false) =>
+        new("tank/docs", SnapshotName.At(Now - ago, interval).ToString(), Interlocked.Increment(ref _txg), Now - ago, holds, mark);
+
+    private static Snapshot Foreign(string name) => new("tank/docs", name, Interlocked.Increment(ref _txg), Now - TimeSpan.FromDays(400), 0, false);
+
+    private static Result<SnapshotPlan> Plan(IEnumerable<Snapshot> snapshots, SnapshotRunOptions? options = null, ManagedDataset? dataset = null) =>
+        SnapshotPlanner.Plan(Now, [dataset ?? Docs], new Dictionary<string, ImmutableArray<Snapshot>> { ["tank/docs"] = [.. snapshots.OrderBy(s => s.CreateTxg)] }, options ?? SnapshotRunOptions.Default);
+
+    private static List<Snapshot> Hourlies(int count) => [.. Enumerable.Range(1, count).Reverse().Select(h => Own(Interval.Hourly, TimeSpan.FromHours(h)))];
+
+    [Fact]
+    public void Takes_what_is_due_and_destroys_what_falls_out_of_retention()
+    {
+        var hourlies = Hourlies(5);
+        var daily = Own(Interval.Daily, TimeSpan.FromHours(2));
+        var plan = Plan([.. hourlies, daily]).Value;
+
+        Assert.Equal(["tank/docs@zfsansible_2026-11-26T08:30:00Z_hourly"], plan.Take.Select(t => t.FullName));
+        // Three hourlies are kept: the new one and the two newest existing ones.
+        Assert.Equal(hourlies.Take(3), plan.Destroy);
+        Assert.All(plan.Compliance, c => Assert.Equal(1.0, c.Ratio));
+        Assert.Equal(TimeSpan.Zero, plan.Compliance.Single(c => c.Interval == Interval.Hourly).NewestAge);
+        Assert.Equal(TimeSpan.FromHours(2), plan.Compliance.Single(c => c.Interval == Interval.Daily).NewestAge);
+    }
+
+    [Fact]
+    public void A_second_run_in_the_same_period_does_nothing()
+    {
+        var plan = Plan([Own(Interval.Hourly, TimeSpan.FromMinutes(20)), Own(Interval.Daily, TimeSpan.FromHours(8))]).Value;
+        Assert.False(plan.Changes);
+        Assert.Equal(1.0 / 3, plan.Compliance.Single(c => c.Interval == Interval.Hourly).Ratio, 6);
+    }
+
+    [Fact]
+    public void Snapshots_it_did_not_make_are_never_destroyed()
+    {
+        var foreign = new[] { Foreign("manual-before-upgrade"), Foreign("autosnap_2025-01-01_00:00:00_hourly"), Foreign("zfsansible_not-a-time_hourly") };
+        var plan = Plan([.. foreign, .. Hourlies(6)], dataset: Docs with { Retention = ImmutableSortedDictionary<Interval, int>.Empty }).Value;
+        Assert.Equal(6, plan.Destroy.Length);
+        Assert.DoesNotContain(plan.Destroy, foreign.Contains);
+    }
+
+    [Fact]
+    public void A_held_snapshot_is_never_destroyed()
+    {
+        var hourlies = Hourlies(6);
+        hourlies[0] = hourlies[0] with { UserRefs = 1 };
+        var plan = Plan(hourlies).Value;
+        Assert.DoesNotContain(hourlies[0], plan.Destroy);
+        Assert.Equal(hourlies.Skip(1).Take(3), plan.Destroy);
+    }
+
+    [Fact]
+    public void The_newest_replicated_snapshot_is_kept_as_the_replication_base_older_marks_are_not()
+    {
+        var hourlies = Hourlies(8);
+        hourlies[1] = hourlies[1] with { ReplicationMark = true };
+        hourlies[2] = hourlies[2] with { ReplicationMark = true };
+        var plan = Plan(hourlies).Value;
+        Assert.DoesNotContain(hourlies[2], plan.Destroy);
+        Assert.Contains(hourlies[1], plan.Destroy);
+    }
+
+    [Fact]
+    public void A_snapshot_from_the_future_stops_everything()
+    {
+        var future = Own(Interval.Hourly, TimeSpan.FromHours(-3));
+        var result = Plan([.. Hourlies(10), future]);
+        Assert.False(result.IsOk);
+        Assert.StartsWith("the clock looks wrong: tank/docs@zfsansible_2026-11-26T11:30:00Z_hourly is dated 2026-11-26 11:30:00Z", result.Error!.Message);
+        Assert.Contains("nothing was snapshotted or destroyed", result.Error.Message);
+    }
+
+    [Fact]
+    public void A_creation_time_in_the_future_also_stops_everything()
+    {
+        var odd = Own(Interval.Hourly, TimeSpan.FromHours(5)) with { Creation = Now + TimeSpan.FromDays(1) };
+        Assert.False(Plan([odd]).IsOk);
+    }
+
+    [Fact]
+    public void More_destroys_than_the_cap_is_refused_as_a_whole()
+    {
+        var result = Plan(Hourlies(30), SnapshotRunOptions.Default with { MaxDestroy = 10 });
+        Assert.False(result.IsOk);
+        Assert.StartsWith("this run would destroy 28 snapshots, more than max_destroy (10); nothing was changed.", result.Error!.Message);
+        Assert.True(Plan(Hourlies(30), SnapshotRunOptions.Default with { MaxDestroy = 28 }).IsOk);
+    }
+
+    [Fact]
+    public void Take_and_prune_can_each_be_switched_off()
+    {
+        var hourlies = Hourlies(6);
+        var noPrune = Plan(hourlies, SnapshotRunOptions.Default with { Prune = false }).Value;
+        Assert.Empty(noPrune.Destroy);
+        Assert.Equal(2, noPrune.Take.Length);
+
+        var noTake = Plan(hourlies, SnapshotRunOptions.Default with { Take = false }).Value;
+        Assert.Empty(noTake.Take);
+        Assert.Equal(hourlies.Take(3), noTake.Destroy);
+    }
+
+    [Fact]
+    public void Prune_keeps_a_snapshot_while_any_rule_keeps_it()
+    {
+        // Every rule alone: a snapshot that is foreign, held and marked at once survives a retention of zero.
+        var hourlies = Hourlies(3);
+        var rules = KeepRules.For(Docs with { Retention = ImmutableSortedDictionary<Interval, int>.Empty });
+        Assert.Equal(hourlies, KeepRules.Expired(hourlies, rules));
+        var held = hourlies[0] with { UserRefs = 2 };
+        Assert.DoesNotContain(held, KeepRules.Expired([held, .. hourlies[1..]], rules));
+    }
+}
