@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ZfsAnsible.Testing;
+
+namespace ZfsAnsible.Integration.Tests;
+
+/// <summary>
+/// zfsansible.zfs.zfs_snapshot_prune through real ansible-playbook, after zfs_dataset_policy wrote the policies:
+/// what is taken, what is destroyed, and each safety rule of DESIGN §6.2 tried against real ZFS.
+/// </summary>
+public abstract class SnapshotPruneScenarios : IDisposable
+{
+    protected SnapshotPruneScenarios(IZfsTarget target)
+    {
+        Target = target;
+        Pool = target.Pool();
+        target.Check("zpool", "create", "-f", "-m", $"{target.Scratch}/mnt", Pool, target.Vdevs(1)[0]);
+        var policies = target.Play(AnsiblePlaybook.Play($$"""
+                  zfsansible.zfs.zfs_dataset_policy:
+                    policies:
+                      critical: { snapshots: { hourly: 2, daily: 1 }, replicate: true }
+                      standard: { snapshots: { hourly: 3, weekly: 1 }, replicate: true }
+                      none: { snapshots: {}, replicate: false }
+                    datasets:
+                      - { name: {{Pool}}/documents, policy: critical }
+                      - { name: {{Pool}}/docker, policy: standard, children_inherit_policy: true, snapshots_discover_children: true }
+                      - { name: {{Pool}}/docker/cache, policy: none }
+                      - { name: {{Pool}}/docker/registry }
+                      - { name: {{Pool}}/scratch }
+            """));
+        Assert.True(policies.ExitCode == 0, policies.ToString());
+        // Created at run time, like a Docker volume: managed only through discovery.
+        target.Check("zfs", "create", $"{Pool}/docker/vol1");
+        target.Check("zfs", "create", $"{Pool}/docker/cache/vol2");
+        target.Check("zfs", "create", $"{Pool}/scratch/later");
+    }
+
+    protected IZfsTarget Target { get; }
+
+    protected string Pool { get; }
+
+    public void Dispose()
+    {
+        Target.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected static string Own(TimeSpan ago, string interval) =>
+        "zfsansible_" + (DateTimeOffset.UtcNow - ago).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + "_" + interval;
+
+    protected string Snapshots(string? dataset = null) =>
+        string.Join('\n', Target.Check("zfs", "list", "-H", "-o", "name", "-t", "snapshot", "-r", dataset ?? Pool)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
+    protected PlaybookRun Prune(string options = "", params string[] playOptions) =>
+        Target.Play(AnsiblePlaybook.Play($"""
+                  zfsansible.zfs.zfs_snapshot_prune:
+                    datasets: [{Pool}]
+            {options}
+            """), playOptions);
+
+    protected static List<string> Names(JsonNode? list) => [.. list!.AsArray().Select(n => n!.GetValue<string>())];
+
+    /// <summary>documents: five hourlies from 1..5 hours ago (the oldest held), an old daily, a foreign snapshot.</summary>
+    private string[] History()
+    {
+        var hourlies = Enumerable.Range(1, 5).Select(h => $"{Pool}/documents@{Own(TimeSpan.FromHours(h), "hourly")}").ToArray();
+        foreach (var snapshot in hourlies.Reverse().Append($"{Pool}/documents@{Own(TimeSpan.FromDays(3), "daily")}").Append($"{Pool}/documents@before-upgrade"))
+        {
+            Target.Check("zfs", "snapshot", snapshot);
+        }
+
+        Target.Check("zfs", "hold", "keep-me", hourlies[4]);
+        return hourlies;
+    }
+
+    [Fact]
+    public void Takes_due_snapshots_of_managed_datasets_prunes_the_expired_and_a_second_run_changes_nothing()
+    {
+        var hourlies = History();
+        var daily = $"{Pool}/documents@{Own(TimeSpan.FromDays(3), "daily")}";
+
+        var check = Prune(playOptions: ["--check", "--diff"]);
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Equal(1, check.Changed);
+        var before = Snapshots();
+
+        var run = Prune();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(1, run.Changed);
+        var result = run.Result();
+        Assert.Equal(Names(check.Result()["taken"]).Count, Names(result["taken"]).Count);
+
+        var taken = Names(result["taken"]).Select(n => n[..n.IndexOf('@', StringComparison.Ordinal)]).Distinct().Order(StringComparer.Ordinal);
+        // documents, docker, the inheriting registry and the discovered vol1; never cache (none), its vol2, scratch or scratch/later.
+        Assert.Equal([$"{Pool}/docker", $"{Pool}/docker/registry", $"{Pool}/docker/vol1", $"{Pool}/documents"], taken);
+        Assert.Equal(2 + 3 * 2, Names(result["taken"]).Count);
+
+        // hourly 2: the new one and the newest old one stay; the held one stays; the daily is replaced.
+        Assert.Equal(new[] { hourlies[1], hourlies[2], hourlies[3], daily }.Order(StringComparer.Ordinal), Names(result["destroyed"]).Order(StringComparer.Ordinal));
+        var after = Snapshots();
+        Assert.Contains(hourlies[0], after);
+        Assert.Contains(hourlies[4], after);
+        Assert.Contains($"{Pool}/documents@before-upgrade", after);
+        Assert.DoesNotContain(hourlies[2], after);
+        Assert.Empty(Snapshots($"{Pool}/docker/cache").Trim());
+        Assert.Empty(Snapshots($"{Pool}/scratch").Trim());
+        Assert.NotEqual(before, after);
+
+        var compliance = result["compliance"]!.AsArray();
+        Assert.Contains(compliance, c => c!["dataset"]!.GetValue<string>() == $"{Pool}/documents" && c["interval"]!.GetValue<string>() == "hourly" && c["ratio"]!.GetValue<double>() == 1.0);
+        Assert.Contains(compliance, c => c!["dataset"]!.GetValue<string>() == $"{Pool}/docker/vol1" && c["interval"]!.GetValue<string>() == "hourly" && c["retained"]!.GetValue<int>() == 1);
+
+        var second = Prune();
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(0, second.Changed);
+        Assert.Equal(after, Snapshots());
+    }
+
+    [Fact]
+    public void Check_mode_changes_nothing()
+    {
+        History();
+        var before = Snapshots();
+        var run = Prune(playOptions: ["--check"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.NotEmpty(Names(run.Result()["destroyed"]));
+        Assert.Equal(before, Snapshots());
+    }
+
+    [Fact]
+    public void A_snapshot_from_the_future_fails_the_run_and_nothing_is_taken_or_destroyed()
+    {
+        History();
+        Target.Check("zfs", "snapshot", $"{Pool}/docker@{Own(TimeSpan.FromDays(-1), "hourly")}");
+        var before = Snapshots();
+        var run = Prune();
+        Assert.Equal(1, run.Failures);
+        Assert.StartsWith("the clock looks wrong:", run.Result()["msg"]!.GetValue<string>());
+        Assert.Equal(before, Snapshots());
+    }
+
+    [Fact]
+    public void More_destroys_than_max_destroy_fails_as_a_whole()
+    {
+        History();
+        var before = Snapshots();
+        var run = Prune("        max_destroy: 2");
+        Assert.Equal(1, run.Failures);
+        Assert.StartsWith("this run would destroy 4 snapshots, more than max_destroy (2); nothing was changed.", run.Result()["msg"]!.GetValue<string>());
+        Assert.Equal(before, Snapshots());
+    }
+
+    [Fact]
+    public void The_replication_base_survives_and_so_does_every_snapshot_of_an_unmanaged_dataset()
+    {
+        var hourlies = History();
+        Target.Check("zfs", "set", "zfsansible:replicated=1", hourlies[3]);
+        var foreignOwnNamed = $"{Pool}/scratch/later@{Own(TimeSpan.FromDays(30), "hourly")}";
+        Target.Check("zfs", "snapshot", foreignOwnNamed);
+        var run = Prune();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var after = Snapshots();
+        Assert.Contains(hourlies[3], after);
+        Assert.DoesNotContain(hourlies[2], after);
+        Assert.Contains(foreignOwnNamed, after);
+    }
+
+    [Fact]
+    public void A_snapshot_someone_else_holds_is_kept_whatever_its_age()
+    {
+        var hourlies = History();
+        Target.Check("zfs", "hold", "late", hourlies[2]);
+        var run = Prune();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(hourlies[2], Snapshots());
+        Assert.DoesNotContain(hourlies[2], Names(run.Result()["destroyed"]));
+        Target.Check("zfs", "release", "late", hourlies[2]);
+    }
+
+    [Theory]
+    [InlineData("[\"-rf\"]", "-rf")]
+    [InlineData("[\"tank/a; rm -rf /\"]", "tank/a; rm -rf /")]
+    [InlineData("[\"nopool_here/x\"]", "nopool_here/x")]
+    public void A_bad_dataset_fails_with_one_line_naming_it(string datasets, string named)
+    {
+        var before = Snapshots();
+        var run = Target.Play(AnsiblePlaybook.Play($"""
+                  zfsansible.zfs.zfs_snapshot_prune:
+                    datasets: {datasets}
+            """));
+        Assert.Equal(1, run.Failures);
+        var msg = run.Result()["msg"]!.GetValue<string>();
+        Assert.Contains(named, msg);
+        Assert.DoesNotContain('\n', msg);
+        Assert.Equal(before, Snapshots());
+    }
+}
+
+public sealed class ZfsFuseSnapshotPruneTests() : SnapshotPruneScenarios(new ZfsSandbox())
+{
+    [Fact]
+    public void Zfs_fuse_gets_one_command_per_snapshot()
+    {
+        var run = Prune();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.All(run.Result()["commands"]!.AsArray(), c => Assert.Equal(3, c!.GetValue<string>().Split(' ').Length));
+    }
+}
+
+public sealed class OpenZfsGuestSnapshotPruneTests() : SnapshotPruneScenarios(new OpenZfsGuest())
+{
+    [Fact]
+    public void OpenZfs_takes_each_name_atomically_and_destroys_with_a_comma_list()
+    {
+        for (var h = 2; h <= 6; h++)
+        {
+            Target.Check("zfs", "snapshot", $"{Pool}/documents@{Own(TimeSpan.FromHours(h), "hourly")}");
+        }
+
+        var run = Prune();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var commands = run.Result()["commands"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        Assert.Contains(commands, c => c.StartsWith("zfs snapshot ", StringComparison.Ordinal) && c.Split(' ').Length > 3);
+        Assert.Contains(commands, c => c.StartsWith($"zfs destroy {Pool}/documents@", StringComparison.Ordinal) && c.Contains(',', StringComparison.Ordinal));
+        Assert.Equal(4, Names(run.Result()["destroyed"]).Count);
+    }
+}
