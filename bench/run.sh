@@ -518,6 +518,44 @@ if [ -n "$sandbox_ready" ]; then
   fi
 fi
 
+# ---------------------------------------------------------------- snapshots vs sanoid (OpenZFS guest)
+
+# sanoid needs OpenZFS ("zfs get -t"), so this one runs in the QEMU guest: bench/sanoid-guest.sh builds the same
+# history for both tools (the guest clock set back per snapshot: sanoid ages snapshots by creation time), then
+# times one run of each that takes what is due and prunes to hourly=24,daily=7, and NOOP_RUNS no-op runs each.
+SANOID_DATASETS=5 SANOID_HOURS=36 SANOID_DAYS=9 SANOID_NOOP_RUNS=3
+sanoid_bench() {
+  local guest=$ROOT/tests/vm/openzfs-guest.sh out key value booted=
+  if ! "$guest" image >"$TMP/guest-image.log" 2>&1; then
+    fail "snapshot-*-vs-sanoid" "the OpenZFS guest image could not be built: $(tail -n 2 "$TMP/guest-image.log" | tr '\n' ' ')"
+    return
+  fi
+  if ! "$guest" ssh true >/dev/null 2>&1; then
+    "$guest" boot >"$TMP/guest-boot.log" 2>&1 || { fail "snapshot-*-vs-sanoid" "the guest did not boot: $(tail -n 2 "$TMP/guest-boot.log" | tr '\n' ' ')"; return; }
+    booted=1
+  fi
+  while IFS='=' read -r key value; do export "$key=$value"; done < <("$guest" env)
+  log "snapshot-*-vs-sanoid: $SANOID_DATASETS+1 datasets, ${SANOID_HOURS} hourly and ${SANOID_DAYS} daily snapshots of history per tool, in the guest"
+  scp -q -i "$GUEST_KEY" -P "$GUEST_SSH_PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+    "$PUBLISH/linux-x64/zfs_snapshot_prune" "$ROOT/bench/sanoid-guest.sh" root@127.0.0.1:/tmp/
+  out=$("$guest" ssh "sh /tmp/sanoid-guest.sh /tmp/zfs_snapshot_prune $SANOID_DATASETS $SANOID_HOURS $SANOID_DAYS $SANOID_NOOP_RUNS" 2>&1) || true
+  [ -n "$booted" ] && "$guest" stop >/dev/null 2>&1
+  local work noop kept
+  work=$(printf '%s\n' "$out" | awk '$1 == "work" { print $2, $3 }')
+  noop=$(printf '%s\n' "$out" | awk '$1 == "noop" { print $2, $3 }')
+  kept=$(printf '%s\n' "$out" | awk '$1 == "kept" { print $2, $3 }')
+  if [ -z "$work" ] || [ -z "$noop" ] || [ -z "$kept" ]; then
+    fail "snapshot-*-vs-sanoid" "the guest run printed no result: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
+    return
+  fi
+  # Both must have done the same work, or the times compare nothing.
+  read -r kept_ours kept_theirs <<<"$kept"
+  [ "$kept_ours" = "$kept_theirs" ] || log "WARNING: ours kept $kept_ours snapshots, sanoid $kept_theirs: the runs did different work"
+  read -r ours theirs <<<"$work"; bench_line snapshot-prune-vs-sanoid "$ours" "$theirs" ms 0
+  read -r ours theirs <<<"$noop"; bench_line snapshot-noop-vs-sanoid "$ours" "$theirs" ms 0
+}
+sanoid_bench
+
 # ---------------------------------------------------------------- end
 
 log "done in $(( $(date +%s) - START_TIME )) s"

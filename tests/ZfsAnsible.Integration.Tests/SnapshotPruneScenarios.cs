@@ -62,23 +62,25 @@ public abstract class SnapshotPruneScenarios : IDisposable
     protected static List<string> Names(JsonNode? list) => [.. list!.AsArray().Select(n => n!.GetValue<string>())];
 
     /// <summary>documents: five hourlies from 1..5 hours ago (the oldest held), an old daily, a foreign snapshot.</summary>
-    private string[] History()
+    private string[] History() => HistoryWithDaily().Hourlies;
+
+    private (string[] Hourlies, string Daily) HistoryWithDaily()
     {
         var hourlies = Enumerable.Range(1, 5).Select(h => $"{Pool}/documents@{Own(TimeSpan.FromHours(h), "hourly")}").ToArray();
-        foreach (var snapshot in hourlies.Reverse().Append($"{Pool}/documents@{Own(TimeSpan.FromDays(3), "daily")}").Append($"{Pool}/documents@before-upgrade"))
+        var daily = $"{Pool}/documents@{Own(TimeSpan.FromDays(3), "daily")}";
+        foreach (var snapshot in hourlies.Reverse().Append(daily).Append($"{Pool}/documents@before-upgrade"))
         {
             Target.Check("zfs", "snapshot", snapshot);
         }
 
         Target.Check("zfs", "hold", "keep-me", hourlies[4]);
-        return hourlies;
+        return (hourlies, daily);
     }
 
     [Fact]
     public void Takes_due_snapshots_of_managed_datasets_prunes_the_expired_and_a_second_run_changes_nothing()
     {
-        var hourlies = History();
-        var daily = $"{Pool}/documents@{Own(TimeSpan.FromDays(3), "daily")}";
+        var (hourlies, daily) = HistoryWithDaily();
 
         var check = Prune(playOptions: ["--check", "--diff"]);
         Assert.True(check.ExitCode == 0, check.ToString());
