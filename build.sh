@@ -14,8 +14,8 @@ ART=$ROOT/artifacts
 LOGS=$ART/logs
 RIDS=(linux-x64 linux-arm64)
 # Every shipped executable: src/<name>/<name>.csproj; modules are also installed into the collection.
-EXECUTABLES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs-policy)
-MODULES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune)
+EXECUTABLES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate zfs-policy)
+MODULES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate)
 COLLECTIONS=$ART/collections
 SANDBOX=$ART/sandbox
 

@@ -11,10 +11,36 @@ public sealed class ProcessCommandRunner : ICommandRunner
 
     public CommandResult Run(Command command)
     {
+        var startInfo = StartInfo(command, out var problem);
+        if (startInfo is null)
+        {
+            return problem!;
+        }
+
+        try
+        {
+            using var process = Process.Start(startInfo)!;
+            process.StandardInput.Close();
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return new CommandResult(command, process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
+        }
+        catch (Win32Exception exception)
+        {
+            return new CommandResult(command, 126, string.Empty, $"{startInfo.FileName}: cannot be started (error {exception.NativeErrorCode})");
+        }
+    }
+
+    /// <summary>How every process of this layer starts: the program found on PATH or in the system directories, argv, C locale.</summary>
+    internal static ProcessStartInfo? StartInfo(Command command, out CommandResult? problem)
+    {
+        problem = null;
         var program = Locate(command.Program);
         if (program is null)
         {
-            return new CommandResult(command, 127, string.Empty, $"{command.Program}: command not found (searched PATH and {string.Join(", ", SystemDirectories)})");
+            problem = new CommandResult(command, 127, string.Empty, $"{command.Program}: command not found (searched PATH and {string.Join(", ", SystemDirectories)})");
+            return null;
         }
 
         var startInfo = new ProcessStartInfo(program)
@@ -31,20 +57,7 @@ public sealed class ProcessCommandRunner : ICommandRunner
 
         // Parsers read the C locale's output; a translated zpool would not parse.
         startInfo.Environment["LC_ALL"] = "C";
-
-        try
-        {
-            using var process = Process.Start(startInfo)!;
-            process.StandardInput.Close();
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return new CommandResult(command, process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
-        }
-        catch (Win32Exception exception)
-        {
-            return new CommandResult(command, 126, string.Empty, $"{program}: cannot be started (error {exception.NativeErrorCode})");
-        }
+        return startInfo;
     }
 
     private static string? Locate(string program)

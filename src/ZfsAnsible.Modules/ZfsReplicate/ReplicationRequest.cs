@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Naming;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Modules.ZfsReplicate;
+
+public enum Direction
+{
+    /// <summary>Run on the receiving host (the backup server); the source is remote.</summary>
+    Pull,
+
+    /// <summary>Run on the sending host; the target is remote (offsite).</summary>
+    Push,
+}
+
+/// <summary>What one replication run is asked to do, from the module's options or the timer's command line.</summary>
+public sealed partial record ReplicationRequest(
+    ImmutableArray<string> Datasets,
+    string TargetRoot,
+    Direction Direction,
+    SshEndpoint? Remote,
+    long? BytesPerSecond,
+    bool Raw,
+    bool Resume,
+    bool Hold,
+    string LockDirectory)
+{
+    public const string DefaultLockDirectory = "/run/zfsansible";
+
+    /// <summary>The lock's name: one replication per remote host; "local" when both ends are here.</summary>
+    public string LockName => Remote?.Host ?? "local";
+
+    /// <summary>Checks every value a user typed before any of it reaches a command line.</summary>
+    public static Result<ReplicationRequest> Create(
+        IEnumerable<string> datasets, string? targetRoot, string direction, string? remoteHost, string remoteUser, long remotePort,
+        string? sshKey, IEnumerable<string> sshOptions, string? bandwidthLimit, bool raw, bool resume, bool hold, string lockDirectory)
+    {
+        var problems = new List<string>();
+        var names = datasets.ToImmutableArray();
+        problems.AddRange(names.Select(ZfsNames.CheckDatasetName).OfType<Error>().Select(e => e.Message));
+        if (targetRoot is null)
+        {
+            problems.Add("target_root is required");
+        }
+        else if (ZfsNames.CheckDatasetName(targetRoot) is { } invalidRoot && ZfsNames.CheckPoolName(targetRoot) is not null)
+        {
+            problems.Add($"target_root: {invalidRoot.Message}");
+        }
+
+        if (remoteHost is not null && !HostPattern().IsMatch(remoteHost))
+        {
+            problems.Add($"remote_host '{ZfsNames.Printable(remoteHost)}' is not a host name or address");
+        }
+
+        if (!UserPattern().IsMatch(remoteUser))
+        {
+            problems.Add($"remote_user '{ZfsNames.Printable(remoteUser)}' is not a user name");
+        }
+
+        if (remotePort is < 1 or > 65535)
+        {
+            problems.Add($"remote_port must be between 1 and 65535, got {remotePort}");
+        }
+
+        if (sshKey is not null && !Path.IsPathFullyQualified(sshKey))
+        {
+            problems.Add("ssh_key must be an absolute path");
+        }
+
+        var options = sshOptions.ToImmutableArray();
+        problems.AddRange(options.Where(o => !SshOptionPattern().IsMatch(o)).Select(o => $"ssh_options: '{ZfsNames.Printable(o)}' is not an ssh option of the form Key=value"));
+
+        long? rate = null;
+        if (bandwidthLimit is { Length: > 0 } limit && limit != "0")
+        {
+            if (Sizes.TryParse(limit, out var bytes) && bytes > 0)
+            {
+                rate = bytes;
+            }
+            else
+            {
+                problems.Add($"bandwidth_limit '{ZfsNames.Printable(limit)}' is not a rate in bytes per second like 3M, 500K or 0 (no limit)");
+            }
+        }
+
+        if (!Path.IsPathFullyQualified(lockDirectory))
+        {
+            problems.Add("lock_dir must be an absolute path");
+        }
+
+        var parsedDirection = direction switch
+        {
+            "pull" => Direction.Pull,
+            "push" => Direction.Push,
+            _ => (Direction?)null,
+        };
+        if (parsedDirection is null)
+        {
+            problems.Add($"direction must be pull or push, got {ZfsNames.Printable(direction)}");
+        }
+
+        if (problems.Count > 0)
+        {
+            return Result<ReplicationRequest>.Fail(string.Join("; ", problems));
+        }
+
+        var remote = remoteHost is null ? null : new SshEndpoint(remoteHost, remoteUser, (int)remotePort, sshKey, options);
+        return Result.Ok(new ReplicationRequest(names, targetRoot!, parsedDirection!.Value, remote, rate, raw, resume, hold, lockDirectory));
+    }
+
+    // Host names, IPv4 and IPv6 literals; never a leading '-' (ssh would read an option).
+    [GeneratedRegex(@"^[A-Za-z0-9\[][A-Za-z0-9.:\-\[\]]{0,252}$")]
+    private static partial Regex HostPattern();
+
+    [GeneratedRegex(@"^[a-z_][a-z0-9_.\-]{0,31}$")]
+    private static partial Regex UserPattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]*=[^\s]{1,512}$")]
+    private static partial Regex SshOptionPattern();
+}

@@ -1,0 +1,24 @@
+using ZfsAnsible.ModuleProtocol.Arguments;
+
+namespace ZfsAnsible.Modules.ZfsReplicate;
+
+/// <summary>zfs_replicate's options; ansible/plugins/modules/zfs_replicate.py documents the same spec.</summary>
+public static class ZfsReplicateSpec
+{
+    public const string ModuleName = "zfs_replicate";
+
+    public static ArgumentSpec Spec { get; } = ArgumentSpec.Of(
+        ("datasets", Option.List()),
+        ("target_root", Option.Str(required: true)),
+        ("direction", Option.Str(@default: "pull", choices: ["pull", "push"])),
+        ("remote_host", Option.Str()),
+        ("remote_user", Option.Str(@default: "root")),
+        ("remote_port", Option.Int(@default: 22)),
+        ("ssh_key", Option.Path() with { NoLog = true }),
+        ("ssh_options", Option.List()),
+        ("bandwidth_limit", Option.Str()),
+        ("raw", Option.Bool()),
+        ("resume", Option.Bool(@default: true)),
+        ("hold", Option.Bool(@default: true)),
+        ("lock_dir", Option.Path() with { Default = System.Text.Json.Nodes.JsonValue.Create(ReplicationRequest.DefaultLockDirectory) }));
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+using CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using ZfsAnsible.ModuleProtocol.Hosting;
+using ZfsAnsible.Modules;
+using ZfsAnsible.Modules.ZfsReplicate;
+using ZfsAnsible.Zfs;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Executables.ZfsReplicate;
+
+[Verb("run", isDefault: true, HelpText = "Replicate datasets (send | ssh | recv), the backup timer's command. Same options as the module.")]
+internal sealed class RunOptions
+{
+    [Option('t', "target-root", Required = true, HelpText = "Dataset under which each source dataset is received by its full name.")]
+    public string TargetRoot { get; set; } = string.Empty;
+
+    [Option('d', "dataset", HelpText = "Source dataset (repeatable). Default: every dataset with zfsansible:replicate=on on the source.")]
+    public IEnumerable<string> Datasets { get; set; } = [];
+
+    [Option("direction", Default = "pull", HelpText = "pull: this host receives from --remote-host; push: this host sends to it.")]
+    public string Direction { get; set; } = "pull";
+
+    [Option('H', "remote-host", HelpText = "The other host (ssh). Without it, both ends are on this host.")]
+    public string? RemoteHost { get; set; }
+
+    [Option("remote-user", Default = "root")]
+    public string RemoteUser { get; set; } = "root";
+
+    [Option("remote-port", Default = 22L)]
+    public long RemotePort { get; set; }
+
+    [Option("ssh-key", HelpText = "Private key for ssh (absolute path).")]
+    public string? SshKey { get; set; }
+
+    [Option("ssh-option", HelpText = "Extra ssh -o Key=value (repeatable).")]
+    public IEnumerable<string> SshOptions { get; set; } = [];
+
+    [Option('l', "bandwidth-limit", HelpText = "Bytes per second, e.g. 3M; 0 or absent: no limit.")]
+    public string? BandwidthLimit { get; set; }
+
+    [Option("raw", HelpText = "Raw sends (zfs send -w): encrypted datasets travel and land encrypted.")]
+    public bool Raw { get; set; }
+
+    [Option("no-resume", HelpText = "Do not resume interrupted transfers (fail instead).")]
+    public bool NoResume { get; set; }
+
+    [Option("no-hold", HelpText = "Do not hold and mark the replicated base snapshot on the source.")]
+    public bool NoHold { get; set; }
+
+    [Option("lock-dir", Default = ReplicationRequest.DefaultLockDirectory)]
+    public string LockDirectory { get; set; } = ReplicationRequest.DefaultLockDirectory;
+
+    [Option('n', "dry-run", HelpText = "Plan and report; transfer nothing.")]
+    public bool DryRun { get; set; }
+
+    [Option("json", HelpText = "Print the report as JSON (the module's return values).")]
+    public bool Json { get; set; }
+}
+
+[Verb("probe", HelpText = "Print which ZFS command line this host has and what it supports.")]
+internal sealed class ProbeOptions
+{
+}
+
+internal static class Program
+{
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RunOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
+    public static int Main(string[] args)
+    {
+        var runner = new ProcessCommandRunner();
+        return ModuleEntryPoint.Main(args, ZfsReplicateModule.Definition(runner, new ProcessPipe(), TimeProvider.System), cliArgs => Cli(cliArgs, runner));
+    }
+
+    private static int Cli(string[] args, ICommandRunner runner)
+    {
+        using var logging = LoggerFactory.Create(builder => builder
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Information)
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var log = logging.CreateLogger("zfs_replicate");
+        return Parser.Default.ParseArguments<RunOptions, ProbeOptions>(args).MapResult(
+            (RunOptions o) => Run(o, runner, log),
+            (ProbeOptions _) =>
+            {
+                Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
+                return 0;
+            },
+            errors => errors.IsHelp() || errors.IsVersion() ? 0 : 2);
+    }
+
+    private static int Run(RunOptions o, ICommandRunner runner, ILogger log)
+    {
+        var request = ReplicationRequest.Create(o.Datasets, o.TargetRoot, o.Direction, o.RemoteHost, o.RemoteUser, o.RemotePort, o.SshKey, o.SshOptions,
+            o.BandwidthLimit, o.Raw, !o.NoResume, !o.NoHold, o.LockDirectory);
+        if (!request.IsOk)
+        {
+            log.LogError("{Reason}", request.Error!.Message);
+            return 2;
+        }
+
+        using var interruption = new SignalInterruption();
+        var outcome = new ReplicationRun(runner, new ProcessPipe(), TimeProvider.System).Execute(request.Value, o.DryRun, interruption.Token);
+        foreach (var warning in outcome.Warnings)
+        {
+            log.LogWarning("{Warning}", warning);
+        }
+
+        if (o.Json)
+        {
+            Console.Out.WriteLine(outcome.Report().ToJsonString());
+        }
+        else
+        {
+            foreach (var dataset in outcome.Datasets)
+            {
+                Console.Out.WriteLine($"{dataset.Source} -> {dataset.Target}: {dataset.Action} ({dataset.Newest ?? "no snapshot"}, {dataset.Bytes} bytes)");
+            }
+        }
+
+        if (interruption.Signal is { } signal)
+        {
+            log.LogError("interrupted by {Signal}: {Reason}", signal, outcome.Summary());
+            return 128 + signal switch { PosixSignal.SIGHUP => 1, PosixSignal.SIGINT => 2, _ => 15 };
+        }
+
+        if (outcome.Failure is not null)
+        {
+            log.LogError("{Reason}", outcome.Failure);
+            return 1;
+        }
+
+        if (log.IsEnabled(LogLevel.Information))
+        {
+            log.LogInformation("{Summary}", outcome.Summary());
+        }
+
+        return 0;
+    }
+}
