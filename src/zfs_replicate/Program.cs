@@ -83,7 +83,13 @@ internal static class Program
             .AddFilter(level => level >= LogLevel.Information)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var log = logging.CreateLogger("zfs_replicate");
-        return Parser.Default.ParseArguments<RunOptions, ProbeOptions>(args).MapResult(
+        // Parser.Default's settings, plus repeatable options ("--dataset a --dataset b").
+        using var parser = new Parser(settings =>
+        {
+            settings.HelpWriter = Console.Error;
+            settings.AllowMultiInstance = true;
+        });
+        return parser.ParseArguments<RunOptions, ProbeOptions>(args).MapResult(
             (RunOptions o) => Run(o, runner, log),
             (ProbeOptions _) =>
             {

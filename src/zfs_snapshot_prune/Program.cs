@@ -69,7 +69,13 @@ internal static class Program
             .AddFilter(level => level >= LogLevel.Information)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var log = logging.CreateLogger("zfs_snapshot_prune");
-        return Parser.Default.ParseArguments<RunOptions, StatusOptions, ProbeOptions>(args).MapResult(
+        // Parser.Default's settings, plus repeatable options ("--dataset a --dataset b").
+        using var parser = new Parser(settings =>
+        {
+            settings.HelpWriter = Console.Error;
+            settings.AllowMultiInstance = true;
+        });
+        return parser.ParseArguments<RunOptions, StatusOptions, ProbeOptions>(args).MapResult(
             (RunOptions o) => Run(runner, log, o, new SnapshotRunOptions(!o.NoSnapshot, !o.NoPrune, (int)Math.Clamp(o.MaxDestroy, 0, ZfsSnapshotPruneSpec.MaxDestroyLimit)), o.DryRun, o.MaxDestroy),
             (StatusOptions o) => Run(runner, log, o, new SnapshotRunOptions(Take: false, Prune: false, MaxDestroy: 0), dryRun: true, maxDestroy: 0),
             (ProbeOptions _) =>

@@ -24,6 +24,12 @@ public interface IZfsTarget : IDisposable
     /// <summary>This target's pools and the head of each vdev: equal fingerprints mean nothing changed.</summary>
     string StateFingerprint();
 
+    /// <summary>Real ssh from the target to itself, for replication: a test sshd here, the guest's own sshd there.</summary>
+    LoopbackSsh LoopbackSsh();
+
+    /// <summary>Puts a file of this machine on the target; returns its path there.</summary>
+    string Upload(string localPath);
+
     /// <summary>Runs a playbook whose plays target "all" against this target.</summary>
     PlaybookRun Play(string playbook, params string[] options);
 }

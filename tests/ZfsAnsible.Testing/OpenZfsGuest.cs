@@ -49,6 +49,21 @@ public sealed class OpenZfsGuest : IZfsTarget
 
     public PlaybookRun Play(string playbook, params string[] options) => AnsiblePlaybook.Run(playbook, ["-i", _inventory, .. options]);
 
+    /// <summary>The guest's own sshd on port 22, with a key made in the guest (its root is fresh every boot).</summary>
+    public LoopbackSsh LoopbackSsh()
+    {
+        const string key = "/root/.ssh/loopback_key";
+        this.Check("sh", "-c", $"[ -f {key} ] || {{ ssh-keygen -q -t ed25519 -N '' -f {key} && cat {key}.pub >> /root/.ssh/authorized_keys; }}");
+        return new LoopbackSsh("127.0.0.1", 22, key);
+    }
+
+    public string Upload(string localPath)
+    {
+        var remote = $"{Scratch}/{Path.GetFileName(localPath)}";
+        var copy = Processes.Run("scp", ["-q", "-i", _key, "-P", _port, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", localPath, $"root@127.0.0.1:{remote}"]);
+        return copy.ExitCode == 0 ? remote : throw new InvalidOperationException($"scp {localPath} to the guest failed: {copy}");
+    }
+
     public void Dispose()
     {
         foreach (var pool in Run("zpool", "list", "-H", "-o", "name").StandardOutput.Split('\n').Where(p => p.StartsWith(Prefix, StringComparison.Ordinal)))

@@ -54,11 +54,21 @@ public sealed class ZfsSandbox : IZfsTarget
 
     public PlaybookRun Play(string playbook, params string[] options) => AnsiblePlaybook.Run(playbook, ["-i", "localhost,", "-c", "local", .. options]);
 
+    public LoopbackSsh LoopbackSsh() => (_sshd ??= new LocalSshd()).Endpoint;
+
+    public string Upload(string localPath) => localPath;
+
+    private LocalSshd? _sshd;
+
     public bool PoolExists(string pool) => ZfsTargetExtensions.PoolExists(this, pool);
 
     public void Destroy(string pool) => ZfsTargetExtensions.Destroy(this, pool);
 
-    public void Dispose() => Processes.Run(Repository.SandboxScript, ["cleanup", Directory, Prefix]);
+    public void Dispose()
+    {
+        _sshd?.Dispose();
+        Processes.Run(Repository.SandboxScript, ["cleanup", Directory, Prefix]);
+    }
 
     private static byte[] ReadHead(string path)
     {

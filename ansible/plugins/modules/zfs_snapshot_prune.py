@@ -67,9 +67,9 @@ options:
     type: int
     default: 100
 notes:
-  - The role C(zfsansible.zfs.system_zfs_policy) installs a systemd timer that runs
-    C(zfs_snapshot_prune run) every 15 minutes; the module is for plays that want the same
-    work (or its report) now.
+  - For a systemd timer, run the same binary as a command - C(zfs_snapshot_prune run)
+    (C(--dry-run), C(--dataset), C(--max-destroy), C(--json)); C(zfs_snapshot_prune status)
+    prints compliance only.
   - Check mode plans and reports what would be taken and destroyed, and changes nothing.
 seealso:
   - module: zfsansible.zfs.zfs_dataset_policy

@@ -1,0 +1,193 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ZfsAnsible contributors
+# MIT License (see galaxy.yml)
+#
+# Documentation only: zfsansible.zfs.zfs_replicate is a NativeAOT binary module dispatched per
+# target architecture by plugins/action/zfs_replicate.py (see module_utils/native_docs.py).
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: zfs_replicate
+short_description: Replicate ZFS datasets with zfs send | ssh | zfs recv - pull or push, resumable, never destructive
+version_added: 0.2.0
+author:
+  - ZfsAnsible contributors
+description:
+  - Brings each target dataset up to its source, one transfer at a time - a full send of the
+    source's oldest snapshot when the target is missing, then C(zfs send -I) from the newest
+    common snapshot to the source's newest, so every snapshot in between arrives too.
+  - The incremental base is the newest snapshot both sides have, identified by GUID, not by name.
+  - Never destroys or rolls back anything on the target - no C(zfs recv -F). A target that exists
+    but shares no snapshot with its source, or holds snapshots newer than the common base that
+    the source lacks, fails the task naming it, and nothing is sent.
+  - Received datasets are not mounted (C(zfs recv -u)), and are set C(readonly=on) and
+    C(canmount=noauto), below I(target_root) - never over a live path.
+  - Interrupted transfers resume where they stopped (C(zfs recv -s), C(zfs send -t)) where the
+    receiving ZFS supports it (OpenZFS; not zfs-fuse).
+  - After a successful run the source's newest replicated snapshot gets the user hold
+    C(zfsansible_replica) and the mark C(zfsansible:replicated=on); the previous base loses
+    both. M(zfsansible.zfs.zfs_snapshot_prune) never destroys a held or the newest marked snapshot.
+  - The target records C(zfsansible:last_success) (Unix time), C(zfsansible:last_duration_ms)
+    and C(zfsansible:last_bytes) for the metrics.
+  - One run per remote host at a time - a lock file in I(lock_dir) holds the PID and start time.
+    A lock whose process is gone is taken over with a warning; a live one fails the task naming
+    the PID and since when. SIGTERM, SIGINT and SIGHUP stop the transfer's processes, release the
+    lock and end the run as failed.
+  - The stream passes through the module (no C(pv), C(mbuffer) or shell on either host), which
+    counts its bytes and applies I(bandwidth_limit).
+  - The same binary is the backup timer's command - C(zfs_replicate run --target-root ... --remote-host ...).
+extends_documentation_fragment:
+  - zfsansible.zfs.native
+options:
+  datasets:
+    description:
+      - Source datasets to replicate. Default - every dataset on the source whose policy says
+        C(replicate) (C(zfsansible:replicate=on), written by M(zfsansible.zfs.zfs_dataset_policy),
+        including children discovered in a discovering subtree).
+    type: list
+    elements: str
+    default: []
+  target_root:
+    description:
+      - Dataset under which each source dataset is received by its full name, for example
+        C(slowpool/backups/raw/host-storage) receives C(tank/documents) as
+        C(slowpool/backups/raw/host-storage/tank/documents). Missing parents are created.
+    type: str
+    required: true
+  direction:
+    description:
+      - C(pull) - this host receives; the source is I(remote_host) (the backup server's way).
+      - C(push) - this host sends; the target is I(remote_host) (offsite).
+    type: str
+    choices: [pull, push]
+    default: pull
+  remote_host:
+    description:
+      - The other host, reached with C(ssh) in batch mode (keys only). Without it both ends are
+        on this host (a local backup pool).
+    type: str
+  remote_user:
+    description: User on I(remote_host); it must be allowed to run C(zfs send) (pull) or C(zfs recv) (push).
+    type: str
+    default: root
+  remote_port:
+    description: SSH port of I(remote_host).
+    type: int
+    default: 22
+  ssh_key:
+    description: Absolute path of the private key on this host. Treated as a secret (never printed).
+    type: path
+  ssh_options:
+    description: Extra C(ssh -o) options, each C(Key=value), for example C(StrictHostKeyChecking=accept-new).
+    type: list
+    elements: str
+    default: []
+  bandwidth_limit:
+    description:
+      - Bytes per second the stream may use, for example C(3M) or C(500K). C(0) or unset - no limit.
+    type: str
+  raw:
+    description:
+      - Raw sends (C(zfs send -w)) - an encrypted dataset travels and lands encrypted; the target
+        never needs its key. Needs OpenZFS on both ends.
+    type: bool
+    default: false
+  resume:
+    description: Resume an interrupted transfer from the target's C(receive_resume_token). When false, such a target fails the task.
+    type: bool
+    default: true
+  hold:
+    description: Hold and mark the replicated base snapshot on the source (see the description).
+    type: bool
+    default: true
+  lock_dir:
+    description: Directory of the per-host lock files (C(replicate-<remote_host>.lock), or C(replicate-local.lock)).
+    type: path
+    default: /run/zfsansible
+notes:
+  - Check mode observes both ends and reports the first transfer of each dataset; it takes no lock and sends nothing.
+  - For a systemd timer, run the same binary as a command - C(zfs_replicate run --target-root ...
+    --remote-host ...) takes the same options; it exits 143 on SIGTERM, 130 on SIGINT, 129 on SIGHUP.
+seealso:
+  - module: zfsansible.zfs.zfs_snapshot_prune
+  - module: zfsansible.zfs.zfs_dataset_policy
+  - name: zfs-send(8)
+    description: Incremental, raw and resumable sends.
+    link: https://openzfs.github.io/openzfs-docs/man/master/8/zfs-send.8.html
+'''
+
+EXAMPLES = r'''
+- name: Pull host-storage's replicated datasets to the backup pool on belinda
+  zfsansible.zfs.zfs_replicate:
+    remote_host: host-storage
+    target_root: slowpool/backups/raw/host-storage
+    ssh_key: /root/.ssh/backup_ed25519
+  register: pulled
+
+- name: Offsite push, limited to 3 MB/s, raw so the offsite host never sees plaintext
+  zfsansible.zfs.zfs_replicate:
+    direction: push
+    remote_host: host-albion
+    target_root: offsite/belinda
+    datasets: [slowpool/backups/raw/host-storage/tank/documents]
+    bandwidth_limit: 3M
+    raw: true
+
+- name: See what would be sent
+  zfsansible.zfs.zfs_replicate:
+    remote_host: host-storage
+    target_root: slowpool/backups/raw/host-storage
+  check_mode: true
+'''
+
+RETURN = r'''
+msg:
+  description: One line - how many datasets were replicated, bytes and seconds; or why the run failed.
+  returned: always
+  type: str
+  sample: "replicated 2 of 3 datasets, 10485760 bytes in 4.2 s"
+datasets:
+  description:
+    - One entry per dataset handled, in order. C(action) is C(full), C(incremental), C(resumed)
+      (joined with C(+) when one run needed several, for example C(full+incremental)),
+      C(up_to_date) or C(no_snapshot).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"source": "tank/documents", "target": "slowpool/backups/raw/host-storage/tank/documents",
+            "action": "incremental", "newest": "zfsansible_2026-11-26T08:00:00Z_hourly", "bytes": 1560, "seconds": 0.4}]
+bytes:
+  description: Bytes transferred in total.
+  returned: always
+  type: int
+  sample: 1560
+commands:
+  description: The commands run (the pipes as C(send | recv), remote halves as C(ssh user@host ...)).
+  returned: always
+  type: list
+  elements: str
+  sample: ["ssh root@host-storage zfs send -I tank/documents@a tank/documents@b | zfs recv -u -s slowpool/backups/raw/host-storage/tank/documents"]
+diff:
+  description: Each changed target's newest snapshot before and after.
+  returned: when diff mode is enabled
+  type: dict
+module_build:
+  description: The native build that answered, C(linux-x64) or C(linux-arm64).
+  returned: always
+  type: str
+  sample: linux-arm64
+'''
+
+from ansible_collections.zfsansible.zfs.plugins.module_utils.native_docs import docs_only_main
+
+
+def main():
+    docs_only_main(DOCUMENTATION, 'zfs_replicate')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,280 @@
+using System.Text.Json.Nodes;
+using ZfsAnsible.Testing;
+
+namespace ZfsAnsible.Integration.Tests;
+
+/// <summary>
+/// zfsansible.zfs.zfs_replicate through real ansible-playbook and real ssh (a test sshd on 127.0.0.1 here, the
+/// guest's own sshd there): a source pool pulled into a backup pool on the same target, and the safety rules of
+/// DESIGN §6.3 and §6.4 tried against real ZFS.
+/// </summary>
+public abstract class ReplicationScenarios : IDisposable
+{
+    protected ReplicationScenarios(IZfsTarget target)
+    {
+        Target = target;
+        Source = target.Pool("s");
+        Backup = target.Pool("b");
+        var vdevs = target.Vdevs(2);
+        target.Check("zpool", "create", "-f", "-m", $"{target.Scratch}/{Source}", Source, vdevs[0]);
+        target.Check("zpool", "create", "-f", "-m", $"{target.Scratch}/{Backup}", Backup, vdevs[1]);
+        target.Check("zfs", "create", $"{Source}/docs");
+        Ssh = target.LoopbackSsh();
+        Root = $"{Backup}/raw/host1";
+        LockDir = $"{target.Scratch}/locks";
+    }
+
+    protected IZfsTarget Target { get; }
+
+    protected string Source { get; }
+
+    protected string Backup { get; }
+
+    protected LoopbackSsh Ssh { get; }
+
+    /// <summary>The target_root: what the source lands under.</summary>
+    protected string Root { get; }
+
+    protected string LockDir { get; }
+
+    protected string Docs => $"{Source}/docs";
+
+    protected string Replica => $"{Root}/{Source}/docs";
+
+    public void Dispose()
+    {
+        Target.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected PlaybookRun Replicate(string extra = "", string datasets = "", params string[] playOptions) =>
+        Target.Play(AnsiblePlaybook.Play($"""
+                  zfsansible.zfs.zfs_replicate:
+                    target_root: {Root}
+                    lock_dir: {LockDir}
+                    datasets: {(datasets.Length > 0 ? datasets : $"[{Docs}]")}
+            {Ssh.ModuleOptions("        ")}
+            {extra}
+            """), playOptions);
+
+    protected string Get(string property, string dataset) => Target.Check("zfs", "get", "-H", "-p", "-o", "value", property, dataset).Trim();
+
+    protected List<string> SnapshotNames(string dataset) =>
+        [.. Target.Check("zfs", "list", "-H", "-o", "name", "-t", "snapshot", "-r", dataset).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(n => n.StartsWith(dataset + "@", StringComparison.Ordinal)).Select(n => n[(dataset.Length + 1)..])];
+
+    protected bool Exists(string dataset) => Target.Run("zfs", "list", "-H", "-o", "name", dataset).ExitCode == 0;
+
+    /// <summary>The first "send | recv" the run reports.</summary>
+    protected static string Pipe(PlaybookRun run) =>
+        run.Result()["commands"]!.AsArray().Select(c => c!.GetValue<string>()).First(c => c.Contains(" | ", StringComparison.Ordinal));
+
+    protected static List<string> Actions(PlaybookRun run) => [.. run.Result()["datasets"]!.AsArray().Select(d => d!["action"]!.GetValue<string>())];
+
+    /// <summary>Some data and snapshots on the source.</summary>
+    protected void Snapshot(string dataset, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            Target.Check("sh", "-c", $"echo {name} >> {Target.Scratch}/{dataset}/file-{name}");
+            Target.Check("zfs", "snapshot", $"{dataset}@{name}");
+        }
+    }
+
+    [Fact]
+    public void Pull_over_ssh_brings_every_snapshot_and_a_second_run_changes_nothing()
+    {
+        Snapshot(Docs, "s1", "s2");
+        var check = Replicate(playOptions: "--check");
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Equal(1, check.Changed);
+        Assert.False(Exists(Replica));
+
+        var run = Replicate(playOptions: "--diff");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(1, run.Changed);
+        Assert.Equal(["full+incremental"], Actions(run));
+        Assert.StartsWith("ssh root@127.0.0.1 zfs send ", Pipe(run));
+        Assert.Equal(["s1", "s2"], SnapshotNames(Replica));
+        Assert.Equal(Get("guid", $"{Docs}@s2"), Get("guid", $"{Replica}@s2"));
+        Assert.Equal("on", Get("readonly", Replica));
+        Assert.Equal("noauto", Get("canmount", Replica));
+        Assert.Equal("1", Get("userrefs", $"{Docs}@s2"));
+        Assert.Equal("on", Get("zfsansible:replicated", $"{Docs}@s2"));
+        Assert.True(long.Parse(Get("zfsansible:last_bytes", Replica), System.Globalization.CultureInfo.InvariantCulture) > 0);
+
+        var second = Replicate();
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(0, second.Changed);
+        Assert.Equal(["up_to_date"], Actions(second));
+
+        // A new snapshot goes incrementally, and the base hold moves with it.
+        Snapshot(Docs, "s3");
+        var third = Replicate();
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Equal(["incremental"], Actions(third));
+        Assert.Equal(["s1", "s2", "s3"], SnapshotNames(Replica));
+        Assert.Equal("0", Get("userrefs", $"{Docs}@s2"));
+        Assert.Equal("1", Get("userrefs", $"{Docs}@s3"));
+        Assert.NotEqual(0, Target.Run("test", "-e", $"{LockDir}/replicate-127.0.0.1.lock").ExitCode);
+    }
+
+    [Fact]
+    public void Without_a_list_the_datasets_whose_policy_says_replicate_are_pulled()
+    {
+        var policy = Target.Play(AnsiblePlaybook.Play($$"""
+                  zfsansible.zfs.zfs_dataset_policy:
+                    policies:
+                      kept: { snapshots: { daily: 7 }, replicate: true }
+                      scratch: { snapshots: { hourly: 2 }, replicate: false }
+                    datasets:
+                      - { name: {{Docs}}, policy: kept }
+                      - { name: {{Source}}/tmp, policy: scratch }
+            """));
+        Assert.True(policy.ExitCode == 0, policy.ToString());
+        Snapshot(Docs, "d1");
+        Snapshot($"{Source}/tmp", "t1");
+
+        var run = Replicate(datasets: "[]");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal([Docs], run.Result()["datasets"]!.AsArray().Select(d => d!["source"]!.GetValue<string>()));
+        Assert.False(Exists($"{Root}/{Source}/tmp"));
+    }
+
+    [Fact]
+    public void A_target_it_did_not_create_is_left_alone()
+    {
+        Snapshot(Docs, "s1");
+        Target.Check("zfs", "create", "-p", Replica);
+        Target.Check("zfs", "snapshot", $"{Replica}@theirs");
+        var run = Replicate();
+        Assert.Equal(1, run.Failures);
+        var msg = run.Result()["msg"]!.GetValue<string>();
+        Assert.Contains($"{Replica} exists but shares no snapshot with {Docs}", msg);
+        Assert.DoesNotContain('\n', msg);
+        Assert.Equal(["theirs"], SnapshotNames(Replica));
+    }
+
+    [Fact]
+    public void Target_snapshots_newer_than_the_base_are_never_rolled_back()
+    {
+        Snapshot(Docs, "s1");
+        Assert.Equal(0, Replicate().Failures);
+        Target.Check("zfs", "snapshot", $"{Replica}@made-on-the-backup");
+        Snapshot(Docs, "s2");
+        var run = Replicate();
+        Assert.Equal(1, run.Failures);
+        Assert.Contains("made-on-the-backup", run.Result()["msg"]!.GetValue<string>());
+        Assert.Equal(["s1", "made-on-the-backup"], SnapshotNames(Replica));
+    }
+
+    [Fact]
+    public void A_live_lock_is_refused_and_a_stale_one_is_taken_over_with_a_warning()
+    {
+        Snapshot(Docs, "s1");
+        var lockFile = $"{LockDir}/replicate-127.0.0.1.lock";
+        Target.Check("mkdir", "-p", LockDir);
+        Target.Check("sh", "-c", $"echo '1 2026-11-26T06:00:00Z' > {lockFile}");
+        var refused = Replicate();
+        Assert.Equal(1, refused.Failures);
+        Assert.Contains("already running: PID 1 holds", refused.Result()["msg"]!.GetValue<string>());
+        Assert.Contains("since 2026-11-26T06:00:00Z", refused.Result()["msg"]!.GetValue<string>());
+        Assert.False(Exists(Replica));
+
+        Target.Check("sh", "-c", $"echo '4000000 2026-11-26T05:00:00Z' > {lockFile}");
+        var run = Replicate();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(run.Result()["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("stale lock", StringComparison.Ordinal));
+        Assert.True(Exists(Replica));
+        Assert.NotEqual(0, Target.Run("test", "-e", lockFile).ExitCode);
+    }
+
+    [Fact]
+    public void Prune_keeps_the_replication_base_on_the_source()
+    {
+        foreach (var property in new[] { "zfsansible:policy=p", "zfsansible:retention=hourly=1", "zfsansible:discover_children=off" })
+        {
+            Target.Check("zfs", "set", property, Docs);
+        }
+
+        var old = Enumerable.Range(3, 3).Select(h => "zfsansible_" + (DateTimeOffset.UtcNow - TimeSpan.FromHours(h)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) + "_hourly").Reverse().ToArray();
+        Snapshot(Docs, old);
+        Assert.Equal(0, Replicate().Failures);
+
+        var prune = Target.Play(AnsiblePlaybook.Play($"""
+                  zfsansible.zfs.zfs_snapshot_prune:
+                    datasets: [{Docs}]
+            """));
+        Assert.True(prune.ExitCode == 0, prune.ToString());
+        var left = SnapshotNames(Docs);
+        Assert.Contains(old[^1], left);       // the base: held and marked
+        Assert.DoesNotContain(old[0], left);  // older ones go
+        Assert.DoesNotContain(old[1], left);
+        Assert.Equal(2, left.Count);          // the base and the hourly taken now
+    }
+
+    [Fact]
+    public void SIGTERM_stops_the_transfer_releases_the_lock_and_exits_143()
+    {
+        Target.Check("sh", "-c", $"dd if=/dev/urandom of={Target.Scratch}/{Docs}/big bs=1M count=12 2>/dev/null");
+        Target.Check("zfs", "snapshot", $"{Docs}@big");
+        var binary = Target.Upload(Repository.Executable("zfs_replicate", "linux-x64"));
+        var argv = new[] { "timeout", "--preserve-status", "-s", "TERM", "4", binary, "run", "--target-root", Root, "--dataset", Docs, "--lock-dir", LockDir, "--bandwidth-limit", "1M" }
+            .Concat(Ssh.CliOptions()).ToArray();
+        var outcome = Target.Run(argv);
+        Assert.True(outcome.ExitCode == 143, outcome.ToString());
+        Assert.Contains("interrupted by SIGTERM", outcome.StandardError);
+        Assert.NotEqual(0, Target.Run("test", "-e", $"{LockDir}/replicate-127.0.0.1.lock").ExitCode);
+        Assert.NotEqual(0, Target.Run("pgrep", "-f", $"zfs send {Docs}@big").ExitCode);
+        AfterInterruption();
+    }
+
+    /// <summary>What the target can do with the interrupted transfer (resume it, or start it again).</summary>
+    protected abstract void AfterInterruption();
+}
+
+public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSandbox())
+{
+    /// <summary>zfs-fuse has no resumable receive: the next run starts the transfer again and completes it.</summary>
+    protected override void AfterInterruption()
+    {
+        var run = Replicate();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["full"], Actions(run));
+        Assert.DoesNotContain(" -s ", Pipe(run));
+        Assert.Equal(Get("guid", $"{Docs}@big"), Get("guid", $"{Replica}@big"));
+    }
+}
+
+public sealed class OpenZfsGuestReplicationTests() : ReplicationScenarios(new OpenZfsGuest())
+{
+    /// <summary>OpenZFS keeps the partial receive: the next run continues it with the token and sends only the rest.</summary>
+    protected override void AfterInterruption()
+    {
+        Assert.True(Get("receive_resume_token", Replica).Length > 10, "no resume token after the interruption");
+        var run = Replicate();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["resumed"], Actions(run));
+        Assert.StartsWith("ssh root@127.0.0.1 zfs send -t ", Pipe(run));
+        Assert.True(run.Result()["bytes"]!.GetValue<long>() < 12 * 1024 * 1024, "the resumed transfer sent everything again");
+        Assert.Equal(Get("guid", $"{Docs}@big"), Get("guid", $"{Replica}@big"));
+        Assert.Equal("-", Get("receive_resume_token", Replica));
+    }
+
+    [Fact]
+    public void A_raw_send_of_an_encrypted_dataset_lands_encrypted_and_keyless()
+    {
+        var secret = $"{Source}/secret";
+        Target.Check("sh", "-c", $"printf 'correct horse battery' > {Target.Scratch}/key");
+        Target.Check("zfs", "create", "-o", "encryption=on", "-o", "keyformat=passphrase", "-o", $"keylocation=file://{Target.Scratch}/key", secret);
+        Snapshot(secret, "e1");
+        var run = Replicate("        raw: true", $"[{secret}]");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("zfs send -w ", Pipe(run));
+        var replica = $"{Root}/{secret}";
+        Assert.Equal("aes-256-gcm", Get("encryption", replica));
+        Assert.Equal("unavailable", Get("keystatus", replica));
+        Assert.Equal(Get("guid", $"{secret}@e1"), Get("guid", $"{replica}@e1"));
+        Assert.Equal(0, Replicate("        raw: true", $"[{secret}]").Changed);
+    }
+}
