@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Zfs.Tests;
+
+/// <summary>The real pipe with ordinary programs standing in for zfs send and zfs recv.</summary>
+public class ProcessPipeTests
+{
+    [Fact]
+    public void Every_byte_arrives_and_is_counted()
+    {
+        var result = new ProcessPipe().Run(Command.Of("head", "-c", "1000000", "/dev/urandom"), Command.Of("wc", "-c"), null, CancellationToken.None);
+        Assert.True(result.Succeeded, result.ErrorSummary);
+        Assert.Equal(1_000_000, result.Bytes);
+        Assert.Equal("1000000", result.To.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public void The_bandwidth_limit_holds()
+    {
+        // A lower bound only: a limit of 200 kB/s can never move 300 kB in less than 1.5 s, however slow the machine.
+        var result = new ProcessPipe().Run(Command.Of("head", "-c", "300000", "/dev/zero"), Command.Of("wc", "-c"), 200_000, CancellationToken.None);
+        Assert.True(result.Succeeded, result.ErrorSummary);
+        Assert.True(result.Duration >= TimeSpan.FromSeconds(1.4), $"300000 bytes at 200000 B/s took {result.Duration}");
+    }
+
+    [Fact]
+    public void A_failing_receiver_fails_the_pipe_with_its_stderr_and_stops_the_sender()
+    {
+        var result = new ProcessPipe().Run(Command.Of("cat", "/dev/zero"), Command.Of("sh", "-c", "head -c 10 >/dev/null; echo 'cannot receive: pool is full' >&2; exit 1"), null, CancellationToken.None);
+        Assert.False(result.Succeeded);
+        Assert.Contains("cannot receive: pool is full", result.ErrorSummary);
+    }
+
+    [Fact]
+    public void Cancelling_kills_both_sides_and_returns()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var marker = $"zfsansible-pipe-{Guid.NewGuid():N}";
+        var result = new ProcessPipe().Run(Command.Of("bash", "-c", $"exec -a {marker} cat /dev/zero"), Command.Of("sh", "-c", "cat >/dev/null"), 1_000_000, cancel.Token);
+        Assert.True(result.Cancelled);
+        Assert.False(result.Succeeded);
+        using var pgrep = Process.Start(new ProcessStartInfo("pgrep", ["-f", marker]) { RedirectStandardOutput = true })!;
+        pgrep.WaitForExit();
+        Assert.Equal(1, pgrep.ExitCode);
+    }
+
+    [Fact]
+    public void A_missing_program_is_reported_not_thrown()
+    {
+        var result = new ProcessPipe().Run(Command.Of("no-such-zfs-program"), Command.Of("wc", "-c"), null, CancellationToken.None);
+        Assert.Equal(127, result.From.ExitCode);
+        Assert.Contains("command not found", result.ErrorSummary);
+    }
+}
+
+public class SshEndpointTests
+{
+    [Fact]
+    public void Every_word_reaches_the_remote_shell_as_one_quoted_argument()
+    {
+        var endpoint = new SshEndpoint("host-storage", "root", 2222, "/keys/id", ["StrictHostKeyChecking=accept-new"]);
+        var wrapped = endpoint.Wrap(Command.Of("zfs", "send", "-I", "tank/a@x", "tank/a@it's; rm -rf /"));
+        Assert.Equal(
+            ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-p", "2222", "-i", "/keys/id", "-o", "IdentitiesOnly=yes",
+             "-o", "StrictHostKeyChecking=accept-new", "root@host-storage", "--", "'zfs'", "'send'", "'-I'", "'tank/a@x'", "'tank/a@it'\\''s; rm -rf /'"],
+            wrapped.Arguments);
+        Assert.Equal("ssh", wrapped.Program);
+    }
+}
