@@ -4,11 +4,15 @@ using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Datasets;
 using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Zfs.Execution;
+using ZfsAnsible.Zfs.Parsing;
 
 namespace ZfsAnsible.Zfs;
 
-/// <summary>A source snapshot with the mark zfs_replicate leaves on the one a target received last.</summary>
-public sealed record MarkedSnapshot(ReplicaSnapshot Snapshot, bool Marked);
+/// <summary>A source snapshot with the targets it is the base of (zfsansible:replicated, "" for none).</summary>
+public sealed record MarkedSnapshot(ReplicaSnapshot Snapshot, string Marks)
+{
+    public bool IsBaseOf(string targetId) => ReplicationMark.Parse(Marks).Contains(targetId);
+}
 
 /// <summary>
 /// One side of a replication, local or over ssh (the runner decides): snapshots by GUID, the target's state, and the
@@ -16,14 +20,11 @@ public sealed record MarkedSnapshot(ReplicaSnapshot Snapshot, bool Marked);
 /// </summary>
 public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilities)
 {
-    /// <summary>The user hold that keeps a target's base snapshot on the source.</summary>
-    public const string HoldTag = "zfsansible_replica";
-
     public ZfsCapabilities Capabilities => capabilities;
 
     public Result<ImmutableArray<MarkedSnapshot>> Snapshots(string dataset)
     {
-        var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", $"guid,createtxg,{ZfsSnapshots.ReplicatedProperty}", dataset);
+        var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", $"guid,createtxg,{ReplicationMark.Property}", dataset);
         var result = runner.Run(command);
         if (!result.Succeeded)
         {
@@ -31,17 +32,15 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
         }
 
         var snapshots = ImmutableArray.CreateBuilder<MarkedSnapshot>();
-        foreach (var group in Rows(result.StandardOutput).Where(f => f[0].StartsWith(dataset + "@", StringComparison.Ordinal)).GroupBy(f => f[0], StringComparer.Ordinal))
+        foreach (var (name, values) in ZfsGetOutput.Parse(result.StandardOutput).Where(o => o.Key.StartsWith(dataset + "@", StringComparison.Ordinal)))
         {
-            var values = group.ToDictionary(f => f[1], StringComparer.Ordinal);
-            if (!values.TryGetValue("guid", out var guid) || !ulong.TryParse(guid[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                || !values.TryGetValue("createtxg", out var txg) || !long.TryParse(txg[2], NumberStyles.None, CultureInfo.InvariantCulture, out var createTxg))
+            if (!values.TryGetValue("guid", out var guid) || !ulong.TryParse(guid.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                || !ZfsSnapshots.TryNumber(values, "createtxg", out var createTxg))
             {
-                return new ZfsOutputError(command, $"snapshot {group.Key} has no readable guid or createtxg");
+                return new ZfsOutputError(command, $"snapshot {name} has no readable guid or createtxg");
             }
 
-            var marked = values.TryGetValue(ZfsSnapshots.ReplicatedProperty, out var mark) && mark[3] == "local";
-            snapshots.Add(new MarkedSnapshot(new ReplicaSnapshot(group.Key[(dataset.Length + 1)..], id, createTxg), marked));
+            snapshots.Add(new MarkedSnapshot(new ReplicaSnapshot(name[(dataset.Length + 1)..], id, createTxg), ZfsSnapshots.MarkOf(values)));
         }
 
         return Result.Ok(snapshots.ToImmutable());
@@ -63,24 +62,22 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
             return snapshots.Error!;
         }
 
-        string? token = null;
-        if (capabilities.ResumableReceive)
+        var names = capabilities.ResumableReceive ? "readonly,canmount,receive_resume_token" : "readonly,canmount";
+        var read = runner.Run(Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", names, dataset));
+        if (!read.Succeeded)
         {
-            var read = runner.Run(Command.Of("zfs", "get", "-H", "-p", "-o", "value", "receive_resume_token", dataset));
-            if (!read.Succeeded)
-            {
-                return new ZfsCommandError(read);
-            }
-
-            token = read.StandardOutput.Trim() is { Length: > 1 } value ? value : null;
+            return new ZfsCommandError(read);
         }
 
-        return Result.Ok(new TargetState(true, [.. snapshots.Value.Select(s => s.Snapshot)], token));
+        var values = ZfsGetOutput.Parse(read.StandardOutput).GetValueOrDefault(dataset) ?? ImmutableDictionary<string, Domain.Pools.ObservedProperty>.Empty;
+        string? Value(string property) => values.TryGetValue(property, out var value) ? value.Value : null;
+        var token = Value("receive_resume_token") is { Length: > 1 } t ? t : null;
+        return Result.Ok(new TargetState(true, [.. snapshots.Value.Select(s => s.Snapshot)], token, Value("readonly") == "on" && Value("canmount") == "noauto"));
     }
 
     /// <summary>
     /// Datasets whose policy says replicate: zfsansible:replicate on, set on the dataset itself or inherited into a
-    /// discovering subtree (the same reading as the snapshot timer's).
+    /// discovering subtree (the same reading as the snapshot timer's). Parents come before their children.
     /// </summary>
     public Result<ImmutableArray<string>> MarkedForReplication(IReadOnlyCollection<string> roots)
     {
@@ -91,16 +88,11 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
             return new ZfsCommandError(result);
         }
 
-        return Result.Ok(Rows(result.StandardOutput)
-            .Where(f => !f[0].Contains('@', StringComparison.Ordinal) && !f[0].Contains('#', StringComparison.Ordinal))
-            .GroupBy(f => f[0], StringComparer.Ordinal)
-            .Where(g =>
-            {
-                var values = g.ToDictionary(f => f[1], StringComparer.Ordinal);
-                return values.TryGetValue(PolicyProperties.Replicate, out var replicate) && replicate[2] == "on"
-                    && (replicate[3] == "local" || (values.TryGetValue(PolicyProperties.DiscoverChildren, out var discover) && discover[2] == "on"));
-            })
-            .Select(g => g.Key)
+        return Result.Ok(ZfsGetOutput.Parse(result.StandardOutput)
+            .Where(o => !o.Key.Contains('@', StringComparison.Ordinal))
+            .Where(o => o.Value.TryGetValue(PolicyProperties.Replicate, out var replicate) && replicate.Value == "on"
+                && (replicate.Source == "local" || (o.Value.TryGetValue(PolicyProperties.DiscoverChildren, out var discover) && discover.Value == "on")))
+            .Select(o => o.Key)
             .Order(StringComparer.Ordinal)
             .ToImmutableArray());
     }
@@ -113,11 +105,7 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
             : new ZfsCommandError(result);
     }
 
-    public Result<CommandResult> Run(Command command)
-    {
-        var result = runner.Run(command);
-        return result.Succeeded ? Result.Ok(result) : new ZfsCommandError(result);
-    }
+    public CommandResult Run(Command command) => runner.Run(command);
 
     /// <summary>The sending half of a step; the runner of the sending side wraps it (ssh) when it is remote.</summary>
     public static Command Send(ReplicationStep step, string source, bool raw) => step switch
@@ -135,7 +123,4 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     /// </summary>
     public Command Receive(string target) =>
         Command.Of("zfs", "recv", "-u").WithArguments(capabilities.ResumableReceive ? ["-s"] : []).WithArguments(target);
-
-    private static IEnumerable<string[]> Rows(string output) =>
-        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r').Split('\t')).Where(f => f.Length >= 4);
 }

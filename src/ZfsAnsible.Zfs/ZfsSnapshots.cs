@@ -2,14 +2,17 @@ using System.Collections.Immutable;
 using System.Globalization;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Datasets;
+using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Domain.Snapshots;
 using ZfsAnsible.Zfs.Execution;
+using ZfsAnsible.Zfs.Parsing;
 
 namespace ZfsAnsible.Zfs;
 
 /// <summary>Every dataset's zfsansible: policy properties and every snapshot below some roots, from one zfs get.</summary>
 public sealed record SnapshotInventory(
-    ImmutableDictionary<string, IReadOnlyDictionary<string, PolicyPropertyValue>> Datasets,
+    ImmutableDictionary<string, ImmutableDictionary<string, ObservedProperty>> Datasets,
     ImmutableDictionary<string, ImmutableArray<Snapshot>> Snapshots);
 
 /// <summary>
@@ -18,16 +21,13 @@ public sealed record SnapshotInventory(
 /// </summary>
 public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabilities)
 {
-    /// <summary>zfs_replicate marks the snapshot a target received last; prune keeps the newest one marked.</summary>
-    public const string ReplicatedProperty = "zfsansible:replicated";
-
-    private static readonly string[] SnapshotProperties = ["createtxg", "creation", "userrefs", ReplicatedProperty];
+    private static readonly string[] SnapshotProperties = ["createtxg", "creation", "userrefs", ReplicationMark.Property];
 
     public Result<SnapshotInventory> Inventory(IReadOnlyCollection<string> roots)
     {
         if (roots.Count == 0)
         {
-            return Result.Ok(new SnapshotInventory(ImmutableDictionary<string, IReadOnlyDictionary<string, PolicyPropertyValue>>.Empty, ImmutableDictionary<string, ImmutableArray<Snapshot>>.Empty));
+            return Result.Ok(new SnapshotInventory(ImmutableDictionary<string, ImmutableDictionary<string, ObservedProperty>>.Empty, ImmutableDictionary<string, ImmutableArray<Snapshot>>.Empty));
         }
 
         var properties = string.Join(',', PolicyProperties.Names.Concat(SnapshotProperties));
@@ -38,25 +38,20 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
             return new ZfsCommandError(result);
         }
 
-        var rows = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.TrimEnd('\r').Split('\t'))
-            .Where(fields => fields.Length >= 4 && !fields[0].Contains('#', StringComparison.Ordinal))
-            .GroupBy(fields => fields[0], StringComparer.Ordinal);
-        var datasets = ImmutableDictionary.CreateBuilder<string, IReadOnlyDictionary<string, PolicyPropertyValue>>(StringComparer.Ordinal);
+        var datasets = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, ObservedProperty>>(StringComparer.Ordinal);
         var snapshots = new Dictionary<string, List<Snapshot>>(StringComparer.Ordinal);
-        foreach (var group in rows)
+        foreach (var (name, values) in ZfsGetOutput.Parse(result.StandardOutput))
         {
-            var values = group.ToDictionary(f => f[1], f => new PolicyPropertyValue(f[2], f[3]), StringComparer.Ordinal);
-            var at = group.Key.IndexOf('@', StringComparison.Ordinal);
+            var at = name.IndexOf('@', StringComparison.Ordinal);
             if (at < 0)
             {
-                datasets[group.Key] = values;
+                datasets[name] = values;
                 continue;
             }
 
-            if (!TryReadSnapshot(group.Key[..at], group.Key[(at + 1)..], values, out var snapshot))
+            if (ReadSnapshot(name[..at], name[(at + 1)..], values) is not { } snapshot)
             {
-                return new ZfsOutputError(command, $"snapshot {group.Key} has no readable createtxg, creation or userrefs");
+                return new ZfsOutputError(command, $"snapshot {name} has no readable createtxg, creation or userrefs");
             }
 
             (snapshots.TryGetValue(snapshot.Dataset, out var list) ? list : snapshots[snapshot.Dataset] = []).Add(snapshot);
@@ -67,32 +62,28 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
             snapshots.ToImmutableDictionary(s => s.Key, s => s.Value.OrderBy(x => x.CreateTxg).ToImmutableArray(), StringComparer.Ordinal)));
     }
 
-    private static bool TryReadSnapshot(string dataset, string name, Dictionary<string, PolicyPropertyValue> values, out Snapshot snapshot)
-    {
-        snapshot = null!;
-        if (!Number(values, "createtxg", out var txg) || !Number(values, "creation", out var creation) || !Number(values, "userrefs", out var holds))
-        {
-            return false;
-        }
+    /// <summary>The targets a snapshot is the base of: only a value set on the snapshot itself counts, never an inherited one.</summary>
+    public static string MarkOf(IReadOnlyDictionary<string, ObservedProperty> values) =>
+        values.TryGetValue(ReplicationMark.Property, out var mark) && mark.Source == "local" && mark.Value != "-" ? mark.Value : string.Empty;
 
-        // Only a mark set on the snapshot itself counts; a value inherited from the dataset marks nothing.
-        var marked = values.TryGetValue(ReplicatedProperty, out var mark) && mark.Source == "local" && mark.Value is not ("-" or "");
-        snapshot = new Snapshot(dataset, name, txg, DateTimeOffset.FromUnixTimeSeconds(creation), (int)Math.Min(holds, int.MaxValue), marked);
-        return true;
-    }
-
-    private static bool Number(Dictionary<string, PolicyPropertyValue> values, string property, out long number)
+    public static bool TryNumber(IReadOnlyDictionary<string, ObservedProperty> values, string property, out long number)
     {
         number = 0;
         return values.TryGetValue(property, out var value) && long.TryParse(value.Value, NumberStyles.None, CultureInfo.InvariantCulture, out number);
     }
 
+    private static Snapshot? ReadSnapshot(string dataset, string name, IReadOnlyDictionary<string, ObservedProperty> values) =>
+        TryNumber(values, "createtxg", out var txg) && TryNumber(values, "creation", out var creation) && TryNumber(values, "userrefs", out var holds)
+            ? new Snapshot(dataset, name, txg, DateTimeOffset.FromUnixTimeSeconds(creation), (int)Math.Min(holds, int.MaxValue), MarkOf(values))
+            : null;
+
     /// <summary>
-    /// Takes snapshots: on OpenZFS all of one name in a single atomic "zfs snapshot a@n b@n"; zfs-fuse takes one
-    /// argument per command.
+    /// Takes snapshots: on OpenZFS all of one name and one pool in a single atomic "zfs snapshot a@n b@n" (one
+    /// command cannot span pools); zfs-fuse takes one argument per command.
     /// </summary>
     public ImmutableArray<Command> TakeCommands(IEnumerable<PlannedSnapshot> snapshots) => capabilities.MultiSnapshot
-        ? [.. snapshots.GroupBy(s => s.Name.ToString(), StringComparer.Ordinal).Select(g => Command.Of("zfs", "snapshot").WithArguments(g.Select(s => s.FullName)))]
+        ? [.. snapshots.GroupBy(s => (Pool: PoolOf(s.Dataset), Name: s.Name.ToString()))
+            .Select(g => Command.Of("zfs", "snapshot").WithArguments(g.Select(s => s.FullName)))]
         : [.. snapshots.Select(s => Command.Of("zfs", "snapshot", s.FullName))];
 
     /// <summary>
@@ -103,6 +94,8 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
         ? [.. snapshots.GroupBy(s => s.Dataset, StringComparer.Ordinal).SelectMany(g => g.Chunk(DestroyBatch))
             .Select(batch => Command.Of("zfs", "destroy", $"{batch[0].Dataset}@{string.Join(',', batch.Select(s => s.Name))}"))]
         : [.. snapshots.Select(s => Command.Of("zfs", "destroy", s.FullName))];
+
+    private static string PoolOf(string dataset) => dataset.Split('/')[0];
 
     /// <summary>Keeps one argument well below the kernel's limit for a single argv string.</summary>
     private const int DestroyBatch = 200;

@@ -18,13 +18,18 @@ internal static class Program
     public static int Main(string[] args)
     {
         var runner = new ProcessCommandRunner();
-        return ModuleEntryPoint.Main(args, ZfsDatasetPolicyModule.Definition(runner), cliArgs =>
-            Parser.Default.ParseArguments<ProbeOptions>(cliArgs).MapResult(
-                (ProbeOptions _) =>
-                {
-                    Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
-                    return 0;
-                },
-                errors => errors.IsHelp() || errors.IsVersion() ? 0 : 2));
+        return ModuleEntryPoint.Main(args, ZfsDatasetPolicyModule.Definition(runner), cliArgs => Cli(cliArgs, runner));
+    }
+
+    private static int Cli(string[] args, ICommandRunner runner)
+    {
+        using var parser = CommandLineFace.Parser();
+        return parser.ParseArguments<ProbeOptions>(args).MapResult(
+            (ProbeOptions _) =>
+            {
+                Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
+                return 0;
+            },
+            CommandLineFace.UsageExit);
     }
 }

@@ -1,9 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.ModuleProtocol.Hosting;
 using ZfsAnsible.Modules.ZfsPool;
@@ -37,16 +35,13 @@ internal static class Program
     /// <summary>Without an args file the module is a plain command, for people and timers.</summary>
     private static int Cli(string[] args, ICommandRunner runner)
     {
-        // stdout carries results (JSON); every log line goes to stderr.
-        using var logging = LoggerFactory.Create(builder => builder
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Information)
-            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var logging = CommandLineFace.StderrLogging();
         var log = logging.CreateLogger("zfs_pool");
-        return Parser.Default.ParseArguments<FactsOptions, ProbeOptions>(args).MapResult(
+        using var parser = CommandLineFace.Parser();
+        return parser.ParseArguments<FactsOptions, ProbeOptions>(args).MapResult(
             (FactsOptions options) => Facts(options, runner, log),
             (ProbeOptions _) => Probe(runner),
-            errors => errors.IsHelp() || errors.IsVersion() ? 0 : 2);
+            CommandLineFace.UsageExit);
     }
 
     private static int Facts(FactsOptions options, ICommandRunner runner, ILogger log)

@@ -1,9 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using ZfsAnsible.ModuleProtocol.Hosting;
 using ZfsAnsible.Modules;
 using ZfsAnsible.Modules.ZfsReplicate;
@@ -20,6 +18,9 @@ internal sealed class RunOptions
 
     [Option('d', "dataset", HelpText = "Source dataset (repeatable). Default: every dataset with zfsansible:replicate=on on the source.")]
     public IEnumerable<string> Datasets { get; set; } = [];
+
+    [Option("source-root", HelpText = "Without --dataset: discover below these datasets only (repeatable). Default: every imported pool of the source.")]
+    public IEnumerable<string> SourceRoots { get; set; } = [];
 
     [Option("direction", Default = "pull", HelpText = "pull: this host receives from --remote-host; push: this host sends to it.")]
     public string Direction { get; set; } = "pull";
@@ -78,17 +79,9 @@ internal static class Program
 
     private static int Cli(string[] args, ICommandRunner runner)
     {
-        using var logging = LoggerFactory.Create(builder => builder
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Information)
-            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var logging = CommandLineFace.StderrLogging();
         var log = logging.CreateLogger("zfs_replicate");
-        // Parser.Default's settings, plus repeatable options ("--dataset a --dataset b").
-        using var parser = new Parser(settings =>
-        {
-            settings.HelpWriter = Console.Error;
-            settings.AllowMultiInstance = true;
-        });
+        using var parser = CommandLineFace.Parser();
         return parser.ParseArguments<RunOptions, ProbeOptions>(args).MapResult(
             (RunOptions o) => Run(o, runner, log),
             (ProbeOptions _) =>
@@ -96,12 +89,12 @@ internal static class Program
                 Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
                 return 0;
             },
-            errors => errors.IsHelp() || errors.IsVersion() ? 0 : 2);
+            CommandLineFace.UsageExit);
     }
 
     private static int Run(RunOptions o, ICommandRunner runner, ILogger log)
     {
-        var request = ReplicationRequest.Create(o.Datasets, o.TargetRoot, o.Direction, o.RemoteHost, o.RemoteUser, o.RemotePort, o.SshKey, o.SshOptions,
+        var request = ReplicationRequest.Create(o.Datasets, o.SourceRoots, o.TargetRoot, o.Direction, o.RemoteHost, o.RemoteUser, o.RemotePort, o.SshKey, o.SshOptions,
             o.BandwidthLimit, o.Raw, !o.NoResume, !o.NoHold, o.LockDirectory);
         if (!request.IsOk)
         {
@@ -110,7 +103,7 @@ internal static class Program
         }
 
         using var interruption = new SignalInterruption();
-        var outcome = new ReplicationRun(runner, new ProcessPipe(), TimeProvider.System).Execute(request.Value, o.DryRun, interruption.Token);
+        var outcome = new ReplicationRun(runner, new ProcessPipe(), TimeProvider.System, Environment.MachineName).Execute(request.Value, o.DryRun, interruption.Token);
         foreach (var warning in outcome.Warnings)
         {
             log.LogWarning("{Warning}", warning);

@@ -1,9 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
+using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Snapshots;
 using ZfsAnsible.ModuleProtocol.Hosting;
@@ -64,38 +63,29 @@ internal static class Program
     /// <summary>Without an args file the module is the snapshot timer's command: results on stdout, logs on stderr.</summary>
     private static int Cli(string[] args, ICommandRunner runner)
     {
-        using var logging = LoggerFactory.Create(builder => builder
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Information)
-            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var logging = CommandLineFace.StderrLogging();
         var log = logging.CreateLogger("zfs_snapshot_prune");
-        // Parser.Default's settings, plus repeatable options ("--dataset a --dataset b").
-        using var parser = new Parser(settings =>
-        {
-            settings.HelpWriter = Console.Error;
-            settings.AllowMultiInstance = true;
-        });
+        using var parser = CommandLineFace.Parser();
         return parser.ParseArguments<RunOptions, StatusOptions, ProbeOptions>(args).MapResult(
-            (RunOptions o) => Run(runner, log, o, new SnapshotRunOptions(!o.NoSnapshot, !o.NoPrune, (int)Math.Clamp(o.MaxDestroy, 0, ZfsSnapshotPruneSpec.MaxDestroyLimit)), o.DryRun, o.MaxDestroy),
-            (StatusOptions o) => Run(runner, log, o, new SnapshotRunOptions(Take: false, Prune: false, MaxDestroy: 0), dryRun: true, maxDestroy: 0),
+            (RunOptions o) => Run(runner, log, o, SnapshotRunRequest.Create(o.Datasets, !o.NoSnapshot, !o.NoPrune, o.MaxDestroy, o.DryRun)),
+            (StatusOptions o) => Run(runner, log, o, SnapshotRunRequest.Create(o.Datasets, take: false, prune: false, maxDestroy: 0, dryRun: true)),
             (ProbeOptions _) =>
             {
                 Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
                 return 0;
             },
-            errors => errors.IsHelp() || errors.IsVersion() ? 0 : 2);
+            CommandLineFace.UsageExit);
     }
 
-    private static int Run(ICommandRunner runner, ILogger log, SelectionOptions selection, SnapshotRunOptions options, bool dryRun, long maxDestroy)
+    private static int Run(ICommandRunner runner, ILogger log, SelectionOptions selection, Result<SnapshotRunRequest> request)
     {
-        var request = new SnapshotRunRequest([.. selection.Datasets], options, dryRun);
-        if (request.Validate(maxDestroy) is { } invalid)
+        if (!request.IsOk)
         {
-            log.LogError("{Reason}", invalid.Message);
+            log.LogError("{Reason}", request.Error!.Message);
             return 2;
         }
 
-        var outcome = SnapshotRun.Execute(new ZfsSession(runner), request, DateTimeOffset.UtcNow);
+        var outcome = SnapshotRun.Execute(new ZfsSession(runner), request.Value, DateTimeOffset.UtcNow);
         if (!outcome.IsOk)
         {
             log.LogError("{Reason}", outcome.Error!.Message);

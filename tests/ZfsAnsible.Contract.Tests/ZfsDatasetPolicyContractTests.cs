@@ -48,12 +48,7 @@ public class ZfsDatasetPolicyContractTests
 
         var outcome = new NativeModule("zfs_dataset_policy", rid).RunRaw(Encoding.UTF8.GetBytes(template.Replace("{pool}", pool, StringComparison.Ordinal)));
 
-        var answer = NativeModule.ParseAnswer(outcome);
-        Assert.True(answer["failed"]?.GetValue<bool>(), outcome.ToString());
-        Assert.False(answer["changed"]?.GetValue<bool>());
-        var msg = answer["msg"]!.GetValue<string>();
-        Assert.Contains(reason.Replace("{pool}", pool, StringComparison.Ordinal), msg);
-        Assert.DoesNotContain('\n', msg);
+        CleanFailure.Assert(outcome, reason.Replace("{pool}", pool, StringComparison.Ordinal));
         Assert.Equal(before, Fingerprint());
         Assert.False(File.Exists("/tmp/zfsansible-pwned"), "a shell ran part of the input");
     }

@@ -35,13 +35,7 @@ public class ZfsPoolContractTests
             : template;
         var outcome = new NativeModule("zfs_pool", rid).RunRaw(args);
 
-        var answer = NativeModule.ParseAnswer(outcome);
-        Assert.True(answer["failed"]?.GetValue<bool>(), outcome.ToString());
-        Assert.False(answer["changed"]?.GetValue<bool>());
-        var msg = answer["msg"]!.GetValue<string>();
-        Assert.Contains(reason, msg);
-        Assert.DoesNotContain('\n', msg);
-        Assert.DoesNotContain("   at ", outcome.StandardOutput);
+        CleanFailure.Assert(outcome, reason);
         Assert.Equal(1, outcome.ExitCode);
         Assert.Equal(before, sandbox.StateFingerprint());
         Assert.False(File.Exists("/tmp/zfsansible-pwned"), "a shell ran part of the input");

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Snapshots;
 
 namespace ZfsAnsible.Domain.Tests;
@@ -54,7 +55,7 @@ public class IntervalCalendarTests
 
 public class ManagedDatasetsTests
 {
-    private static Dictionary<string, IReadOnlyDictionary<string, PolicyPropertyValue>> Tree() => new(StringComparer.Ordinal)
+    private static Dictionary<string, ImmutableDictionary<string, ObservedProperty>> Tree() => new(StringComparer.Ordinal)
     {
         ["tank"] = Props(("-", "-"), ("-", "-"), ("-", "-")),
         ["tank/docker"] = Props(("standard", "local"), ("hourly=24,daily=14", "local"), ("on", "local")),
@@ -64,12 +65,13 @@ public class ManagedDatasetsTests
         ["tank/misc"] = Props(("unmanaged", "local"), ("none", "local"), ("off", "local")),
     };
 
-    private static Dictionary<string, PolicyPropertyValue> Props((string, string) policy, (string, string) retention, (string, string) discover) => new(StringComparer.Ordinal)
-    {
-        ["zfsansible:policy"] = new(policy.Item1, policy.Item2),
-        ["zfsansible:retention"] = new(retention.Item1, retention.Item2),
-        ["zfsansible:discover_children"] = new(discover.Item1, discover.Item2),
-    };
+    private static ImmutableDictionary<string, ObservedProperty> Props((string, string) policy, (string, string) retention, (string, string) discover) =>
+        ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+        [
+            KeyValuePair.Create("zfsansible:policy", new ObservedProperty(policy.Item1, policy.Item2)),
+            KeyValuePair.Create("zfsansible:retention", new ObservedProperty(retention.Item1, retention.Item2)),
+            KeyValuePair.Create("zfsansible:discover_children", new ObservedProperty(discover.Item1, discover.Item2)),
+        ]);
 
     [Fact]
     public void Configured_datasets_and_discovered_children_are_managed_nothing_else()
@@ -111,10 +113,10 @@ public class SnapshotPlannerTests
 
     private static long _txg;
 
-    private static Snapshot Own(Interval interval, TimeSpan ago, int holds = 0, bool mark = false) =>
+    private static Snapshot Own(Interval interval, TimeSpan ago, int holds = 0, string mark = "") =>
         new("tank/docs", SnapshotName.At(Now - ago, interval).ToString(), Interlocked.Increment(ref _txg), Now - ago, holds, mark);
 
-    private static Snapshot Foreign(string name) => new("tank/docs", name, Interlocked.Increment(ref _txg), Now - TimeSpan.FromDays(400), 0, false);
+    private static Snapshot Foreign(string name) => new("tank/docs", name, Interlocked.Increment(ref _txg), Now - TimeSpan.FromDays(400), 0, string.Empty);
 
     private static Result<SnapshotPlan> Plan(IEnumerable<Snapshot> snapshots, SnapshotRunOptions? options = null, ManagedDataset? dataset = null) =>
         SnapshotPlanner.Plan(Now, [dataset ?? Docs], new Dictionary<string, ImmutableArray<Snapshot>> { ["tank/docs"] = [.. snapshots.OrderBy(s => s.CreateTxg)] }, options ?? SnapshotRunOptions.Default);
@@ -167,11 +169,25 @@ public class SnapshotPlannerTests
     public void The_newest_replicated_snapshot_is_kept_as_the_replication_base_older_marks_are_not()
     {
         var hourlies = Hourlies(8);
-        hourlies[1] = hourlies[1] with { ReplicationMark = true };
-        hourlies[2] = hourlies[2] with { ReplicationMark = true };
+        hourlies[1] = hourlies[1] with { Replicated = "belinda:slowpool/backups" };
+        hourlies[2] = hourlies[2] with { Replicated = "belinda:slowpool/backups" };
         var plan = Plan(hourlies).Value;
         Assert.DoesNotContain(hourlies[2], plan.Destroy);
         Assert.Contains(hourlies[1], plan.Destroy);
+    }
+
+    [Fact]
+    public void Each_target_keeps_its_own_base()
+    {
+        // The backup server is up to date; the offsite target is two snapshots behind.
+        var hourlies = Hourlies(8);
+        hourlies[0] = hourlies[0] with { Replicated = "host-albion:offsite/belinda" };
+        hourlies[2] = hourlies[2] with { Replicated = "belinda:slowpool/backups,host-albion:offsite/belinda" };
+        hourlies[4] = hourlies[4] with { Replicated = "belinda:slowpool/backups" };
+        var plan = Plan(hourlies).Value;
+        Assert.DoesNotContain(hourlies[2], plan.Destroy);
+        Assert.DoesNotContain(hourlies[4], plan.Destroy);
+        Assert.Contains(hourlies[0], plan.Destroy);
     }
 
     [Fact]

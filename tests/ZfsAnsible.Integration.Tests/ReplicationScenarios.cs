@@ -65,6 +65,13 @@ public abstract class ReplicationScenarios : IDisposable
 
     protected bool Exists(string dataset) => Target.Run("zfs", "list", "-H", "-o", "name", dataset).ExitCode == 0;
 
+    /// <summary>Nobody holds the host's lock any more, and its .pid is gone.</summary>
+    protected void AssertLockReleased()
+    {
+        Assert.Equal(0, Target.Run("flock", "-n", $"{LockDir}/replicate-127.0.0.1.lock", "true").ExitCode);
+        Assert.NotEqual(0, Target.Run("test", "-e", $"{LockDir}/replicate-127.0.0.1.pid").ExitCode);
+    }
+
     /// <summary>The first "send | recv" the run reports.</summary>
     protected static string Pipe(PlaybookRun run) =>
         run.Result()["commands"]!.AsArray().Select(c => c!.GetValue<string>()).First(c => c.Contains(" | ", StringComparison.Ordinal));
@@ -100,7 +107,7 @@ public abstract class ReplicationScenarios : IDisposable
         Assert.Equal("on", Get("readonly", Replica));
         Assert.Equal("noauto", Get("canmount", Replica));
         Assert.Equal("1", Get("userrefs", $"{Docs}@s2"));
-        Assert.Equal("on", Get("zfsansible:replicated", $"{Docs}@s2"));
+        Assert.EndsWith($":{Root}", Get("zfsansible:replicated", $"{Docs}@s2")); // this target's id: receiving host and root
         Assert.True(long.Parse(Get("zfsansible:last_bytes", Replica), System.Globalization.CultureInfo.InvariantCulture) > 0);
 
         var second = Replicate();
@@ -116,9 +123,54 @@ public abstract class ReplicationScenarios : IDisposable
         Assert.Equal(["s1", "s2", "s3"], SnapshotNames(Replica));
         Assert.Equal("0", Get("userrefs", $"{Docs}@s2"));
         Assert.Equal("1", Get("userrefs", $"{Docs}@s3"));
-        Assert.NotEqual(0, Target.Run("test", "-e", $"{LockDir}/replicate-127.0.0.1.lock").ExitCode);
+        AssertLockReleased();
     }
 
+    [Fact]
+    public void A_target_it_did_not_create_is_left_alone()
+    {
+        Snapshot(Docs, "s1");
+        Target.Check("zfs", "create", "-p", Replica);
+        Target.Check("zfs", "snapshot", $"{Replica}@theirs");
+        var run = Replicate();
+        Assert.Equal(1, run.Failures);
+        var msg = run.Result()["msg"]!.GetValue<string>();
+        Assert.Contains($"{Replica} exists but shares no snapshot with {Docs}", msg);
+        Assert.DoesNotContain('\n', msg);
+        Assert.Equal(["theirs"], SnapshotNames(Replica));
+    }
+
+    [Fact]
+    public void SIGTERM_stops_the_transfer_releases_the_lock_and_exits_143()
+    {
+        Target.Check("sh", "-c", $"dd if=/dev/urandom of={Target.Scratch}/{Docs}/big bs=1M count=12 2>/dev/null");
+        Target.Check("zfs", "snapshot", $"{Docs}@big");
+        var binary = Target.Upload(Repository.Executable("zfs_replicate", "linux-x64"));
+        var command = string.Join(' ', new[] { binary, "run", "--target-root", Root, "--dataset", Docs, "--lock-dir", LockDir, "--bandwidth-limit", "1M" }
+            .Concat(Ssh.CliOptions()).Select(w => $"'{w}'"));
+        // The timer's command, stopped the way systemd stops it, two seconds into the transfer (the guest is slow to get there;
+        // zfs-fuse rewrites the sender's command line to "zfs send pool/ds snap", hence the loose pattern).
+        var outcome = Target.Run("sh", "-c", $$"""
+            {{command}} 2>{{Target.Scratch}}/stderr & pid=$!
+            i=0; until pgrep -f 'zfs [s]end .*{{Docs}}' >/dev/null; do sleep 0.2; i=$((i+1)); [ $i -lt 300 ] || break; done
+            sleep 2; kill -TERM $pid; wait $pid; rc=$?; cat {{Target.Scratch}}/stderr >&2; exit $rc
+            """);
+        Assert.True(outcome.ExitCode == 143, outcome.ToString());
+        Assert.Contains("interrupted by SIGTERM", outcome.StandardError);
+        Assert.Contains("interrupted after", outcome.StandardError);
+        AssertLockReleased();
+        Assert.NotEqual(0, Target.Run("pgrep", "-f", $"zfs [s]end .*{Docs}").ExitCode);
+        AfterInterruption();
+    }
+
+    /// <summary>What the target can do with the interrupted transfer (resume it, or start it again).</summary>
+    protected abstract void AfterInterruption();
+}
+
+public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSandbox())
+{
+    // Discovery, the lock and the refusals decide from the same listings on every ZFS, and the emulated OpenZFS guest
+    // costs about a minute a test: they run here (and as unit tests), the guest runs the transfers above.
     [Fact]
     public void Without_a_list_the_datasets_whose_policy_says_replicate_are_pulled()
     {
@@ -135,24 +187,10 @@ public abstract class ReplicationScenarios : IDisposable
         Snapshot(Docs, "d1");
         Snapshot($"{Source}/tmp", "t1");
 
-        var run = Replicate(datasets: "[]");
+        var run = Replicate($"        source_roots: [{Source}]", datasets: "[]");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal([Docs], run.Result()["datasets"]!.AsArray().Select(d => d!["source"]!.GetValue<string>()));
         Assert.False(Exists($"{Root}/{Source}/tmp"));
-    }
-
-    [Fact]
-    public void A_target_it_did_not_create_is_left_alone()
-    {
-        Snapshot(Docs, "s1");
-        Target.Check("zfs", "create", "-p", Replica);
-        Target.Check("zfs", "snapshot", $"{Replica}@theirs");
-        var run = Replicate();
-        Assert.Equal(1, run.Failures);
-        var msg = run.Result()["msg"]!.GetValue<string>();
-        Assert.Contains($"{Replica} exists but shares no snapshot with {Docs}", msg);
-        Assert.DoesNotContain('\n', msg);
-        Assert.Equal(["theirs"], SnapshotNames(Replica));
     }
 
     [Fact]
@@ -173,20 +211,25 @@ public abstract class ReplicationScenarios : IDisposable
     {
         Snapshot(Docs, "s1");
         var lockFile = $"{LockDir}/replicate-127.0.0.1.lock";
+        var pidFile = $"{LockDir}/replicate-127.0.0.1.pid";
         Target.Check("mkdir", "-p", LockDir);
-        Target.Check("sh", "-c", $"echo '1 2026-11-26T06:00:00Z' > {lockFile}");
+        // A live run: a process that holds the lock the way the module does (flock) and wrote its PID beside it. It waits
+        // for the lock (no -n): the check below takes it for a moment on every poll.
+        Target.Check("sh", "-c", $"nohup sh -c 'echo \"$$ 2026-11-26T06:00:00Z\" > {pidFile}; exec flock {lockFile} sleep 120' >/dev/null 2>&1 &");
+        Target.Check("sh", "-c", $"i=0; while flock -n {lockFile} true; do sleep 0.1; i=$((i+1)); [ $i -lt 100 ] || exit 1; done");
+        var holder = Target.Check("cut", "-d", " ", "-f", "1", pidFile).Trim();
         var refused = Replicate();
         Assert.Equal(1, refused.Failures);
-        Assert.Contains("already running: PID 1 holds", refused.Result()["msg"]!.GetValue<string>());
-        Assert.Contains("since 2026-11-26T06:00:00Z", refused.Result()["msg"]!.GetValue<string>());
+        Assert.Contains($"already running: PID {holder} holds {lockFile} since 2026-11-26T06:00:00Z", refused.Result()["msg"]!.GetValue<string>());
         Assert.False(Exists(Replica));
 
-        Target.Check("sh", "-c", $"echo '4000000 2026-11-26T05:00:00Z' > {lockFile}");
+        // That run dies without cleaning up: its PID stays in the file, the kernel drops its lock.
+        Target.Check("sh", "-c", $"kill $(pgrep -P {holder}) {holder}; while ! flock -n {lockFile} true; do sleep 0.1; done");
         var run = Replicate();
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains(run.Result()["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("stale lock", StringComparison.Ordinal));
+        Assert.Contains(run.Result()["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains($"left by PID {holder}", StringComparison.Ordinal));
         Assert.True(Exists(Replica));
-        Assert.NotEqual(0, Target.Run("test", "-e", lockFile).ExitCode);
+        Assert.NotEqual(0, Target.Run("test", "-e", pidFile).ExitCode);
     }
 
     [Fact]
@@ -213,35 +256,6 @@ public abstract class ReplicationScenarios : IDisposable
         Assert.Equal(2, left.Count);          // the base and the hourly taken now
     }
 
-    [Fact]
-    public void SIGTERM_stops_the_transfer_releases_the_lock_and_exits_143()
-    {
-        Target.Check("sh", "-c", $"dd if=/dev/urandom of={Target.Scratch}/{Docs}/big bs=1M count=12 2>/dev/null");
-        Target.Check("zfs", "snapshot", $"{Docs}@big");
-        var binary = Target.Upload(Repository.Executable("zfs_replicate", "linux-x64"));
-        var command = string.Join(' ', new[] { binary, "run", "--target-root", Root, "--dataset", Docs, "--lock-dir", LockDir, "--bandwidth-limit", "1M" }
-            .Concat(Ssh.CliOptions()).Select(w => $"'{w}'"));
-        // The timer's command, stopped the way systemd stops it, two seconds into the transfer (the guest is slow to get there;
-        // zfs-fuse rewrites the sender's command line to "zfs send pool/ds snap", hence the loose pattern).
-        var outcome = Target.Run("sh", "-c", $$"""
-            {{command}} 2>{{Target.Scratch}}/stderr & pid=$!
-            i=0; until pgrep -f 'zfs [s]end .*{{Docs}}' >/dev/null; do sleep 0.2; i=$((i+1)); [ $i -lt 300 ] || break; done
-            sleep 2; kill -TERM $pid; wait $pid; rc=$?; cat {{Target.Scratch}}/stderr >&2; exit $rc
-            """);
-        Assert.True(outcome.ExitCode == 143, outcome.ToString());
-        Assert.Contains("interrupted by SIGTERM", outcome.StandardError);
-        Assert.Contains("interrupted after", outcome.StandardError);
-        Assert.NotEqual(0, Target.Run("test", "-e", $"{LockDir}/replicate-127.0.0.1.lock").ExitCode);
-        Assert.NotEqual(0, Target.Run("pgrep", "-f", $"zfs [s]end .*{Docs}").ExitCode);
-        AfterInterruption();
-    }
-
-    /// <summary>What the target can do with the interrupted transfer (resume it, or start it again).</summary>
-    protected abstract void AfterInterruption();
-}
-
-public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSandbox())
-{
     /// <summary>zfs-fuse has no resumable receive: the next run starts the transfer again and completes it.</summary>
     protected override void AfterInterruption()
     {

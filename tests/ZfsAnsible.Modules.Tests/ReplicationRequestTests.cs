@@ -5,7 +5,7 @@ namespace ZfsAnsible.Modules.Tests;
 public class ReplicationRequestTests
 {
     private static Domain.Result<ReplicationRequest> Create(string? host = "host-storage", string rate = "3M", string user = "root", long port = 22) =>
-        ReplicationRequest.Create(["tank/docs"], "slowpool/backups/raw/host-storage", "pull", host, user, port, "/root/.ssh/key", [], rate, false, true, true, "/run/zfsansible");
+        ReplicationRequest.Create(["tank/docs"], [], "slowpool/backups/raw/host-storage", "pull", host, user, port, "/root/.ssh/key", [], rate, false, true, true, "/run/zfsansible");
 
     [Fact]
     public void A_good_request_reads_rate_and_endpoint()
@@ -56,13 +56,15 @@ public sealed class HostLockTests : IDisposable
     public void A_dead_holder_is_taken_over_with_a_warning_and_release_removes_the_file()
     {
         var path = HostLock.PathFor(_directory, "host-storage");
-        File.WriteAllText(path, "4000000 2026-01-01T00:00:00Z\n");
+        var info = Path.ChangeExtension(path, ".pid");
+        File.WriteAllText(path, string.Empty);
+        File.WriteAllText(info, "4000000 2026-01-01T00:00:00Z\n");
         using (var taken = HostLock.Acquire(_directory, "host-storage").Value)
         {
-            Assert.Contains("stale lock", taken.Warning);
-            Assert.StartsWith($"{Environment.ProcessId} ", File.ReadAllText(path));
+            Assert.Equal($"took over the lock {path} left by PID 4000000 (no longer running, since 2026-01-01T00:00:00Z)", taken.Warning);
+            Assert.StartsWith($"{Environment.ProcessId} ", File.ReadAllText(info));
         }
 
-        Assert.False(File.Exists(path));
+        Assert.False(File.Exists(info));
     }
 }

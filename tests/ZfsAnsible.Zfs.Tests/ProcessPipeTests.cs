@@ -63,7 +63,8 @@ public class SshEndpointTests
         var wrapped = endpoint.Wrap(Command.Of("zfs", "send", "-I", "tank/a@x", "tank/a@it's; rm -rf /"));
         Assert.Equal(
             ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-p", "2222", "-i", "/keys/id", "-o", "IdentitiesOnly=yes",
-             "-o", "StrictHostKeyChecking=accept-new", "root@host-storage", "--", "'zfs'", "'send'", "'-I'", "'tank/a@x'", "'tank/a@it'\\''s; rm -rf /'"],
+             "-o", "StrictHostKeyChecking=accept-new", "root@host-storage", "--",
+             "'env'", "'LC_ALL=C'", "'PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin'", "'zfs'", "'send'", "'-I'", "'tank/a@x'", "'tank/a@it'\\''s; rm -rf /'"],
             wrapped.Arguments);
         Assert.Equal("ssh", wrapped.Program);
     }

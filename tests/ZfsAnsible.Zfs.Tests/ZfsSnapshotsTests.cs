@@ -17,7 +17,7 @@ public class ZfsSnapshotsTests
         "tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\tcreatetxg\t30\t-",
         "tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\tcreation\t1795680000\t-",
         "tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\tuserrefs\t1\t-",
-        "tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\tzfsansible:replicated\t1795680100\tlocal",
+        "tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\tzfsansible:replicated\tbelinda:slowpool/b\tlocal",
         "tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\tzfsansible:policy\tcritical\tinherited from tank/docs",
         "tank/docs@manual\tcreatetxg\t20\t-",
         "tank/docs@manual\tcreation\t1795670000\t-",
@@ -34,8 +34,8 @@ public class ZfsSnapshotsTests
         var snapshots = inventory.Snapshots["tank/docs"];
         Assert.Equal(["manual", "zfsansible_2026-11-26T08:00:00Z_hourly"], snapshots.Select(s => s.Name));
         Assert.Equal(1, snapshots[1].UserRefs);
-        Assert.True(snapshots[1].ReplicationMark);
-        Assert.False(snapshots[0].ReplicationMark); // inherited from the dataset: marks nothing
+        Assert.Equal(["belinda:slowpool/b"], snapshots[1].ReplicatedTo);
+        Assert.Empty(snapshots[0].ReplicatedTo); // inherited from the dataset: marks nothing
         Assert.Null(snapshots[0].Own);
         Assert.Equal(Interval.Hourly, snapshots[1].Own!.Interval);
     }
@@ -59,7 +59,7 @@ public class ZfsSnapshotsTests
     {
         var zfs = new ZfsSnapshots(new ScriptedRunner(), ZfsCapabilities.OpenZfs("2.3.2"));
         Assert.Equal(["zfs snapshot tank/a@zfsansible_1970-01-01T00:00:00Z_hourly tank/b@zfsansible_1970-01-01T00:00:00Z_hourly"], zfs.TakeCommands(Two).Select(c => c.ToString()));
-        var doomed = new[] { new Snapshot("tank/a", "x", 1, DateTimeOffset.UnixEpoch, 0, false), new Snapshot("tank/a", "y", 2, DateTimeOffset.UnixEpoch, 0, false), new Snapshot("tank/b", "z", 3, DateTimeOffset.UnixEpoch, 0, false) };
+        var doomed = new[] { new Snapshot("tank/a", "x", 1, DateTimeOffset.UnixEpoch, 0, string.Empty), new Snapshot("tank/a", "y", 2, DateTimeOffset.UnixEpoch, 0, string.Empty), new Snapshot("tank/b", "z", 3, DateTimeOffset.UnixEpoch, 0, string.Empty) };
         Assert.Equal(["zfs destroy tank/a@x,y", "zfs destroy tank/b@z"], zfs.DestroyCommands(doomed).Select(c => c.ToString()));
     }
 
@@ -68,6 +68,20 @@ public class ZfsSnapshotsTests
     {
         var zfs = new ZfsSnapshots(new ScriptedRunner(), ZfsCapabilities.Legacy);
         Assert.Equal(2, zfs.TakeCommands(Two).Length);
-        Assert.Equal(["zfs destroy tank/a@x", "zfs destroy tank/a@y"], zfs.DestroyCommands([new Snapshot("tank/a", "x", 1, DateTimeOffset.UnixEpoch, 0, false), new Snapshot("tank/a", "y", 2, DateTimeOffset.UnixEpoch, 0, false)]).Select(c => c.ToString()));
+        Assert.Equal(["zfs destroy tank/a@x", "zfs destroy tank/a@y"], zfs.DestroyCommands([new Snapshot("tank/a", "x", 1, DateTimeOffset.UnixEpoch, 0, string.Empty), new Snapshot("tank/a", "y", 2, DateTimeOffset.UnixEpoch, 0, string.Empty)]).Select(c => c.ToString()));
+    }
+}
+
+public class ZfsSnapshotsAcrossPoolsTests
+{
+    [Fact]
+    public void One_atomic_snapshot_command_never_spans_two_pools()
+    {
+        var time = SnapshotName.At(DateTimeOffset.UnixEpoch, Interval.Hourly);
+        var commands = new ZfsSnapshots(new ScriptedRunner(), ZfsCapabilities.OpenZfs("2.3.2"))
+            .TakeCommands([new("tank/a", time), new("slowpool/b", time), new("tank/c", time)]).Select(c => c.ToString()).ToList();
+        Assert.Equal(
+            ["zfs snapshot tank/a@zfsansible_1970-01-01T00:00:00Z_hourly tank/c@zfsansible_1970-01-01T00:00:00Z_hourly", "zfs snapshot slowpool/b@zfsansible_1970-01-01T00:00:00Z_hourly"],
+            commands);
     }
 }

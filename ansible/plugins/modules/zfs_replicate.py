@@ -24,18 +24,21 @@ description:
   - Never destroys or rolls back anything on the target - no C(zfs recv -F). A target that exists
     but shares no snapshot with its source, or holds snapshots newer than the common base that
     the source lacks, fails the task naming it, and nothing is sent.
-  - Received datasets are not mounted (C(zfs recv -u)), and are set C(readonly=on) and
-    C(canmount=noauto), below I(target_root) - never over a live path.
+  - Received datasets are not mounted (C(zfs recv -u)), and are kept C(readonly=on) and
+    C(canmount=noauto) (checked on every run), below I(target_root) - never over a live path.
   - Interrupted transfers resume where they stopped (C(zfs recv -s), C(zfs send -t)) where the
     receiving ZFS supports it (OpenZFS; not zfs-fuse).
-  - After a successful run the source's newest replicated snapshot gets the user hold
-    C(zfsansible_replica) and the mark C(zfsansible:replicated=on); the previous base loses
-    both. M(zfsansible.zfs.zfs_snapshot_prune) never destroys a held or the newest marked snapshot.
+  - After every transfer the newest snapshot both sides have (the base of the next one) gets this
+    target's user hold (C(zfsansible-replica-<hash of the target>)) and its id
+    (C(<receiving host>:<target_root>)) in the source snapshot's C(zfsansible:replicated); this
+    target's previous base loses both. Each target has its own, so a pull to the backup server and
+    an offsite push of the same dataset never release each other's base.
+    M(zfsansible.zfs.zfs_snapshot_prune) never destroys a held snapshot, nor the newest one marked for any target.
   - The target records C(zfsansible:last_success) (Unix time), C(zfsansible:last_duration_ms)
     and C(zfsansible:last_bytes) for the metrics.
-  - One run per remote host at a time - a lock file in I(lock_dir) holds the PID and start time.
-    A lock whose process is gone is taken over with a warning; a live one fails the task naming
-    the PID and since when. SIGTERM, SIGINT and SIGHUP stop the transfer's processes, release the
+  - One run per source host at a time - a lock file in I(lock_dir), held with C(flock) (the kernel
+    drops it when the process dies), and beside it a C(.pid) file with the PID and start time. A lock a dead run left is
+    taken over with a warning; a live one fails the task naming the PID and since when. SIGTERM, SIGINT and SIGHUP stop the transfer's processes, release the
     lock and end the run as failed.
   - The stream passes through the module (no C(pv), C(mbuffer) or shell on either host), which
     counts its bytes and applies I(bandwidth_limit).
@@ -48,6 +51,13 @@ options:
       - Source datasets to replicate. Default - every dataset on the source whose policy says
         C(replicate) (C(zfsansible:replicate=on), written by M(zfsansible.zfs.zfs_dataset_policy),
         including children discovered in a discovering subtree).
+    type: list
+    elements: str
+    default: []
+  source_roots:
+    description:
+      - Without I(datasets) - discover the datasets to replicate below these only. Default - every
+        imported pool of the source. Mutually exclusive with I(datasets).
     type: list
     elements: str
     default: []
@@ -105,7 +115,7 @@ options:
     type: bool
     default: true
   lock_dir:
-    description: Directory of the per-host lock files (C(replicate-<remote_host>.lock), or C(replicate-local.lock)).
+    description: Directory of the per-source-host lock files (C(replicate-<remote_host>.lock) and C(.pid) when pulling, C(replicate-local.*) when the source is this host).
     type: path
     default: /run/zfsansible
 notes:

@@ -6,7 +6,8 @@ namespace ZfsAnsible.Domain.Replication;
 public sealed record ReplicaSnapshot(string Name, ulong Guid, long CreateTxg);
 
 /// <summary>The target dataset as found: absent, or present with its snapshots and an interrupted receive's token.</summary>
-public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Snapshots, string? ResumeToken)
+/// <param name="Protected">readonly=on and canmount=noauto, as every received dataset must be.</param>
+public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Snapshots, string? ResumeToken, bool Protected = true)
 {
     public static TargetState Absent { get; } = new(false, [], null);
 }
@@ -93,6 +94,13 @@ public static class ReplicationPlanner
         var baseSnapshot = sourceByGuid[common.Guid];
         var newest = ordered[^1];
         return Step(baseSnapshot.Guid == newest.Guid ? new UpToDate(newest) : new IncrementalSend(baseSnapshot, newest));
+    }
+
+    /// <summary>The source's copy of the newest snapshot both sides have (by GUID), or null when they share none.</summary>
+    public static ReplicaSnapshot? CommonBase(ImmutableArray<ReplicaSnapshot> sourceSnapshots, TargetState state)
+    {
+        var onTarget = state.Snapshots.Select(t => t.Guid).ToHashSet();
+        return sourceSnapshots.Where(s => onTarget.Contains(s.Guid)).MaxBy(s => s.CreateTxg);
     }
 
     private static Result<ReplicationStep> Step(ReplicationStep step) => Result.Ok(step);

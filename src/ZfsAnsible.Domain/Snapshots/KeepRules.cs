@@ -31,13 +31,16 @@ public sealed record KeepHeld : IKeepRule
     public IEnumerable<Snapshot> Keep(IReadOnlyList<Snapshot> snapshots) => snapshots.Where(s => s.UserRefs > 0);
 }
 
-/// <summary>The newest snapshot a replication target received is the base of the next incremental send.</summary>
+/// <summary>The newest snapshot each replication target received is the base of its next incremental send.</summary>
 public sealed record KeepReplicationBase : IKeepRule
 {
     public string Reason => "replication base";
 
     public IEnumerable<Snapshot> Keep(IReadOnlyList<Snapshot> snapshots) =>
-        snapshots.Where(s => s.ReplicationMark).OrderByDescending(s => s.CreateTxg).Take(1);
+        snapshots.SelectMany(s => s.ReplicatedTo.Select(target => (Target: target, Snapshot: s)))
+            .GroupBy(m => m.Target, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(m => m.Snapshot.CreateTxg).Snapshot)
+            .Distinct();
 }
 
 /// <summary>The policy's retention: the newest <paramref name="Count"/> snapshots of one interval.</summary>

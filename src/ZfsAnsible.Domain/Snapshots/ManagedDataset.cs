@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Datasets;
 using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Pools;
 
 namespace ZfsAnsible.Domain.Snapshots;
 
@@ -11,9 +12,6 @@ public sealed record ManagedDataset(string Name, string Policy, ImmutableSortedD
     public int RetentionFor(Interval interval) => Retention.GetValueOrDefault(interval);
 }
 
-/// <summary>One zfsansible: property of a dataset as zfs get reports it (source "local" or "inherited from X").</summary>
-public sealed record PolicyPropertyValue(string Value, string Source);
-
 /// <summary>
 /// Which datasets are managed, from the zfsansible: user properties zfs_dataset_policy wrote (DESIGN §5). Every
 /// configured dataset carries them locally; a dataset created later (a Docker volume) inherits them from its
@@ -22,7 +20,7 @@ public sealed record PolicyPropertyValue(string Value, string Source);
 /// </summary>
 public static class ManagedDatasets
 {
-    public static Result<ImmutableArray<ManagedDataset>> FromProperties(IReadOnlyDictionary<string, IReadOnlyDictionary<string, PolicyPropertyValue>> datasets)
+    public static Result<ImmutableArray<ManagedDataset>> FromProperties(IReadOnlyDictionary<string, ImmutableDictionary<string, ObservedProperty>> datasets)
     {
         var managed = ImmutableArray.CreateBuilder<ManagedDataset>();
         var problems = new List<string>();
@@ -80,5 +78,5 @@ public static class ManagedDatasets
 
     private const string InheritedFrom = "inherited from ";
 
-    private static bool IsSet(PolicyPropertyValue value) => value.Source != "-";
+    private static bool IsSet(ObservedProperty value) => value.Source != "-";
 }

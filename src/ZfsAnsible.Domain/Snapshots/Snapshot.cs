@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using ZfsAnsible.Domain.Replication;
+
 namespace ZfsAnsible.Domain.Snapshots;
 
 /// <summary>
@@ -5,10 +8,12 @@ namespace ZfsAnsible.Domain.Snapshots;
 /// creation seconds are equal; <paramref name="Own"/> is set only for names this tool made.
 /// </summary>
 /// <param name="UserRefs">Number of user holds; a held snapshot is never destroyed.</param>
-/// <param name="ReplicationMark">The snapshot carries zfsansible:replicated (set by zfs_replicate after a transfer).</param>
-public sealed record Snapshot(string Dataset, string Name, long CreateTxg, DateTimeOffset Creation, int UserRefs, bool ReplicationMark)
+/// <param name="Replicated">The local value of zfsansible:replicated: the targets whose base this snapshot is ("" for none).</param>
+public sealed record Snapshot(string Dataset, string Name, long CreateTxg, DateTimeOffset Creation, int UserRefs, string Replicated)
 {
     public SnapshotName? Own { get; } = SnapshotName.TryParse(Name);
+
+    public ImmutableSortedSet<string> ReplicatedTo => ReplicationMark.Parse(Replicated);
 
     public string FullName => $"{Dataset}@{Name}";
 

@@ -59,7 +59,7 @@ public static class SnapshotPlanner
             take.AddRange(taken);
 
             // The new snapshots count towards retention, so the oldest one drops out in the same run.
-            var after = own.AddRange(taken.Select((t, i) => new Snapshot(t.Dataset, t.Name.ToString(), long.MaxValue - taken.Length + i, now, 0, false)));
+            var after = own.AddRange(taken.Select((t, i) => new Snapshot(t.Dataset, t.Name.ToString(), long.MaxValue - taken.Length + i, now, 0, string.Empty)));
             var expired = options.Prune ? KeepRules.Expired(after, KeepRules.For(dataset)) : [];
             destroy.AddRange(expired);
 

@@ -16,8 +16,10 @@ public enum Direction
 }
 
 /// <summary>What one replication run is asked to do, from the module's options or the timer's command line.</summary>
+/// <param name="SourceRoots">Where discovery looks when <paramref name="Datasets"/> is empty; empty: every imported pool.</param>
 public sealed partial record ReplicationRequest(
     ImmutableArray<string> Datasets,
+    ImmutableArray<string> SourceRoots,
     string TargetRoot,
     Direction Direction,
     SshEndpoint? Remote,
@@ -29,17 +31,22 @@ public sealed partial record ReplicationRequest(
 {
     public const string DefaultLockDirectory = "/run/zfsansible";
 
-    /// <summary>The lock's name: one replication per remote host; "local" when both ends are here.</summary>
-    public string LockName => Remote?.Host ?? "local";
+    /// <summary>The lock's name: one replication per source host ("local" when the source is this host).</summary>
+    public string LockName => Direction == Direction.Pull && Remote is { } source ? source.Host : "local";
 
     /// <summary>Checks every value a user typed before any of it reaches a command line.</summary>
     public static Result<ReplicationRequest> Create(
-        IEnumerable<string> datasets, string? targetRoot, string direction, string? remoteHost, string remoteUser, long remotePort,
+        IEnumerable<string> datasets, IEnumerable<string> sourceRoots, string? targetRoot, string direction, string? remoteHost, string remoteUser, long remotePort,
         string? sshKey, IEnumerable<string> sshOptions, string? bandwidthLimit, bool raw, bool resume, bool hold, string lockDirectory)
     {
         var problems = new List<string>();
         var names = datasets.ToImmutableArray();
-        problems.AddRange(names.Select(ZfsNames.CheckDatasetName).OfType<Error>().Select(e => e.Message));
+        var roots = sourceRoots.ToImmutableArray();
+        problems.AddRange(names.Concat(roots).Select(ZfsNames.CheckDatasetName).OfType<Error>().Select(e => e.Message));
+        if (!names.IsEmpty && !roots.IsEmpty)
+        {
+            problems.Add("datasets and source_roots are mutually exclusive: list the datasets, or where to discover them");
+        }
         if (targetRoot is null)
         {
             problems.Add("target_root is required");
@@ -107,7 +114,7 @@ public sealed partial record ReplicationRequest(
         }
 
         var remote = remoteHost is null ? null : new SshEndpoint(remoteHost, remoteUser, (int)remotePort, sshKey, options);
-        return Result.Ok(new ReplicationRequest(names, targetRoot!, parsedDirection!.Value, remote, rate, raw, resume, hold, lockDirectory));
+        return Result.Ok(new ReplicationRequest(names, roots, targetRoot!, parsedDirection!.Value, remote, rate, raw, resume, hold, lockDirectory));
     }
 
     // Host names, IPv4 and IPv6 literals; never a leading '-' (ssh would read an option).

@@ -59,10 +59,11 @@ public sealed record ReplicationOutcome(
 }
 
 /// <summary>
-/// zfs_replicate's work, shared by the module and the timer's command: lock the remote host, choose the datasets,
+/// zfs_replicate's work, shared by the module and the timer's command: lock the source host, choose the datasets,
 /// and bring each target up to its source one planned step at a time (<see cref="ReplicationPlanner"/>).
 /// </summary>
-public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeProvider clock)
+/// <param name="localHost">This host's name: in pull mode, the receiving host of the target id the base is marked with.</param>
+public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeProvider clock, string localHost)
 {
     /// <summary>A full send, then the incremental rest, or a resume and then the rest: never more steps than this.</summary>
     private const int MaxStepsPerDataset = 4;
@@ -70,9 +71,10 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
     public ReplicationOutcome Execute(ReplicationRequest request, bool checkMode, CancellationToken cancellation)
     {
         var remote = request.Remote is null ? null : new SshCommandRunner(local, request.Remote);
-        var (sourceRunner, targetRunner) = request.Direction == Direction.Pull ? (remote ?? local, local) : (local, remote ?? local);
-        var source = new Side(sourceRunner, request.Direction == Direction.Pull ? request.Remote : null);
-        var target = new Side(targetRunner, request.Direction == Direction.Push ? request.Remote : null);
+        var here = new Side(local, null, CapabilityProbe.Probe(local));
+        var there = remote is null ? here : new Side(remote, request.Remote, CapabilityProbe.Probe(remote));
+        var (source, target) = request.Direction == Direction.Pull ? (there, here) : (here, there);
+        var targetId = ReplicationMark.TargetId(request.Direction == Direction.Push && request.Remote is { } r ? r.Host : localHost, request.TargetRoot);
 
         HostLock? hostLock = null;
         if (!checkMode)
@@ -80,7 +82,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             var acquired = HostLock.Acquire(request.LockDirectory, request.LockName);
             if (!acquired.IsOk)
             {
-                return Failed(acquired.Error!.Message, checkMode);
+                return new ReplicationOutcome([], [], [], acquired.Error!.Message, checkMode);
             }
 
             hostLock = acquired.Value;
@@ -94,15 +96,17 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 state.Warnings.Add(warning);
             }
 
-            var datasets = request.Datasets.IsEmpty ? Discover(source) : Result.Ok(request.Datasets);
+            var datasets = request.Datasets.IsEmpty ? Discover(source, request.SourceRoots) : Result.Ok(request.Datasets);
             if (!datasets.IsOk)
             {
                 return state.Outcome(datasets.Error!.Message);
             }
 
-            foreach (var dataset in datasets.Value)
+            // Parents first: a child received before its parent would leave the parent's target an empty dataset
+            // this replication did not create, and the parent could never be received.
+            foreach (var dataset in datasets.Value.Order(StringComparer.Ordinal))
             {
-                var done = Replicate(dataset, request, source, target, state, cancellation);
+                var done = Replicate(dataset, request, targetId, source, target, state, cancellation);
                 if (!done.IsOk)
                 {
                     return state.Outcome(done.Error!.Message);
@@ -115,18 +119,24 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         }
     }
 
-    private static Result<ImmutableArray<string>> Discover(Side source) =>
-        source.Zfs.ImportedPools().Bind(pools => source.Zfs.MarkedForReplication(pools));
+    private static Result<ImmutableArray<string>> Discover(Side source, ImmutableArray<string> roots) =>
+        (roots.IsEmpty ? source.Zfs.ImportedPools() : Result.Ok(roots)).Bind(where => source.Zfs.MarkedForReplication(where));
 
-    private Result<DatasetReplication> Replicate(string dataset, ReplicationRequest request, Side source, Side target, RunState state, CancellationToken cancellation)
+    private Result<DatasetReplication> Replicate(string dataset, ReplicationRequest request, string targetId, Side source, Side target, RunState state, CancellationToken cancellation)
     {
         var destination = ReplicationPlanner.TargetFor(request.TargetRoot, dataset);
         var actions = new List<string>();
         var bytes = 0L;
         var duration = TimeSpan.Zero;
+        var changed = false;
         string? before = null;
         for (var step = 0; step < MaxStepsPerDataset; step++)
         {
+            if (cancellation.IsCancellationRequested)
+            {
+                return Result<DatasetReplication>.Fail($"{dataset} to {destination}: interrupted; the lock was released");
+            }
+
             var snapshots = source.Zfs.Snapshots(dataset);
             var targetState = snapshots.IsOk ? target.Zfs.Target(destination) : Result<TargetState>.Fail(snapshots.Error!);
             if (!targetState.IsOk)
@@ -134,64 +144,64 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 return targetState.Error!;
             }
 
+            var sourceSnapshots = snapshots.Value.Select(s => s.Snapshot).ToImmutableArray();
             if (step == 0)
             {
                 before = targetState.Value.Snapshots.MaxBy(s => s.CreateTxg)?.Name;
             }
 
-            var next = ReplicationPlanner.Next(dataset, destination, [.. snapshots.Value.Select(s => s.Snapshot)], targetState.Value, request.Resume);
+            if (!state.CheckMode)
+            {
+                // After every transfer, not only at the end: a long seed or an interrupted run still protects its base.
+                var kept = request.Hold && ReplicationPlanner.CommonBase(sourceSnapshots, targetState.Value) is { } common
+                    ? KeepBase(dataset, common, snapshots.Value, targetId, source, state)
+                    : Result.Ok(false);
+                var secured = targetState.Value is { Exists: true, ResumeToken: null, Protected: false }
+                    ? Protect(destination, target, state)
+                    : Result.Ok(false);
+                if (!kept.IsOk || !secured.IsOk)
+                {
+                    return (kept.Error ?? secured.Error)!;
+                }
+
+                changed |= kept.Value || secured.Value;
+            }
+
+            var next = ReplicationPlanner.Next(dataset, destination, sourceSnapshots, targetState.Value, request.Resume);
             if (!next.IsOk)
             {
                 return next.Error!;
             }
 
-            if (next.Value is NothingToSend)
+            switch (next.Value)
             {
-                state.Warnings.Add(next.Value.Describe(dataset, destination));
-                return Result.Ok(new DatasetReplication(dataset, destination, "no_snapshot", before, null, 0, TimeSpan.Zero, false));
-            }
-
-            if (next.Value is UpToDate upToDate)
-            {
-                var marked = request.Hold && !state.CheckMode ? KeepBase(dataset, upToDate.Newest, snapshots.Value, source, state) : Result.Ok(false);
-                if (!marked.IsOk)
-                {
-                    return marked.Error!;
-                }
-
-                if (actions.Count > 0 && !state.CheckMode)
-                {
-                    var recorded = RecordSuccess(destination, bytes, duration, target, state);
-                    if (!recorded.IsOk)
+                case NothingToSend:
+                    state.Warnings.Add(next.Value.Describe(dataset, destination));
+                    return Result.Ok(new DatasetReplication(dataset, destination, "no_snapshot", before, null, 0, TimeSpan.Zero, changed));
+                case UpToDate upToDate:
+                    if (actions.Count > 0 && RecordSuccess(destination, bytes, duration, target, state) is { IsOk: false } recorded)
                     {
                         return recorded.Error!;
                     }
-                }
 
-                return Result.Ok(new DatasetReplication(dataset, destination, actions.Count == 0 ? "up_to_date" : string.Join('+', actions), before, upToDate.Newest.Name, bytes, duration, actions.Count > 0 || marked.Value));
+                    return Result.Ok(new DatasetReplication(dataset, destination, actions.Count == 0 ? "up_to_date" : string.Join('+', actions), before,
+                        upToDate.Newest.Name, bytes, duration, changed || actions.Count > 0));
             }
 
             var send = ZfsReplicas.Send(next.Value, dataset, request.Raw);
             var receive = target.Zfs.Receive(destination);
-            var line = $"{source.Display(send)} | {target.Display(receive)}";
+            state.Commands.Add($"{source.Display(send)} | {target.Display(receive)}");
             actions.Add(next.Value switch { FullSend => "full", IncrementalSend => "incremental", _ => "resumed" });
             if (state.CheckMode)
             {
-                state.Commands.Add(line);
-                var newest = snapshots.Value.MaxBy(s => s.Snapshot.CreateTxg)!.Snapshot.Name;
-                return Result.Ok(new DatasetReplication(dataset, destination, actions[0], before, newest, 0, TimeSpan.Zero, true));
+                return Result.Ok(new DatasetReplication(dataset, destination, actions[0], before, sourceSnapshots.MaxBy(s => s.CreateTxg)!.Name, 0, TimeSpan.Zero, true));
             }
 
-            if (next.Value is FullSend && ParentOf(destination) is { } parent)
+            if (next.Value is FullSend && ParentOf(destination) is { } parent && target.Run(Command.Of("zfs", "create", "-p", parent), state) is { IsOk: false } created)
             {
-                var created = target.Run(Command.Of("zfs", "create", "-p", parent), state);
-                if (!created.IsOk)
-                {
-                    return created.Error!;
-                }
+                return created.Error!;
             }
 
-            state.Commands.Add(line);
             var transfer = pipe.Run(source.Wrap(send), target.Wrap(receive), request.BytesPerSecond, cancellation);
             bytes += transfer.Bytes;
             duration += transfer.Duration;
@@ -200,67 +210,74 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 var resumable = target.Zfs.Capabilities.ResumableReceive && request.Resume ? " The next run resumes it." : string.Empty;
                 return Result<DatasetReplication>.Fail(transfer.Cancelled
                     ? $"{dataset} to {destination}: interrupted after {transfer.Bytes} bytes; the lock was released.{resumable}"
-                    : $"{dataset} to {destination}: {transfer.ErrorSummary}");
-            }
-
-            if (next.Value is not IncrementalSend)
-            {
-                // A received dataset is a copy: read-only, and never mounted by itself over a live path (DESIGN §6.3).
-                foreach (var property in new[] { "readonly=on", "canmount=noauto" })
-                {
-                    var set = target.Run(Command.Of("zfs", "set", property, destination), state);
-                    if (!set.IsOk)
-                    {
-                        return set.Error!;
-                    }
-                }
+                    : $"{dataset} to {destination}: {Failure(transfer.From, source.Display(send))}{Failure(transfer.To, target.Display(receive))}");
             }
         }
 
         return Result<DatasetReplication>.Fail($"{dataset} to {destination}: not up to date after {MaxStepsPerDataset} transfers; run again");
     }
 
+    /// <summary>One side's failure, naming the command as the report shows it (never the ssh key path).</summary>
+    private static string Failure(CommandResult result, string display) =>
+        result.Succeeded ? string.Empty : $"{display} failed (exit {result.ExitCode}): {result.ErrorSummary} ";
+
     /// <summary>
-    /// Holds and marks the snapshot the target now has, so prune keeps it as the next base, and lets go of the
-    /// previous base. Returns whether anything changed.
+    /// Holds and marks the base this target now has, so prune keeps it, and lets go of this target's previous base.
+    /// Marks and holds of other targets are left alone. Returns whether anything changed.
     /// </summary>
-    private static Result<bool> KeepBase(string dataset, ReplicaSnapshot newest, ImmutableArray<MarkedSnapshot> snapshots, Side source, RunState state)
+    private static Result<bool> KeepBase(string dataset, ReplicaSnapshot common, ImmutableArray<MarkedSnapshot> snapshots, string targetId, Side source, RunState state)
     {
-        var current = snapshots.First(s => s.Snapshot.Guid == newest.Guid);
-        var stale = snapshots.Where(s => s.Marked && s.Snapshot.Guid != newest.Guid).ToList();
-        if (current.Marked && stale.Count == 0)
+        var current = snapshots.First(s => s.Snapshot.Guid == common.Guid);
+        var stale = snapshots.Where(s => s.IsBaseOf(targetId) && s.Snapshot.Guid != common.Guid).ToList();
+        if (current.IsBaseOf(targetId) && stale.Count == 0)
         {
             return Result.Ok(false);
         }
 
-        var full = $"{dataset}@{newest.Name}";
-        var commands = new List<Command>();
-        if (!current.Marked)
+        var tag = ReplicationMark.HoldTag(targetId);
+        if (!current.IsBaseOf(targetId))
         {
-            commands.Add(Command.Of("zfs", "hold", ZfsReplicas.HoldTag, full));
-            commands.Add(Command.Of("zfs", "set", $"{ZfsSnapshots.ReplicatedProperty}=on", full));
-        }
-
-        foreach (var old in stale)
-        {
-            commands.Add(Command.Of("zfs", "inherit", ZfsSnapshots.ReplicatedProperty, $"{dataset}@{old.Snapshot.Name}"));
-        }
-
-        foreach (var command in commands)
-        {
-            var ran = source.Run(command, state);
-            if (!ran.IsOk)
+            var full = $"{dataset}@{common.Name}";
+            // A hold left by an earlier run that failed before marking is the hold wanted: not an error.
+            var held = source.Run(Command.Of("zfs", "hold", tag, full), state, tolerated: "tag already exists");
+            var marked = held.IsOk ? source.Run(Command.Of("zfs", "set", $"{ReplicationMark.Property}={ReplicationMark.Format(ReplicationMark.Parse(current.Marks).Add(targetId))}", full), state) : held;
+            if (!marked.IsOk)
             {
-                return ran.Error!;
+                return marked.Error!;
             }
         }
 
-        // A hold someone released by hand is no error: the mark is gone either way.
         foreach (var old in stale)
         {
-            var release = Command.Of("zfs", "release", ZfsReplicas.HoldTag, $"{dataset}@{old.Snapshot.Name}");
-            state.Commands.Add(source.Display(release));
-            source.Runner.Run(release);
+            var full = $"{dataset}@{old.Snapshot.Name}";
+            var others = ReplicationMark.Parse(old.Marks).Remove(targetId);
+            var unmarked = source.Run(others.IsEmpty
+                ? Command.Of("zfs", "inherit", ReplicationMark.Property, full)
+                : Command.Of("zfs", "set", $"{ReplicationMark.Property}={ReplicationMark.Format(others)}", full), state);
+            if (!unmarked.IsOk)
+            {
+                return unmarked.Error!;
+            }
+
+            // Someone may have released the hold by hand; the mark is what prune reads, so this only warns.
+            if (!source.Run(Command.Of("zfs", "release", tag, full), state).IsOk)
+            {
+                state.Warnings.Add($"could not release the hold {tag} on {full}; release it by hand with 'zfs release {tag} {full}'");
+            }
+        }
+
+        return Result.Ok(true);
+    }
+
+    /// <summary>A received dataset is a copy: read-only, and never mounted by itself over a live path (DESIGN §6.3).</summary>
+    private static Result<bool> Protect(string destination, Side target, RunState state)
+    {
+        foreach (var property in new[] { "readonly=on", "canmount=noauto" })
+        {
+            if (target.Run(Command.Of("zfs", "set", property, destination), state) is { IsOk: false } failed)
+            {
+                return failed.Error!;
+            }
         }
 
         return Result.Ok(true);
@@ -277,10 +294,9 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         ];
         foreach (var property in properties)
         {
-            var set = target.Run(Command.Of("zfs", "set", property, destination), state);
-            if (!set.IsOk)
+            if (target.Run(Command.Of("zfs", "set", property, destination), state) is { IsOk: false } failed)
             {
-                return set.Error!;
+                return failed.Error!;
             }
         }
 
@@ -289,24 +305,24 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
 
     private static string? ParentOf(string dataset) => dataset.LastIndexOf('/') is var slash and > 0 ? dataset[..slash] : null;
 
-    private static ReplicationOutcome Failed(string message, bool checkMode) => new([], [], [], message, checkMode);
-
-    /// <summary>One end of the transfer: its runner (local or ssh) and, when remote, the endpoint that wraps the pipe's half.</summary>
-    private sealed class Side(ICommandRunner runner, SshEndpoint? remote)
+    /// <summary>One end of the transfer: its runner (local or ssh), what its ZFS can do, and, when remote, the endpoint that wraps the pipe's half.</summary>
+    private sealed class Side(ICommandRunner runner, SshEndpoint? remote, ZfsCapabilities capabilities)
     {
-        public ICommandRunner Runner => runner;
-
-        public ZfsReplicas Zfs { get; } = new(runner, CapabilityProbe.Probe(runner));
+        public ZfsReplicas Zfs { get; } = new(runner, capabilities);
 
         public Command Wrap(Command command) => remote?.Wrap(command) ?? command;
 
         /// <summary>For reports: where it runs and what, without the key path or ssh options (they may be secrets).</summary>
         public string Display(Command command) => remote is null ? command.ToString() : $"ssh {remote.User}@{remote.Host} {command}";
 
-        public Result<CommandResult> Run(Command command, RunState state)
+        /// <summary>Runs and records a command; a failure whose stderr holds <paramref name="tolerated"/> counts as success.</summary>
+        public Result<CommandResult> Run(Command command, RunState state, string? tolerated = null)
         {
             state.Commands.Add(Display(command));
-            return Zfs.Run(command);
+            var result = Zfs.Run(command);
+            return result.Succeeded || (tolerated is not null && result.StandardError.Contains(tolerated, StringComparison.Ordinal))
+                ? Result.Ok(result)
+                : new ZfsCommandError(result);
         }
     }
 

@@ -13,7 +13,7 @@ public static class ZfsReplicateModule
     {
         var p = context.Parameters;
         var request = ReplicationRequest.Create(
-            p.StringList("datasets"), p.String("target_root"), p.String("direction") ?? "pull", p.String("remote_host"), p.String("remote_user") ?? "root",
+            p.StringList("datasets"), p.StringList("source_roots"), p.String("target_root"), p.String("direction") ?? "pull", p.String("remote_host"), p.String("remote_user") ?? "root",
             p.Int("remote_port") ?? 22, p.String("ssh_key"), p.StringList("ssh_options"), p.String("bandwidth_limit"),
             p.Bool("raw"), p.Bool("resume"), p.Bool("hold"), p.String("lock_dir") ?? ReplicationRequest.DefaultLockDirectory);
         if (!request.IsOk)
@@ -22,13 +22,13 @@ public static class ZfsReplicateModule
         }
 
         using var interruption = new SignalInterruption();
-        var outcome = new ReplicationRun(runner, pipe, clock).Execute(request.Value, context.CheckMode, interruption.Token);
+        var outcome = new ReplicationRun(runner, pipe, clock, Environment.MachineName).Execute(request.Value, context.CheckMode, interruption.Token);
         var message = interruption.Signal is { } signal ? $"interrupted by {signal}: {outcome.Summary()}" : outcome.Summary();
         var (before, after) = outcome.Diff();
         var result = new ModuleResult
         {
             Changed = outcome.Changed,
-            Failed = outcome.Failure is not null,
+            Failed = outcome.Failure is not null || interruption.Signal is not null,
             Msg = message,
             Diff = new ModuleDiff(before, after),
             Warnings = [.. outcome.Warnings],

@@ -9,6 +9,7 @@ public static class ZfsReplicateSpec
 
     public static ArgumentSpec Spec { get; } = ArgumentSpec.Of(
         ("datasets", Option.List()),
+        ("source_roots", Option.List()),
         ("target_root", Option.Str(required: true)),
         ("direction", Option.Str(@default: "pull", choices: ["pull", "push"])),
         ("remote_host", Option.Str()),

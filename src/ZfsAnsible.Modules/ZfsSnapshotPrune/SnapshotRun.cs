@@ -13,15 +13,18 @@ namespace ZfsAnsible.Modules.ZfsSnapshotPrune;
 public sealed record SnapshotRunRequest(ImmutableArray<string> Datasets, SnapshotRunOptions Options, bool DryRun)
 {
     /// <summary>Checks what a user typed before any of it reaches zfs.</summary>
-    public Error? Validate(long maxDestroy)
+    public static Result<SnapshotRunRequest> Create(IEnumerable<string> datasets, bool take, bool prune, long maxDestroy, bool dryRun)
     {
+        var names = datasets.ToImmutableArray();
+        var problems = names.Select(ZfsNames.CheckDatasetName).OfType<Error>().Select(e => e.Message).ToList();
         if (maxDestroy is < 0 or > ZfsSnapshotPruneSpec.MaxDestroyLimit)
         {
-            return new Error($"max_destroy must be between 0 and {ZfsSnapshotPruneSpec.MaxDestroyLimit}, got {maxDestroy}");
+            problems.Add($"max_destroy must be between 0 and {ZfsSnapshotPruneSpec.MaxDestroyLimit}, got {maxDestroy}");
         }
 
-        var invalid = Datasets.Select(ZfsNames.CheckDatasetName).OfType<Error>().ToList();
-        return invalid.Count > 0 ? new Error(string.Join("; ", invalid.Select(e => e.Message))) : null;
+        return problems.Count > 0
+            ? Result<SnapshotRunRequest>.Fail(string.Join("; ", problems))
+            : Result.Ok(new SnapshotRunRequest(names, new SnapshotRunOptions(take, prune, (int)maxDestroy), dryRun));
     }
 }
 
@@ -109,7 +112,8 @@ public static class SnapshotRun
             roots = pools.Value;
         }
 
-        var inventory = new ZfsSnapshots(session.Runner, session.Capabilities).Inventory(roots);
+        var zfs = new ZfsSnapshots(session.Runner, session.Capabilities);
+        var inventory = zfs.Inventory(roots);
         if (!inventory.IsOk)
         {
             return inventory.Error!;
@@ -127,7 +131,6 @@ public static class SnapshotRun
             return plan.Error!;
         }
 
-        var zfs = new ZfsSnapshots(session.Runner, session.Capabilities);
         var commands = zfs.TakeCommands(plan.Value.Take).AddRange(zfs.DestroyCommands(plan.Value.Destroy));
         var applied = session.Apply(commands, request.DryRun);
         return Result.Ok(new SnapshotRunOutcome(managed.Value, inventory.Value, plan.Value, applied, session.Capabilities.Implementation, request.DryRun));

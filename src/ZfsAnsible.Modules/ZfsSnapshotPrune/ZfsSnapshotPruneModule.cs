@@ -13,17 +13,14 @@ public static class ZfsSnapshotPruneModule
     public static ModuleResult Execute(ModuleContext context, ICommandRunner runner, TimeProvider clock)
     {
         var parameters = context.Parameters;
-        var maxDestroy = parameters.Int("max_destroy") ?? SnapshotRunOptions.Default.MaxDestroy;
-        var request = new SnapshotRunRequest(
-            parameters.StringList("datasets"),
-            new SnapshotRunOptions(parameters.Bool("snapshot"), parameters.Bool("prune"), (int)Math.Clamp(maxDestroy, 0, ZfsSnapshotPruneSpec.MaxDestroyLimit)),
-            DryRun: context.CheckMode);
-        if (request.Validate(maxDestroy) is { } invalid)
+        var request = SnapshotRunRequest.Create(parameters.StringList("datasets"), parameters.Bool("snapshot"), parameters.Bool("prune"),
+            parameters.Int("max_destroy") ?? SnapshotRunOptions.Default.MaxDestroy, dryRun: context.CheckMode);
+        if (!request.IsOk)
         {
-            return ModuleResult.Fail(invalid.Message);
+            return ModuleResult.Fail(request.Error!.Message);
         }
 
-        var outcome = SnapshotRun.Execute(new ZfsSession(runner), request, clock.GetUtcNow());
+        var outcome = SnapshotRun.Execute(new ZfsSession(runner), request.Value, clock.GetUtcNow());
         if (!outcome.IsOk)
         {
             return ModuleResult.Fail(outcome.Error!.Message);

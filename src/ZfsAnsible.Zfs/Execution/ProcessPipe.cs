@@ -56,30 +56,24 @@ public sealed class ProcessPipe : IPipeRunner
         var senderErrors = sender.StandardError.ReadToEndAsync(CancellationToken.None);
         var receiverOutput = receiver.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var receiverErrors = receiver.StandardError.ReadToEndAsync(CancellationToken.None);
-        var bytes = 0L;
+        var copied = new Progress();
         var cancelled = false;
         try
         {
-            bytes = Copy(sender.StandardOutput.BaseStream, receiver.StandardInput.BaseStream, bytesPerSecond, clock, cancellation);
+            Copy(sender.StandardOutput.BaseStream, receiver.StandardInput.BaseStream, bytesPerSecond, clock, copied, cancellation);
             receiver.StandardInput.Close();
         }
         catch (OperationCanceledException)
         {
             cancelled = true;
+            Kill(receiver);
+            Kill(sender);
         }
         catch (IOException)
         {
-            // The receiver stopped reading (it failed): its exit code and stderr tell why; stop the sender too.
-        }
-
-        if (cancelled || receiver.HasExited)
-        {
+            // The receiver stopped reading (it failed): its exit code and stderr tell why. Nobody reads the sender's
+            // output any more, so it would block on a full pipe for ever: stop it.
             Kill(sender);
-        }
-
-        if (cancelled)
-        {
-            Kill(receiver);
         }
 
         sender.WaitForExit();
@@ -88,15 +82,20 @@ public sealed class ProcessPipe : IPipeRunner
         return new PipeResult(
             new CommandResult(from, sender.ExitCode, string.Empty, senderErrors.GetAwaiter().GetResult()),
             new CommandResult(to, receiver.ExitCode, receiverOutput.GetAwaiter().GetResult(), receiverErrors.GetAwaiter().GetResult()),
-            bytes,
+            copied.Bytes,
             clock.Elapsed,
             cancelled);
     }
 
-    private static long Copy(Stream source, Stream destination, long? bytesPerSecond, Stopwatch clock, CancellationToken cancellation)
+    /// <summary>Bytes through so far, also when the copy is cut off.</summary>
+    private sealed class Progress
+    {
+        public long Bytes { get; set; }
+    }
+
+    private static void Copy(Stream source, Stream destination, long? bytesPerSecond, Stopwatch clock, Progress progress, CancellationToken cancellation)
     {
         var buffer = new byte[BufferSize];
-        var total = 0L;
         int read;
         var limit = bytesPerSecond is > 0 ? bytesPerSecond.Value : 0;
         // At most a second's worth per read, so a low limit is kept smoothly.
@@ -104,10 +103,10 @@ public sealed class ProcessPipe : IPipeRunner
         while ((read = source.ReadAsync(buffer.AsMemory(0, chunk), cancellation).AsTask().GetAwaiter().GetResult()) > 0)
         {
             destination.WriteAsync(buffer.AsMemory(0, read), cancellation).AsTask().GetAwaiter().GetResult();
-            total += read;
+            progress.Bytes += read;
             if (limit > 0)
             {
-                var due = TimeSpan.FromSeconds((double)total / limit) - clock.Elapsed;
+                var due = TimeSpan.FromSeconds((double)progress.Bytes / limit) - clock.Elapsed;
                 if (due > TimeSpan.Zero)
                 {
                     Task.Delay(due, cancellation).GetAwaiter().GetResult();
@@ -116,7 +115,6 @@ public sealed class ProcessPipe : IPipeRunner
         }
 
         destination.Flush();
-        return total;
     }
 
     private static Process? Start(ProcessStartInfo info, Command command, out CommandResult? problem)

@@ -11,14 +11,17 @@ public sealed record SshEndpoint(string Host, string User, int Port, string? Key
     /// <summary>The ssh command that runs <paramref name="command"/> on the host.</summary>
     /// <remarks>
     /// ssh joins the words after the host into one line for the remote shell, so each word is single-quoted there:
-    /// it arrives as exactly one argument, whatever it holds.
+    /// it arrives as exactly one argument, whatever it holds. env gives the remote command what the local runner
+    /// gives local ones: the C locale (parsers read English) and the sbin directories (a non-login PATH lacks them).
     /// </remarks>
     public Command Wrap(Command command) =>
         Command.Of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithArguments(KeyPath is null ? [] : ["-i", KeyPath, "-o", "IdentitiesOnly=yes"])
             .WithArguments(Options.SelectMany(o => new[] { "-o", o }))
             .WithArguments($"{User}@{Host}", "--")
-            .WithArguments(new[] { command.Program }.Concat(command.Arguments).Select(Quote));
+            .WithArguments(RemoteEnvironment.Concat([command.Program]).Concat(command.Arguments).Select(Quote));
+
+    private static readonly string[] RemoteEnvironment = ["env", "LC_ALL=C", "PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin"];
 
     private static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ZfsAnsible.Domain.Replication;
+
+/// <summary>
+/// How a source snapshot says which targets received it last: the user property zfsansible:replicated holds the
+/// ids ("host:target_root") of those targets, comma-separated, and each target also has its own user hold. So a
+/// pull to the backup server and an offsite push of the same dataset each keep their own base.
+/// </summary>
+public static class ReplicationMark
+{
+    public const string Property = "zfsansible:replicated";
+
+    /// <summary>A target: the host that receives and the root the datasets land under.</summary>
+    public static string TargetId(string receivingHost, string targetRoot) => $"{receivingHost}:{targetRoot}";
+
+    public static ImmutableSortedSet<string> Parse(string marks) =>
+        [.. marks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    public static string Format(IEnumerable<string> ids) => string.Join(',', ids.Order(StringComparer.Ordinal));
+
+    /// <summary>The hold tag of one target: short and fixed-length whatever the id (hold tags are limited in length).</summary>
+    public static string HoldTag(string targetId) =>
+        "zfsansible-replica-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(targetId)))[..16];
+}
