@@ -150,22 +150,21 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 before = targetState.Value.Snapshots.MaxBy(s => s.CreateTxg)?.Name;
             }
 
+            // After every transfer, not only at the end: a long seed or an interrupted run still protects its base.
+            var common = request.Hold ? ReplicationPlanner.CommonBase(sourceSnapshots, targetState.Value) : null;
+            var keep = common is not null && NeedsKeeping(common, snapshots.Value, targetId);
+            var protect = targetState.Value is { Exists: true, ResumeToken: null, Protected: false };
             if (!state.CheckMode)
             {
-                // After every transfer, not only at the end: a long seed or an interrupted run still protects its base.
-                var kept = request.Hold && ReplicationPlanner.CommonBase(sourceSnapshots, targetState.Value) is { } common
-                    ? KeepBase(dataset, common, snapshots.Value, targetId, source, state)
-                    : Result.Ok(false);
-                var secured = targetState.Value is { Exists: true, ResumeToken: null, Protected: false }
-                    ? Protect(destination, target, state)
-                    : Result.Ok(false);
+                var kept = keep ? KeepBase(dataset, common!, snapshots.Value, targetId, source, state) : Result.Ok(false);
+                var secured = kept.IsOk && protect ? Protect(destination, target, state) : Result.Ok(false);
                 if (!kept.IsOk || !secured.IsOk)
                 {
                     return (kept.Error ?? secured.Error)!;
                 }
-
-                changed |= kept.Value || secured.Value;
             }
+
+            changed |= keep || protect;
 
             var next = ReplicationPlanner.Next(dataset, destination, sourceSnapshots, targetState.Value, request.Resume);
             if (!next.IsOk)
@@ -221,18 +220,18 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
     private static string Failure(CommandResult result, string display) =>
         result.Succeeded ? string.Empty : $"{display} failed (exit {result.ExitCode}): {result.ErrorSummary} ";
 
+    /// <summary>Whether the base is not yet marked for this target, or an older snapshot still is.</summary>
+    private static bool NeedsKeeping(ReplicaSnapshot common, ImmutableArray<MarkedSnapshot> snapshots, string targetId) =>
+        snapshots.Any(s => s.Snapshot.Guid == common.Guid ? !s.IsBaseOf(targetId) : s.IsBaseOf(targetId));
+
     /// <summary>
     /// Holds and marks the base this target now has, so prune keeps it, and lets go of this target's previous base.
-    /// Marks and holds of other targets are left alone. Returns whether anything changed.
+    /// Marks and holds of other targets are left alone.
     /// </summary>
     private static Result<bool> KeepBase(string dataset, ReplicaSnapshot common, ImmutableArray<MarkedSnapshot> snapshots, string targetId, Side source, RunState state)
     {
         var current = snapshots.First(s => s.Snapshot.Guid == common.Guid);
         var stale = snapshots.Where(s => s.IsBaseOf(targetId) && s.Snapshot.Guid != common.Guid).ToList();
-        if (current.IsBaseOf(targetId) && stale.Count == 0)
-        {
-            return Result.Ok(false);
-        }
 
         var tag = ReplicationMark.HoldTag(targetId);
         if (!current.IsBaseOf(targetId))
