@@ -209,7 +209,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 var resumable = target.Zfs.Capabilities.ResumableReceive && request.Resume ? " The next run resumes it." : string.Empty;
                 return Result<DatasetReplication>.Fail(transfer.Cancelled
                     ? $"{dataset} to {destination}: interrupted after {transfer.Bytes} bytes; the lock was released.{resumable}"
-                    : $"{dataset} to {destination}: {Failure(transfer.From, source.Display(send))}{Failure(transfer.To, target.Display(receive))}");
+                    : $"{dataset} to {destination}: {string.Join("; ", new[] { Failure(transfer.From, source.Display(send)), Failure(transfer.To, target.Display(receive)) }.OfType<string>())}");
             }
         }
 
@@ -217,8 +217,8 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
     }
 
     /// <summary>One side's failure, naming the command as the report shows it (never the ssh key path).</summary>
-    private static string Failure(CommandResult result, string display) =>
-        result.Succeeded ? string.Empty : $"{display} failed (exit {result.ExitCode}): {result.ErrorSummary} ";
+    private static string? Failure(CommandResult result, string display) =>
+        result.Succeeded ? null : $"{display} failed (exit {result.ExitCode}): {result.ErrorSummary}";
 
     /// <summary>Whether the base is not yet marked for this target, or an older snapshot still is.</summary>
     private static bool NeedsKeeping(ReplicaSnapshot common, ImmutableArray<MarkedSnapshot> snapshots, string targetId) =>

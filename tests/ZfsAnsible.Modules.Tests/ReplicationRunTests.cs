@@ -1,0 +1,53 @@
+using ZfsAnsible.Modules.ZfsReplicate;
+using ZfsAnsible.Testing;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Modules.Tests;
+
+/// <summary>ReplicationRun's handling of a transfer that fails or is interrupted, with a scripted zfs-fuse and a scripted pipe.</summary>
+public sealed class ReplicationRunTests : IDisposable
+{
+    private readonly string _locks = Directory.CreateTempSubdirectory("zfsansible-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_locks, recursive: true);
+
+    private static ScriptedRunner LegacyZfsWithOneSnapshot() => new ScriptedRunner()
+        .On("zfs version", exit: 2, stderr: "unrecognized command")
+        .On("zpool list -H -p -o name", exit: 2, stderr: "invalid option 'p'")
+        .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated tank/docs",
+            "tank/docs@s1\tguid\t11\t-\ntank/docs@s1\tcreatetxg\t5\t-\ntank/docs@s1\tzfsansible:replicated\t-\t-\n")
+        .On("zfs list -H -o name backup/h/tank/docs", exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist")
+        .On("zfs create -p backup/h/tank");
+
+    private ReplicationOutcome Run(ScriptedRunner runner, PipeResult result)
+    {
+        var request = ReplicationRequest.Create(["tank/docs"], [], "backup/h", "pull", null, "root", 22, null, [], null, false, true, true, _locks).Value;
+        return new ReplicationRun(runner, new FixedPipe(result), TimeProvider.System, "backup-host").Execute(request, checkMode: false, CancellationToken.None);
+    }
+
+    private static CommandResult Ok(string command) => new(Command.Of(command), 0, string.Empty, string.Empty);
+
+    [Fact]
+    public void A_failing_receive_is_one_line_naming_the_receiving_command_and_its_stderr()
+    {
+        var outcome = Run(LegacyZfsWithOneSnapshot(), new PipeResult(
+            Ok("send"), new CommandResult(Command.Of("zfs", "recv"), 1, string.Empty, "cannot receive new filesystem stream: out of space\n"), 100, TimeSpan.FromSeconds(1), false));
+        Assert.Equal("tank/docs to backup/h/tank/docs: zfs recv -u backup/h/tank/docs failed (exit 1): cannot receive new filesystem stream: out of space", outcome.Failure);
+        Assert.Contains("zfs create -p backup/h/tank", outcome.Commands);
+        Assert.False(File.Exists(Path.Combine(_locks, "replicate-local.pid")), "the lock was not released");
+    }
+
+    [Fact]
+    public void An_interrupted_transfer_says_how_far_it_got_and_releases_the_lock()
+    {
+        var outcome = Run(LegacyZfsWithOneSnapshot(), new PipeResult(Ok("send"), Ok("recv"), 4096, TimeSpan.FromSeconds(1), Cancelled: true));
+        Assert.Equal("tank/docs to backup/h/tank/docs: interrupted after 4096 bytes; the lock was released.", outcome.Failure);
+        Assert.False(File.Exists(Path.Combine(_locks, "replicate-local.pid")));
+    }
+
+    /// <summary>A pipe that answers every transfer the same way, as a scripted runner answers commands.</summary>
+    private sealed class FixedPipe(PipeResult result) : IPipeRunner
+    {
+        public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation) => result;
+    }
+}
