@@ -21,7 +21,7 @@ SANDBOX=$ART/sandbox
 
 APT_PACKAGES=(
   ansible ansible-core ansible-lint yamllint          # controller, community.general (benchmarks), linters
-  zfs-fuse util-linux                                 # the ZFS sandbox; blkid for device checks
+  zfs-fuse util-linux procps                          # the ZFS sandbox; blkid, flock (lock tests), pgrep (signal tests)
   clang zlib1g-dev debootstrap                        # NativeAOT linking; a bullseye sysroot keeps the glibc floor at 2.29
   binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross   # linux-arm64 cross build
   qemu-user-static binfmt-support                     # running the arm64 builds
