@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Datasets;
+using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
@@ -22,17 +23,39 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
 {
     public ZfsCapabilities Capabilities => capabilities;
 
-    public Result<ImmutableArray<MarkedSnapshot>> Snapshots(string dataset)
+    public Result<ImmutableArray<MarkedSnapshot>> Snapshots(string dataset) => Read(dataset, []).Map(read => read.Snapshots);
+
+    /// <summary>The target as found, from the same one zfs get as its snapshots; a missing dataset is absent, not an error.</summary>
+    public Result<TargetState> Target(string dataset)
     {
-        var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", $"guid,createtxg,{ReplicationMark.Property}", dataset);
+        var read = Read(dataset, capabilities.ResumableReceive ? ["readonly", "canmount", "receive_resume_token"] : ["readonly", "canmount"]);
+        if (!read.IsOk)
+        {
+            return read.Error is ZfsCommandError { Result.StandardError: var stderr } && stderr.Contains("does not exist", StringComparison.Ordinal)
+                ? Result.Ok(TargetState.Absent)
+                : read.Error!;
+        }
+
+        var values = read.Value.Dataset;
+        string? Value(string property) => values.TryGetValue(property, out var value) ? value.Value : null;
+        var token = Value("receive_resume_token") is { Length: > 1 } t ? t : null;
+        return Result.Ok(new TargetState(true, [.. read.Value.Snapshots.Select(s => s.Snapshot)], token, Value("readonly") == "on" && Value("canmount") == "noauto"));
+    }
+
+    /// <summary>One "zfs get -r": the dataset's own <paramref name="properties"/> and its snapshots with GUID, txg and mark.</summary>
+    private Result<(ImmutableDictionary<string, ObservedProperty> Dataset, ImmutableArray<MarkedSnapshot> Snapshots)> Read(string dataset, string[] properties)
+    {
+        var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source",
+            string.Join(',', new[] { "guid", "createtxg", ReplicationMark.Property }.Concat(properties)), dataset);
         var result = runner.Run(command);
         if (!result.Succeeded)
         {
             return new ZfsCommandError(result);
         }
 
+        var objects = ZfsGetOutput.Parse(result.StandardOutput);
         var snapshots = ImmutableArray.CreateBuilder<MarkedSnapshot>();
-        foreach (var (name, values) in ZfsGetOutput.Parse(result.StandardOutput).Where(o => o.Key.StartsWith(dataset + "@", StringComparison.Ordinal)))
+        foreach (var (name, values) in objects.Where(o => o.Key.StartsWith(dataset + "@", StringComparison.Ordinal)))
         {
             if (!values.TryGetValue("guid", out var guid) || !ulong.TryParse(guid.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
                 || !ZfsSnapshots.TryNumber(values, "createtxg", out var createTxg))
@@ -43,36 +66,7 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
             snapshots.Add(new MarkedSnapshot(new ReplicaSnapshot(name[(dataset.Length + 1)..], id, createTxg), ZfsSnapshots.MarkOf(values)));
         }
 
-        return Result.Ok(snapshots.ToImmutable());
-    }
-
-    public Result<TargetState> Target(string dataset)
-    {
-        var exists = runner.Run(Command.Of("zfs", "list", "-H", "-o", "name", dataset));
-        if (!exists.Succeeded)
-        {
-            return exists.StandardError.Contains("does not exist", StringComparison.Ordinal)
-                ? Result.Ok(TargetState.Absent)
-                : new ZfsCommandError(exists);
-        }
-
-        var snapshots = Snapshots(dataset);
-        if (!snapshots.IsOk)
-        {
-            return snapshots.Error!;
-        }
-
-        var names = capabilities.ResumableReceive ? "readonly,canmount,receive_resume_token" : "readonly,canmount";
-        var read = runner.Run(Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", names, dataset));
-        if (!read.Succeeded)
-        {
-            return new ZfsCommandError(read);
-        }
-
-        var values = ZfsGetOutput.Parse(read.StandardOutput).GetValueOrDefault(dataset) ?? ImmutableDictionary<string, Domain.Pools.ObservedProperty>.Empty;
-        string? Value(string property) => values.TryGetValue(property, out var value) ? value.Value : null;
-        var token = Value("receive_resume_token") is { Length: > 1 } t ? t : null;
-        return Result.Ok(new TargetState(true, [.. snapshots.Value.Select(s => s.Snapshot)], token, Value("readonly") == "on" && Value("canmount") == "noauto"));
+        return Result.Ok((objects.GetValueOrDefault(dataset) ?? ImmutableDictionary<string, ObservedProperty>.Empty, snapshots.ToImmutable()));
     }
 
     /// <summary>
@@ -97,13 +91,8 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
             .ToImmutableArray());
     }
 
-    public Result<ImmutableArray<string>> ImportedPools()
-    {
-        var result = runner.Run(Command.Of("zpool", "list", "-H", "-o", "name"));
-        return result.Succeeded
-            ? Result.Ok(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToImmutableArray())
-            : new ZfsCommandError(result);
-    }
+    /// <summary>The imported pools, read the way every module reads them (<see cref="Zpool.ImportedPools"/>).</summary>
+    public Result<ImmutableArray<string>> ImportedPools() => new Zpool(runner, capabilities).ImportedPools();
 
     public CommandResult Run(Command command) => runner.Run(command);
 

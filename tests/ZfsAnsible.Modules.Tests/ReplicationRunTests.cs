@@ -16,7 +16,8 @@ public sealed class ReplicationRunTests : IDisposable
         .On("zpool list -H -p -o name", exit: 2, stderr: "invalid option 'p'")
         .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated tank/docs",
             "tank/docs@s1\tguid\t11\t-\ntank/docs@s1\tcreatetxg\t5\t-\ntank/docs@s1\tzfsansible:replicated\t-\t-\n")
-        .On("zfs list -H -o name backup/h/tank/docs", exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist")
+        .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount backup/h/tank/docs",
+            exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist")
         .On("zfs create -p backup/h/tank");
 
     private ReplicationOutcome Run(ScriptedRunner runner, PipeResult result)
