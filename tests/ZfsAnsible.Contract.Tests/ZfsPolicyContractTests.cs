@@ -7,24 +7,7 @@ namespace ZfsAnsible.Contract.Tests;
 /// <summary>The built zfs-policy command, both architectures: the resolution as JSON, bad inventories as one line and exit 2.</summary>
 public class ZfsPolicyContractTests
 {
-    private const string Inventory = """
-        zfs_policies:
-          critical:  { snapshots: { frequently: 4, hourly: 48, daily: 30, weekly: 8, monthly: 12 }, replicate: true }
-          standard:  { snapshots: { hourly: 24, daily: 14, weekly: 4 }, replicate: true }
-          scratch:   { snapshots: { hourly: 6 }, replicate: false }
-          none:      { snapshots: {}, replicate: false }
-        zfs_datasets:
-          - name: tank/documents
-            policy: critical
-            properties: { compression: zstd, recordsize: 1M }
-          - name: tank/docker
-            policy: standard
-            children_inherit_policy: true
-            snapshots_discover_children: true
-          - name: tank/docker/cache
-            policy: none
-          - name: tank/docker/registry
-        """;
+    private const string Inventory = DesignInventory.Yaml;
 
     public static TheoryData<string> Architectures => BothArchitectures.Each;
 
