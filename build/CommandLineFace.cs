@@ -1,4 +1,5 @@
 using CommandLine;
+using CommandLine.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -16,13 +17,72 @@ internal static class CommandLineFace
         .AddFilter(level => level >= LogLevel.Information)
         .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
 
-    /// <summary>Parser.Default's settings, plus repeatable options ("--dataset a --dataset b").</summary>
-    public static Parser Parser() => new(settings =>
+    /// <summary>
+    /// Parses <paramref name="args"/> as exactly one of <paramref name="verbs"/> and runs it. There is no default
+    /// verb: a mistyped or missing verb, an unknown option or a missing value is a usage error (exit 2) and runs
+    /// nothing, because a default that changes things would run on every typo (and on a stray path argument).
+    /// --help and --version answer on stdout with exit 0.
+    /// </summary>
+    public static int Dispatch(string name, string[] args, Type[] verbs, Func<object, int> run)
     {
-        settings.HelpWriter = Console.Error;
-        settings.AllowMultiInstance = true;
-    });
+        // No help writer: the parser would print its own banner ("name 1.0.0", "Copyright (C) ...") to stderr.
+        using var parser = new Parser(settings =>
+        {
+            settings.HelpWriter = null;
+            settings.AllowMultiInstance = true;
+        });
+        var parsed = parser.ParseArguments(args, verbs);
+        if (parsed.Tag == ParserResultType.Parsed && MissingValue(args, parsed.TypeInfo.Current) is { } option)
+        {
+            Console.Error.WriteLine($"usage: {name} VERB [OPTIONS]   (option {option} needs a value; {name} {args[0]} --help lists the options)");
+            return 2;
+        }
 
-    /// <summary>--help and --version are answers (0); anything else the parser refused is a usage error (2).</summary>
-    public static int UsageExit(IEnumerable<Error> errors) => errors.IsHelp() || errors.IsVersion() ? 0 : 2;
+        return parsed.MapResult(run, errors => Usage(name, parsed, [.. errors]));
+    }
+
+    /// <summary>
+    /// An option that takes a value but was given none ("run --max-destroy" at the end, or followed by another
+    /// "--option"): the parser would quietly use the default, and a run the person did not mean would go ahead.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070",
+        Justification = "Every verb type is kept whole by a DynamicDependency on its Program's Main, as CommandLineParser itself needs.")]
+    private static string? MissingValue(string[] args, Type verb)
+    {
+        var valued = verb.GetProperties()
+            .Where(p => p.PropertyType != typeof(bool))
+            .Select(p => p.GetCustomAttributes(typeof(OptionAttribute), inherit: true).OfType<OptionAttribute>().FirstOrDefault())
+            .OfType<OptionAttribute>()
+            .SelectMany(o => new[] { "--" + o.LongName, o.ShortName.Length > 0 ? "-" + o.ShortName : null })
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (valued.Contains(args[i]) && (i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            {
+                return args[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static int Usage(string name, ParserResult<object> parsed, Error[] errors)
+    {
+        if (errors.IsVersion())
+        {
+            Console.Out.WriteLine($"{name} {typeof(CommandLineFace).Assembly.GetName().Version}");
+            return 0;
+        }
+
+        var asked = errors.IsHelp();
+        var help = HelpText.AutoBuild(parsed, text =>
+        {
+            text.Heading = $"usage: {name} VERB [OPTIONS]   ({name} --help lists the verbs, {name} VERB --help their options)";
+            text.Copyright = string.Empty;
+            return HelpText.DefaultParsingErrorsHandler(parsed, text);
+        }, example => example, verbsIndex: parsed.TypeInfo.Current == typeof(NullInstance));
+        (asked ? Console.Out : Console.Error).WriteLine(help.ToString().TrimEnd());
+        return asked ? 0 : 2;
+    }
 }

@@ -9,12 +9,6 @@ using ZfsAnsible.Zfs.Parsing;
 
 namespace ZfsAnsible.Zfs;
 
-/// <summary>A source snapshot with the targets it is the base of (zfsansible:replicated, "" for none).</summary>
-public sealed record MarkedSnapshot(ReplicaSnapshot Snapshot, string Marks)
-{
-    public bool IsBaseOf(string targetId) => ReplicationMark.Parse(Marks).Contains(targetId);
-}
-
 /// <summary>
 /// One side of a replication, local or over ssh (the runner decides): snapshots by GUID, the target's state, and the
 /// commands of a transfer. Reads with "zfs get -H -p", which every supported CLI answers in exact numbers.
@@ -95,6 +89,26 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     public Result<ImmutableArray<string>> ImportedPools() => new Zpool(runner, capabilities).ImportedPools();
 
     public CommandResult Run(Command command) => runner.Run(command);
+
+    /// <summary>
+    /// Which snapshot an interrupted receive delivers once resumed: "zfs send -nv -t TOKEN" on the sending side prints
+    /// the token's contents ("toguid = 0x..."), and sends nothing.
+    /// </summary>
+    public Result<ulong> ResumedSnapshotGuid(string token)
+    {
+        var command = Command.Of("zfs", "send", "-nv", "-t", token);
+        var result = runner.Run(command);
+        if (!result.Succeeded)
+        {
+            return new ZfsCommandError(result);
+        }
+
+        var line = (result.StandardError + "\n" + result.StandardOutput).Split('\n').Select(l => l.Trim())
+            .FirstOrDefault(l => l.StartsWith("toguid = 0x", StringComparison.Ordinal));
+        return line is not null && ulong.TryParse(line["toguid = 0x".Length..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var guid)
+            ? Result.Ok(guid)
+            : new ZfsOutputError(command, "no toguid in the resume token's contents");
+    }
 
     /// <summary>The sending half of a step; the runner of the sending side wraps it (ssh) when it is remote.</summary>
     public static Command Send(ReplicationStep step, string source, bool raw) => step switch

@@ -45,10 +45,11 @@ internal static class Program
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(WithPolicyOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(InputOptions))]
     public static int Main(string[] args) =>
-        Parser.Default.ParseArguments<ResolveOptions, WithPolicyOptions>(args).MapResult(
-            (ResolveOptions options) => Answer(Resolve(options).Map(PolicyTreeJson.Serialize)),
-            (WithPolicyOptions options) => Answer(Resolve(options).Bind(tree => WithPolicy(tree, options.Name))),
-            errors => errors.IsHelp() || errors.IsVersion() ? 0 : 2);
+        CommandLineFace.Dispatch("zfs-policy", args, [typeof(ResolveOptions), typeof(WithPolicyOptions)], options => options switch
+        {
+            WithPolicyOptions withPolicy => Answer(Resolve(withPolicy).Bind(tree => WithPolicy(tree, withPolicy.Name))),
+            _ => Answer(Resolve((ResolveOptions)options).Map(PolicyTreeJson.Serialize)),
+        });
 
     private static Result<string> WithPolicy(PolicyTree tree, string name) =>
         tree.Policies.ContainsKey(name)

@@ -23,13 +23,10 @@ internal static class Program
 
     private static int Cli(string[] args, ICommandRunner runner)
     {
-        using var parser = CommandLineFace.Parser();
-        return parser.ParseArguments<ProbeOptions>(args).MapResult(
-            (ProbeOptions _) =>
-            {
-                Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
-                return 0;
-            },
-            CommandLineFace.UsageExit);
+        return CommandLineFace.Dispatch("zfs_dataset_policy", args, [typeof(ProbeOptions)], _ =>
+        {
+            Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
+            return 0;
+        });
     }
 }

@@ -37,11 +37,11 @@ internal static class Program
     {
         using var logging = CommandLineFace.StderrLogging();
         var log = logging.CreateLogger("zfs_pool");
-        using var parser = CommandLineFace.Parser();
-        return parser.ParseArguments<FactsOptions, ProbeOptions>(args).MapResult(
-            (FactsOptions options) => Facts(options, runner, log),
-            (ProbeOptions _) => Probe(runner),
-            CommandLineFace.UsageExit);
+        return CommandLineFace.Dispatch("zfs_pool", args, [typeof(FactsOptions), typeof(ProbeOptions)], options => options switch
+        {
+            FactsOptions facts => Facts(facts, runner, log),
+            _ => Probe(runner),
+        });
     }
 
     private static int Facts(FactsOptions options, ICommandRunner runner, ILogger log)

@@ -10,7 +10,7 @@ using ZfsAnsible.Zfs.Execution;
 
 namespace ZfsAnsible.Executables.ZfsReplicate;
 
-[Verb("run", isDefault: true, HelpText = "Replicate datasets (send | ssh | recv), the backup timer's command. Same options as the module.")]
+[Verb("run", HelpText = "Replicate datasets (send | ssh | recv), the backup timer's command. Same options as the module.")]
 internal sealed class RunOptions
 {
     [Option('t', "target-root", Required = true, HelpText = "Dataset under which each source dataset is received by its full name.")]
@@ -81,15 +81,11 @@ internal static class Program
     {
         using var logging = CommandLineFace.StderrLogging();
         var log = logging.CreateLogger("zfs_replicate");
-        using var parser = CommandLineFace.Parser();
-        return parser.ParseArguments<RunOptions, ProbeOptions>(args).MapResult(
-            (RunOptions o) => Run(o, runner, log),
-            (ProbeOptions _) =>
-            {
-                Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
-                return 0;
-            },
-            CommandLineFace.UsageExit);
+        return CommandLineFace.Dispatch("zfs_replicate", args, [typeof(RunOptions), typeof(ProbeOptions)], options => options switch
+        {
+            RunOptions o => Run(o, runner, log),
+            _ => Probe(runner),
+        });
     }
 
     private static int Run(RunOptions o, ICommandRunner runner, ILogger log)
@@ -138,6 +134,12 @@ internal static class Program
             log.LogInformation("{Summary}", outcome.Summary());
         }
 
+        return 0;
+    }
+
+    private static int Probe(ICommandRunner runner)
+    {
+        Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
         return 0;
     }
 }

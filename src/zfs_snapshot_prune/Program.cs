@@ -22,7 +22,7 @@ internal abstract class SelectionOptions
     public bool Json { get; set; }
 }
 
-[Verb("run", isDefault: true, HelpText = "Take due snapshots and prune expired ones, per the zfsansible: policy on each dataset (the systemd timer's command).")]
+[Verb("run", HelpText = "Take due snapshots and prune expired ones, per the zfsansible: policy on each dataset (the systemd timer's command).")]
 internal sealed class RunOptions : SelectionOptions
 {
     [Option('n', "dry-run", HelpText = "Plan and report; change nothing.")]
@@ -36,6 +36,12 @@ internal sealed class RunOptions : SelectionOptions
 
     [Option("max-destroy", Default = 100L, HelpText = "Refuse the whole run when it would destroy more snapshots than this.")]
     public long MaxDestroy { get; set; }
+
+    [Option("lock-dir", Default = SnapshotRunRequest.DefaultLockDirectory, HelpText = "Where the host's snapshot lock lives.")]
+    public string LockDirectory { get; set; } = SnapshotRunRequest.DefaultLockDirectory;
+
+    [Option("lock-timeout", Default = SnapshotRunRequest.DefaultLockTimeoutSeconds, HelpText = "Seconds to wait for another snapshot run on this host to finish.")]
+    public long LockTimeout { get; set; }
 }
 
 [Verb("status", HelpText = "Report retention compliance and the newest snapshot's age; changes nothing.")]
@@ -65,16 +71,12 @@ internal static class Program
     {
         using var logging = CommandLineFace.StderrLogging();
         var log = logging.CreateLogger("zfs_snapshot_prune");
-        using var parser = CommandLineFace.Parser();
-        return parser.ParseArguments<RunOptions, StatusOptions, ProbeOptions>(args).MapResult(
-            (RunOptions o) => Run(runner, log, o, SnapshotRunRequest.Create(o.Datasets, !o.NoSnapshot, !o.NoPrune, o.MaxDestroy, o.DryRun)),
-            (StatusOptions o) => Run(runner, log, o, SnapshotRunRequest.Create(o.Datasets, take: false, prune: false, maxDestroy: 0, dryRun: true)),
-            (ProbeOptions _) =>
-            {
-                Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
-                return 0;
-            },
-            CommandLineFace.UsageExit);
+        return CommandLineFace.Dispatch("zfs_snapshot_prune", args, [typeof(RunOptions), typeof(StatusOptions), typeof(ProbeOptions)], options => options switch
+        {
+            RunOptions o => Run(runner, log, o, SnapshotRunRequest.Create(o.Datasets, !o.NoSnapshot, !o.NoPrune, o.MaxDestroy, o.DryRun, o.LockDirectory, o.LockTimeout)),
+            StatusOptions o => Run(runner, log, o, SnapshotRunRequest.Create(o.Datasets, take: false, prune: false, maxDestroy: 0, dryRun: true)),
+            _ => Probe(runner),
+        });
     }
 
     private static int Run(ICommandRunner runner, ILogger log, SelectionOptions selection, Result<SnapshotRunRequest> request)
@@ -85,7 +87,7 @@ internal static class Program
             return 2;
         }
 
-        var outcome = SnapshotRun.Execute(new ZfsSession(runner), request.Value, DateTimeOffset.UtcNow);
+        var outcome = SnapshotRun.Execute(new ZfsSession(runner), request.Value, TimeProvider.System);
         if (!outcome.IsOk)
         {
             log.LogError("{Reason}", outcome.Error!.Message);
@@ -93,6 +95,11 @@ internal static class Program
         }
 
         var run = outcome.Value;
+        foreach (var warning in run.Warnings)
+        {
+            log.LogWarning("{Warning}", warning);
+        }
+
         if (selection.Json)
         {
             Console.Out.WriteLine(run.Report().ToJsonString());
@@ -134,5 +141,11 @@ internal static class Program
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{c.Dataset}\t{c.Policy}\t{c.Interval.YamlName()}\t{c.Retained}/{c.Target}\t{c.Ratio:0.00}\tnewest {age}"));
         }
+    }
+
+    private static int Probe(ICommandRunner runner)
+    {
+        Console.Out.WriteLine(CapabilityProbe.Probe(runner).Implementation);
+        return 0;
     }
 }

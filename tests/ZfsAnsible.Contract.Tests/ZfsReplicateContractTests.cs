@@ -26,6 +26,13 @@ public class ZfsReplicateContractTests
         yield return ("relative key", "{" + Root + ", \"ssh_key\": \"id_ed25519\"}", "ssh_key must be an absolute path");
         yield return ("ssh option as a flag", "{" + Root + ", \"ssh_options\": [\"-F/etc/passwd\"]}", "is not an ssh option of the form Key=value");
         yield return ("ssh option with spaces", "{" + Root + ", \"ssh_options\": [\"ProxyCommand=touch /tmp/zfsansible-pwned\"]}", "is not an ssh option");
+        // ssh runs these through /bin/sh or loads them, even when the connection then fails: refused by name, never passed on.
+        const string Remote = "\"remote_host\": \"127.0.0.1\", \"datasets\": [\"{pool}/a\"], \"lock_dir\": \"/tmp/zfsansible-contract-locks\"";
+        yield return ("ssh ProxyCommand", "{" + Root + ", " + Remote + ", \"ssh_options\": [\"ProxyCommand=touch${IFS}/tmp/zfsansible-pwned\"]}", "ssh_options: ProxyCommand is refused: it runs a local command");
+        yield return ("ssh LocalCommand", "{" + Root + ", " + Remote + ", \"ssh_options\": [\"PermitLocalCommand=yes\", \"LocalCommand=touch${IFS}/tmp/zfsansible-pwned\"]}", "LocalCommand is refused");
+        yield return ("ssh KnownHostsCommand", "{" + Root + ", " + Remote + ", \"ssh_options\": [\"KnownHostsCommand=/usr/bin/touch${IFS}/tmp/zfsansible-pwned\"]}", "KnownHostsCommand is refused");
+        yield return ("ssh option in lower case", "{" + Root + ", " + Remote + ", \"ssh_options\": [\"proxycommand=touch${IFS}/tmp/zfsansible-pwned\"]}", "proxycommand is refused");
+        yield return ("ssh option not allowed", "{" + Root + ", " + Remote + ", \"ssh_options\": [\"EscapeChar=none\"]}", "EscapeChar is not one of the allowed options");
         yield return ("bad rate", "{" + Root + ", \"bandwidth_limit\": \"fast\"}", "bandwidth_limit 'fast' is not a rate");
         yield return ("bad direction", "{" + Root + ", \"direction\": \"sideways\"}", "value of direction must be one of: pull, push, got: sideways");
         yield return ("relative lock dir", "{" + Root + ", \"lock_dir\": \"locks\"}", "lock_dir must be an absolute path");
@@ -71,6 +78,7 @@ public class ZfsReplicateContractTests
     [MemberData(nameof(BothArchitectures.Each), MemberType = typeof(BothArchitectures))]
     public void The_timer_command_refuses_bad_options_with_exit_2_and_no_trace(string rid)
     {
+        File.Delete("/tmp/zfsansible-pwned");
         foreach (var argv in new[]
         {
             new[] { "run" },
@@ -78,12 +86,22 @@ public class ZfsReplicateContractTests
             ["run", "--target-root", "tank/b", "--remote-host", "-oProxyCommand=id"],
             ["run", "--target-root", "tank/b", "--bandwidth-limit", "lots"],
             ["run", "--target-root", "tank/b", "--remote-port", "0"],
+            ["run", "--target-root", "tank/b", "--remote-host", "127.0.0.1", "--dataset", "tank/a", "--ssh-option", "ProxyCommand=touch${IFS}/tmp/zfsansible-pwned"],
+            ["run", "--target-root", "tank/b", "--remote-host", "127.0.0.1", "--dataset", "tank/a", "--ssh-option", "PermitLocalCommand=yes", "--ssh-option", "LocalCommand=touch${IFS}/tmp/zfsansible-pwned"],
+            ["frobnicate", "--target-root", "tank/b"],
+            ["Run", "--target-root", "tank/b"],
+            ["--target-root", "tank/b"],
+            ["run", "--target-root"],
+            [],
         })
         {
             var outcome = new NativeModule("zfs_replicate", rid).Run(argv);
             Assert.True(outcome.ExitCode == 2, $"{string.Join(' ', argv)}: {outcome}");
             Assert.Empty(outcome.StandardOutput);
             Assert.DoesNotContain("   at ", outcome.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("Copyright", outcome.StandardError, StringComparison.Ordinal);
         }
+
+        Assert.False(File.Exists("/tmp/zfsansible-pwned"), "a shell ran part of the input");
     }
 }

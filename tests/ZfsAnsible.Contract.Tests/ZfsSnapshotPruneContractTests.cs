@@ -23,6 +23,9 @@ public class ZfsSnapshotPruneContractTests
         yield return ("max_destroy text", "{\"max_destroy\": \"many\"}", "max_destroy");
         yield return ("max_destroy negative", "{\"max_destroy\": -1}", "max_destroy must be between 0 and 1000000, got -1");
         yield return ("max_destroy huge", "{\"max_destroy\": 99999999999999}", "max_destroy must be between 0 and 1000000");
+        yield return ("lock_dir relative", "{\"lock_dir\": \"locks\"}", "lock_dir must be an absolute path");
+        yield return ("lock_timeout negative", "{\"lock_timeout\": -1}", "lock_timeout must be between 0 and 86400 seconds, got -1");
+        yield return ("lock_dir a file", "{\"datasets\": [\"{pool}\"], \"lock_dir\": \"/etc/hostname/locks\"}", "cannot use the lock directory /etc/hostname/locks: /etc/hostname is a file, not a directory");
         yield return ("too many destroys", "{\"datasets\": [\"{pool}\"], \"max_destroy\": 1}", "more than max_destroy (1)");
     }
 
@@ -69,14 +72,23 @@ public class ZfsSnapshotPruneContractTests
         var (sandbox, pool) = ManagedPool();
         using var _ = sandbox;
         var before = Snapshots(pool);
-        foreach (var argv in new[] { new[] { "run", "--dataset", "-rf" }, ["run", "--max-destroy", "-5"], ["run", "--dataset", $"{pool}/a;id"], ["run", "--no-such-flag"] })
+        // A mistyped verb, a missing value or no verb at all runs nothing: there is no default verb to fall to.
+        foreach (var argv in new[]
+        {
+            new[] { "run", "--dataset", "-rf" }, ["run", "--max-destroy", "-5"], ["run", "--dataset", $"{pool}/a;id"], ["run", "--no-such-flag"],
+            ["statsu"], ["Status"], ["frobnicate"], ["run", "--max-destroy"], ["--dataset", pool], [], ["run", "--dataset", pool, "--lock-dir", "relative"],
+        })
         {
             var outcome = new NativeModule("zfs_snapshot_prune", rid).Run(argv);
             Assert.True(outcome.ExitCode == 2, $"{string.Join(' ', argv)}: {outcome}");
             Assert.Empty(outcome.StandardOutput);
             Assert.DoesNotContain("   at ", outcome.StandardError, StringComparison.Ordinal);
+            Assert.Equal(before, Snapshots(pool));
         }
 
+        // One argument that looks like Ansible's args file but is gone (a cleaned temp dir): a failed task, not a run.
+        var gone = new NativeModule("zfs_snapshot_prune", rid).Run("/path/that/does/not/exist");
+        CleanFailure.Assert(gone, "cannot read the args file /path/that/does/not/exist: no such file");
         Assert.Equal(before, Snapshots(pool));
     }
 

@@ -60,4 +60,115 @@ public class ReplicationPlannerTests
     [Fact]
     public void Targets_keep_the_source_name_below_the_root() =>
         Assert.Equal("slowpool/backups/raw/host-storage/tank/docs", ReplicationPlanner.TargetFor("slowpool/backups/raw/host-storage/", "tank/docs"));
+
+    private static readonly ReplicationOptions Options = new("backup-host:backup", Hold: true, Resume: true);
+
+    private static readonly string Tag = ReplicationMark.HoldTag("backup-host:backup");
+
+    private static ImmutableArray<MarkedSnapshot> Marked(params ReplicaSnapshot[] snapshots) => [.. snapshots.Select(s => new MarkedSnapshot(s, string.Empty))];
+
+    private static DatasetPlan Plan(ImmutableArray<MarkedSnapshot> source, TargetState target) =>
+        ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", source, target, Options);
+
+    [Fact]
+    public void A_first_pull_plans_every_command_in_the_order_it_runs()
+    {
+        var plan = Plan(Marked(A, B, C), TargetState.Absent);
+        Assert.Null(plan.Refusal);
+        Assert.Equal(
+            [
+                new CreateParents("backup/tank"),
+                new Transfer("tank/docs", "backup/tank/docs", new FullSend(A)),
+                new HoldBase("tank/docs@a", Tag),
+                new SetMarks("tank/docs@a", ["backup-host:backup"]),
+                new Protect("backup/tank/docs"),
+                new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(A, C)),
+                new HoldBase("tank/docs@c", Tag),
+                new SetMarks("tank/docs@c", ["backup-host:backup"]),
+                new SetMarks("tank/docs@a", []),
+                new ReleaseBase("tank/docs@a", Tag),
+                new RecordSuccess("backup/tank/docs"),
+            ],
+            plan.Actions);
+        Assert.Equal("full+incremental", plan.Action);
+        Assert.Equal("c", plan.Newest);
+    }
+
+    [Fact]
+    public void Refused_targets_get_no_action_at_all()
+    {
+        // Someone else's dataset, writable and mounted: not even readonly is set on it.
+        var foreign = Plan(Marked(A, B), new TargetState(true, [new ReplicaSnapshot("theirs", 99, 1)], null, Protected: false));
+        Assert.Empty(foreign.Actions);
+        Assert.StartsWith("backup/tank/docs exists but shares no snapshot", foreign.Refusal, StringComparison.Ordinal);
+
+        var diverged = Plan(Marked(A, B), new TargetState(true, [A, new ReplicaSnapshot("local", 77, 150)], null, Protected: false));
+        Assert.Empty(diverged.Actions);
+        Assert.Equal("refused", diverged.Action);
+    }
+
+    [Fact]
+    public void A_snapshot_name_that_would_be_too_long_on_the_target_is_refused()
+    {
+        var plan = Plan(Marked(A, new ReplicaSnapshot(new string('s', 250), 44, 400)), TargetState.Absent);
+        Assert.Empty(plan.Actions);
+        Assert.Contains("ZFS allows 255", plan.Refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_resume_is_followed_by_the_rest_from_the_snapshot_it_delivers()
+    {
+        var interrupted = new TargetState(true, [A], "1-abc", Protected: true, ResumeToGuid: B.Guid);
+        var marked = ImmutableArray.Create(new MarkedSnapshot(A, "backup-host:backup"), new MarkedSnapshot(B, string.Empty), new MarkedSnapshot(C, string.Empty));
+        var plan = Plan(marked, interrupted);
+        Assert.Equal(
+            [
+                new Transfer("tank/docs", "backup/tank/docs", new ResumeSend("1-abc")),
+                new HoldBase("tank/docs@b", Tag),
+                new SetMarks("tank/docs@b", ["backup-host:backup"]),
+                new SetMarks("tank/docs@a", []),
+                new ReleaseBase("tank/docs@a", Tag),
+                new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(B, C)),
+                new HoldBase("tank/docs@c", Tag),
+                new SetMarks("tank/docs@c", ["backup-host:backup"]),
+                new SetMarks("tank/docs@b", []),
+                new ReleaseBase("tank/docs@b", Tag),
+                new RecordSuccess("backup/tank/docs"),
+            ],
+            plan.Actions);
+        Assert.Equal("resumed+incremental", plan.Action);
+    }
+
+    [Fact]
+    public void A_token_for_a_snapshot_the_source_lost_or_that_cannot_be_read_is_refused()
+    {
+        Assert.Contains("no longer has", Plan(Marked(A), new TargetState(true, [], "1-abc", ResumeToGuid: 999)).Refusal, StringComparison.Ordinal);
+        Assert.Contains("could not be read", Plan(Marked(A), new TargetState(true, [], "1-abc")).Refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_up_to_date_replica_only_gets_back_its_protection_and_other_targets_keep_their_marks()
+    {
+        var marked = ImmutableArray.Create(new MarkedSnapshot(A, "offsite:pool"), new MarkedSnapshot(B, "backup-host:backup,offsite:pool"));
+        var plan = Plan(marked, new TargetState(true, [A, B], null, Protected: false));
+        Assert.Equal([new Protect("backup/tank/docs")], plan.Actions);
+        Assert.Equal("up_to_date", plan.Action);
+
+        var moved = Plan(ImmutableArray.Create(new MarkedSnapshot(A, "backup-host:backup,offsite:pool"), new MarkedSnapshot(B, string.Empty)), new TargetState(true, [A, B], null));
+        Assert.Equal(
+            [
+                new HoldBase("tank/docs@b", Tag),
+                new SetMarks("tank/docs@b", ["backup-host:backup"]),
+                new SetMarks("tank/docs@a", ["offsite:pool"]),
+                new ReleaseBase("tank/docs@a", Tag),
+            ],
+            moved.Actions);
+    }
+
+    [Fact]
+    public void Without_holds_nothing_is_held_or_marked()
+    {
+        var plan = ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", Marked(A), TargetState.Absent, Options with { Hold = false });
+        Assert.Equal([new CreateParents("backup/tank"), new Transfer("tank/docs", "backup/tank/docs", new FullSend(A)), new Protect("backup/tank/docs"), new RecordSuccess("backup/tank/docs")], plan.Actions);
+    }
 }

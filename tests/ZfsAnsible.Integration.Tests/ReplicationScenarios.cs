@@ -47,10 +47,10 @@ public abstract class ReplicationScenarios : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    protected PlaybookRun Replicate(string extra = "", string datasets = "", params string[] playOptions) =>
+    protected PlaybookRun Replicate(string extra = "", string datasets = "", string? root = null, params string[] playOptions) =>
         Target.Play(AnsiblePlaybook.Play($"""
                   zfsansible.zfs.zfs_replicate:
-                    target_root: {Root}
+                    target_root: {root ?? Root}
                     lock_dir: {LockDir}
                     datasets: {(datasets.Length > 0 ? datasets : $"[{Docs}]")}
             {Ssh.ModuleOptions("        ")}
@@ -76,6 +76,10 @@ public abstract class ReplicationScenarios : IDisposable
     protected static string Pipe(PlaybookRun run) =>
         run.Result()["commands"]!.AsArray().Select(c => c!.GetValue<string>()).First(c => c.Contains(" | ", StringComparison.Ordinal));
 
+    /// <summary>The commands a run reports, with the success record's measured values masked.</summary>
+    protected static List<string> Commands(PlaybookRun run) =>
+        [.. run.Result()["commands"]!.AsArray().Select(c => System.Text.RegularExpressions.Regex.Replace(c!.GetValue<string>(), @"(zfsansible:last_[a-z_]+)=\d+", "$1=N"))];
+
     protected static List<string> Actions(PlaybookRun run) => [.. run.Result()["datasets"]!.AsArray().Select(d => d!["action"]!.GetValue<string>())];
 
     /// <summary>Some data and snapshots on the source.</summary>
@@ -99,6 +103,12 @@ public abstract class ReplicationScenarios : IDisposable
 
         var run = Replicate(playOptions: "--diff");
         Assert.True(run.ExitCode == 0, run.ToString());
+        // Check mode lists every command the real run issued, in its order: parents, both transfers, holds, marks,
+        // protection, the success record (whose values only the real run knows).
+        Assert.Equal(Commands(check), Commands(run));
+        Assert.Contains(Commands(run), c => c.StartsWith($"zfs create -p {Root}/{Source}", StringComparison.Ordinal));
+        Assert.Contains(Commands(run), c => c.Contains($"zfs hold zfsansible-replica-", StringComparison.Ordinal));
+        Assert.Contains($"zfs set readonly=on {Replica}", Commands(run));
         Assert.Equal(1, run.Changed);
         Assert.Equal(["full+incremental"], Actions(run));
         Assert.StartsWith("ssh root@127.0.0.1 zfs send ", Pipe(run));
@@ -138,29 +148,44 @@ public abstract class ReplicationScenarios : IDisposable
         Assert.Contains($"{Replica} exists but shares no snapshot with {Docs}", msg);
         Assert.DoesNotContain('\n', msg);
         Assert.Equal(["theirs"], SnapshotNames(Replica));
+        // Refused means untouched: still writable and mounting at boot, and not one command was sent its way.
+        Assert.Equal("off", Get("readonly", Replica));
+        Assert.Equal("on", Get("canmount", Replica));
+        Assert.Empty(Commands(run));
+        Assert.Equal(["refused"], Actions(run));
     }
 
     [Fact]
     public void SIGTERM_stops_the_transfer_releases_the_lock_and_exits_143()
     {
-        Target.Check("sh", "-c", $"dd if=/dev/urandom of={Target.Scratch}/{Docs}/big bs=1M count=12 2>/dev/null");
-        Target.Check("zfs", "snapshot", $"{Docs}@big");
-        var binary = Target.Upload(Repository.Executable("zfs_replicate", "linux-x64"));
-        var command = string.Join(' ', new[] { binary, "run", "--target-root", Root, "--dataset", Docs, "--lock-dir", LockDir, "--bandwidth-limit", "1M" }
-            .Concat(Ssh.CliOptions()).Select(w => $"'{w}'"));
-        // The timer's command, stopped the way systemd stops it, two seconds into the transfer (the guest is slow to get there;
-        // zfs-fuse rewrites the sender's command line to "zfs send pool/ds snap", hence the loose pattern).
-        var outcome = Target.Run("sh", "-c", $$"""
-            {{command}} 2>{{Target.Scratch}}/stderr & pid=$!
-            i=0; until pgrep -f 'zfs [s]end .*{{Docs}}' >/dev/null; do sleep 0.2; i=$((i+1)); [ $i -lt 300 ] || break; done
-            sleep 2; kill -TERM $pid; wait $pid; rc=$?; cat {{Target.Scratch}}/stderr >&2; exit $rc
-            """);
+        var outcome = InterruptedPull("TERM");
         Assert.True(outcome.ExitCode == 143, outcome.ToString());
         Assert.Contains("interrupted by SIGTERM", outcome.StandardError);
         Assert.Contains("interrupted after", outcome.StandardError);
         AssertLockReleased();
         Assert.NotEqual(0, Target.Run("pgrep", "-f", $"zfs [s]end .*{Docs}").ExitCode);
         AfterInterruption();
+    }
+
+    /// <summary>
+    /// The timer's command pulling a 12 MB snapshot at 1 MB/s, sent <paramref name="signal"/> two seconds into the
+    /// transfer, the way systemd stops it (the guest is slow to get there; zfs-fuse rewrites the sender's command line
+    /// to "zfs send pool/ds snap", hence the loose pattern). Returns when the run and both halves of its pipe are gone.
+    /// </summary>
+    protected ProcessOutcome InterruptedPull(string signal)
+    {
+        Target.Check("sh", "-c", $"dd if=/dev/urandom of={Target.Scratch}/{Docs}/big bs=1M count=12 2>/dev/null");
+        Target.Check("zfs", "snapshot", $"{Docs}@big");
+        var binary = Target.Upload(Repository.Executable("zfs_replicate", "linux-x64"));
+        var command = string.Join(' ', new[] { binary, "run", "--target-root", Root, "--dataset", Docs, "--lock-dir", LockDir, "--bandwidth-limit", "1M" }
+            .Concat(Ssh.CliOptions()).Select(w => $"'{w}'"));
+        return Target.Run("sh", "-c", $$"""
+            {{command}} 2>{{Target.Scratch}}/stderr & pid=$!
+            i=0; until pgrep -f 'zfs [s]end .*{{Docs}}' >/dev/null; do sleep 0.2; i=$((i+1)); [ $i -lt 300 ] || break; done
+            sleep 2; kill -{{signal}} $pid; wait $pid; rc=$?
+            i=0; while pgrep -f 'zfs [r]ecv|zfs [s]end .*{{Docs}}' >/dev/null; do sleep 0.2; i=$((i+1)); [ $i -lt 150 ] || break; done
+            cat {{Target.Scratch}}/stderr >&2; exit $rc
+            """);
     }
 
     /// <summary>What the target can do with the interrupted transfer (resume it, or start it again).</summary>
@@ -198,12 +223,44 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
     {
         Snapshot(Docs, "s1");
         Assert.Equal(0, Replicate().Failures);
+        // Someone made the replica writable to work in it: a diverged replica is left exactly as they left it.
+        Target.Check("zfs", "set", "readonly=off", Replica);
         Target.Check("zfs", "snapshot", $"{Replica}@made-on-the-backup");
         Snapshot(Docs, "s2");
         var run = Replicate();
         Assert.Equal(1, run.Failures);
         Assert.Contains("made-on-the-backup", run.Result()["msg"]!.GetValue<string>());
         Assert.Equal(["s1", "made-on-the-backup"], SnapshotNames(Replica));
+        Assert.Equal("off", Get("readonly", Replica));
+        Assert.Empty(Commands(run));
+    }
+
+    [Fact]
+    public void A_target_name_longer_than_ZFS_allows_is_refused_before_any_command()
+    {
+        Snapshot(Docs, "s1");
+        var root = $"{Backup}/{new string('r', 250 - Backup.Length)}";
+        var before = Target.Check("zfs", "list", "-H", "-o", "name", "-r", Backup);
+        var run = Replicate(root: root);
+        Assert.Equal(1, run.Failures);
+        Assert.Contains("the maximum is 255", run.Result()["msg"]!.GetValue<string>());
+        Assert.Empty(Commands(run));
+        Assert.Equal(before, Target.Check("zfs", "list", "-H", "-o", "name", "-r", Backup));
+    }
+
+    [Fact]
+    public void Beside_a_refused_dataset_the_others_are_still_pulled_and_the_run_fails_naming_it()
+    {
+        Target.Check("zfs", "create", $"{Source}/photos");
+        Snapshot(Docs, "s1");
+        Snapshot($"{Source}/photos", "p1");
+        Target.Check("zfs", "create", "-p", Replica);
+        var run = Replicate(datasets: $"[{Docs}, {Source}/photos]");
+        Assert.Equal(1, run.Failures);
+        Assert.Contains($"{Replica} exists but shares no snapshot", run.Result()["msg"]!.GetValue<string>());
+        Assert.Equal(["p1"], SnapshotNames($"{Root}/{Source}/photos"));
+        Assert.Empty(SnapshotNames(Replica));
+        Assert.Equal("off", Get("readonly", Replica));
     }
 
     [Fact]
@@ -280,6 +337,27 @@ public sealed class OpenZfsGuestReplicationTests() : ReplicationScenarios(new Op
         Assert.True(run.Result()["bytes"]!.GetValue<long>() < 12 * 1024 * 1024, "the resumed transfer sent everything again");
         Assert.Equal(Get("guid", $"{Docs}@big"), Get("guid", $"{Replica}@big"));
         Assert.Equal("-", Get("receive_resume_token", Replica));
+    }
+
+    /// <summary>
+    /// SIGKILL gives the run no chance to clean up: the kernel drops its lock, the receive keeps what arrived, and the
+    /// next run takes the lock over (with a warning about the .pid left behind) and resumes from the token.
+    /// </summary>
+    [Fact]
+    public void A_SIGKILLed_pull_is_resumed_from_its_token_by_the_next_run()
+    {
+        var outcome = InterruptedPull("KILL");
+        Assert.True(outcome.ExitCode == 137, outcome.ToString());
+        Assert.True(Get("receive_resume_token", Replica).Length > 10, "no resume token after SIGKILL");
+        Assert.Equal(0, Target.Run("flock", "-n", $"{LockDir}/replicate-127.0.0.1.lock", "true").ExitCode);
+
+        var run = Replicate();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["resumed"], Actions(run));
+        Assert.Contains(run.Result()["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith("took over the lock", StringComparison.Ordinal));
+        Assert.True(run.Result()["bytes"]!.GetValue<long>() < 12 * 1024 * 1024, "the resumed transfer sent everything again");
+        Assert.Equal(Get("guid", $"{Docs}@big"), Get("guid", $"{Replica}@big"));
+        AssertLockReleased();
     }
 
     [Fact]

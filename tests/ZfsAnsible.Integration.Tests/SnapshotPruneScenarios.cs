@@ -205,6 +205,28 @@ public sealed class ZfsFuseSnapshotPruneTests() : SnapshotPruneScenarios(new Zfs
     }
 
     [Fact]
+    public void Snapshot_runs_started_together_take_turns_and_all_succeed()
+    {
+        History();
+        var binary = Target.Upload(Repository.Executable("zfs_snapshot_prune", "linux-x64"));
+        var locks = $"{Target.Scratch}/locks";
+        // The timer and two playbooks at the same moment: each waits for the host's snapshot lock, then finds the
+        // snapshots the first one took and has nothing left to take.
+        var outcome = Target.Run("sh", "-c", $"""
+            for i in 1 2 3; do '{binary}' run --dataset '{Pool}' --lock-dir '{locks}' --json > '{Target.Scratch}/run-'$i.json 2>'{Target.Scratch}/run-'$i.err & done
+            rc=0; for job in $(jobs -p); do wait $job || rc=1; done; cat '{Target.Scratch}'/run-*.err >&2; exit $rc
+            """);
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        var taken = Enumerable.Range(1, 3)
+            .Select(i => JsonNode.Parse(Target.Check("cat", $"{Target.Scratch}/run-{i}.json"))!["taken"]!.AsArray().Count)
+            .Order().ToList();
+        Assert.Equal(0, taken[0]);
+        Assert.Equal(0, taken[1]);
+        Assert.True(taken[2] > 0, "no run took the due snapshots");
+        Assert.Equal(0, Target.Run("flock", "-n", $"{locks}/snapshot.lock", "true").ExitCode);
+    }
+
+    [Fact]
     public void Zfs_fuse_gets_one_command_per_snapshot()
     {
         var run = Prune();

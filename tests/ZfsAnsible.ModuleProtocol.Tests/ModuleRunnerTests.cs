@@ -110,20 +110,29 @@ public class ModuleRunnerTests
     }
 
     [Fact]
-    public void Module_invocation_is_recognised_by_a_single_existing_file()
+    public void One_argument_with_a_slash_is_always_the_module_face_and_never_a_command()
     {
-        var path = Path.GetTempFileName();
-        try
-        {
-            Assert.True(ModuleEntryPoint.IsModuleInvocation([path]));
-            Assert.False(ModuleEntryPoint.IsModuleInvocation(["facts", "--name", "tank"]));
-            Assert.False(ModuleEntryPoint.IsModuleInvocation(["--help"]));
-            Assert.False(ModuleEntryPoint.IsModuleInvocation([]));
-            Assert.False(ModuleEntryPoint.IsModuleInvocation([Path.GetFileName(path)]));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.True(ModuleEntryPoint.IsModuleInvocation(["/tmp/ansible-tmp-1/args"]));
+        Assert.True(ModuleEntryPoint.IsModuleInvocation(["/path/that/does/not/exist"]));
+        Assert.False(ModuleEntryPoint.IsModuleInvocation(["facts", "--name", "tank"]));
+        Assert.False(ModuleEntryPoint.IsModuleInvocation(["--help"]));
+        Assert.False(ModuleEntryPoint.IsModuleInvocation(["--dataset=a/b"]));
+        Assert.False(ModuleEntryPoint.IsModuleInvocation([]));
+        Assert.False(ModuleEntryPoint.IsModuleInvocation(["args"]));
+    }
+
+    [Fact]
+    public void A_missing_args_file_is_a_failed_answer_in_words()
+    {
+        using var output = new StringWriter();
+        var missing = Path.Combine(Path.GetTempPath(), "zfsansible-no-such-dir", "args");
+        Assert.Equal(1, ModuleRunner.Run(Module(_ => ModuleResult.Ok("ran")), missing, output));
+        var answer = JsonNode.Parse(output.ToString())!.AsObject();
+        Assert.True(answer["failed"]!.GetValue<bool>());
+        Assert.Equal($"cannot read the args file {missing}: no such file", answer["msg"]!.GetValue<string>());
+
+        using var directory = new StringWriter();
+        Assert.Equal(1, ModuleRunner.Run(Module(_ => ModuleResult.Ok("ran")), Path.GetTempPath(), directory));
+        Assert.Contains("it is a directory", directory.ToString(), StringComparison.Ordinal);
     }
 }

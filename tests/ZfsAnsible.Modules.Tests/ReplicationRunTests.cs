@@ -46,6 +46,41 @@ public sealed class ReplicationRunTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_locks, "replicate-local.pid")));
     }
 
+    [Fact]
+    public void A_target_it_did_not_create_gets_no_command_and_is_named_in_the_failure()
+    {
+        var runner = LegacyZfsWithOneSnapshot()
+            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount backup/h/tank/docs",
+                "backup/h/tank/docs\treadonly\toff\tdefault\nbackup/h/tank/docs\tcanmount\ton\tdefault\n");
+        var outcome = Run(runner, new PipeResult(Ok("send"), Ok("recv"), 0, TimeSpan.Zero, false));
+        Assert.StartsWith("backup/h/tank/docs exists but shares no snapshot with tank/docs", outcome.Failure, StringComparison.Ordinal);
+        Assert.Empty(outcome.Commands);
+        Assert.All(runner.Ran, c => Assert.True(c.Arguments[0] is "get" or "version" or "list", $"a write ran: {c}"));
+    }
+
+    [Fact]
+    public void Check_mode_lists_the_commands_a_real_run_issues_in_order()
+    {
+        var request = ReplicationRequest.Create(["tank/docs"], [], "backup/h", "pull", null, "root", 22, null, [], null, false, true, true, _locks).Value;
+        var checkRunner = LegacyZfsWithOneSnapshot();
+        var check = new ReplicationRun(checkRunner, new FixedPipe(new PipeResult(Ok("send"), Ok("recv"), 0, TimeSpan.Zero, false)), TimeProvider.System, "backup-host")
+            .Execute(request, checkMode: true, CancellationToken.None);
+        Assert.DoesNotContain(checkRunner.Ran, c => c.Arguments[0] is "create" or "set" or "hold");
+
+        var realRunner = LegacyZfsWithOneSnapshot();
+        realRunner.Dynamic = c => c.Arguments[0] is "set" or "hold" ? string.Empty : null;
+        var real = new ReplicationRun(realRunner, new FixedPipe(new PipeResult(Ok("send"), Ok("recv"), 10, TimeSpan.Zero, false)), TimeProvider.System, "backup-host")
+            .Execute(request, checkMode: false, CancellationToken.None);
+        Assert.Null(real.Failure);
+        Assert.Equal(
+            check.Commands.Select(c => System.Text.RegularExpressions.Regex.Replace(c, @"=\d+ ", "=N ")),
+            real.Commands.Select(c => System.Text.RegularExpressions.Regex.Replace(c, @"=\d+ ", "=N ")));
+        Assert.Equal("zfs create -p backup/h/tank", check.Commands[0]);
+        Assert.Equal("zfs send tank/docs@s1 | zfs recv -u backup/h/tank/docs", check.Commands[1]);
+        Assert.Contains("zfs set readonly=on backup/h/tank/docs", check.Commands);
+        Assert.Equal("zfs set zfsansible:last_bytes=10 backup/h/tank/docs", real.Commands[^1]);
+    }
+
     /// <summary>A pipe that answers every transfer the same way, as a scripted runner answers commands.</summary>
     private sealed class FixedPipe(PipeResult result) : IPipeRunner
     {

@@ -59,7 +59,7 @@ public class SshEndpointTests
     [Fact]
     public void Every_word_reaches_the_remote_shell_as_one_quoted_argument()
     {
-        var endpoint = new SshEndpoint("host-storage", "root", 2222, "/keys/id", ["StrictHostKeyChecking=accept-new"]);
+        var endpoint = SshEndpoint.Create("host-storage", "root", 2222, "/keys/id", ["StrictHostKeyChecking=accept-new"]).Value;
         var wrapped = endpoint.Wrap(Command.Of("zfs", "send", "-I", "tank/a@x", "tank/a@it's; rm -rf /"));
         Assert.Equal(
             ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-p", "2222", "-i", "/keys/id", "-o", "IdentitiesOnly=yes",
@@ -67,5 +67,48 @@ public class SshEndpointTests
              "'env'", "'LC_ALL=C'", "'PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin'", "'zfs'", "'send'", "'-I'", "'tank/a@x'", "'tank/a@it'\\''s; rm -rf /'"],
             wrapped.Arguments);
         Assert.Equal("ssh", wrapped.Program);
+    }
+}
+
+public class SshOptionsTests
+{
+    [Theory]
+    [InlineData("StrictHostKeyChecking=accept-new")]
+    [InlineData("UserKnownHostsFile=/etc/zfsansible/known_hosts")]
+    [InlineData("ciphers=aes128-gcm@openssh.com,chacha20-poly1305@openssh.com")]
+    [InlineData("ServerAliveCountMax=3")]
+    public void Connection_tuning_is_allowed(string option) => Assert.Null(SshOptions.Check(option));
+
+    [Theory]
+    [InlineData("ProxyCommand=touch${IFS}/tmp/x", "ProxyCommand is refused: it runs a local command")]
+    [InlineData("proxycommand=sh", "proxycommand is refused: it runs a local command")]
+    [InlineData("PermitLocalCommand=yes", "PermitLocalCommand is refused")]
+    [InlineData("LocalCommand=touch${IFS}/tmp/x", "LocalCommand is refused: it runs a local command")]
+    [InlineData("KnownHostsCommand=/bin/sh", "KnownHostsCommand is refused: it runs a local command")]
+    [InlineData("PKCS11Provider=/tmp/evil.so", "PKCS11Provider is refused: it loads a shared library")]
+    [InlineData("SecurityKeyProvider=/tmp/evil.so", "SecurityKeyProvider is refused: it loads a shared library")]
+    [InlineData("Include=/tmp/evil.conf", "Include is refused")]
+    [InlineData("Match=exec", "Match is refused")]
+    [InlineData("ProxyJump=bastion", "ProxyJump is refused")]
+    [InlineData("ControlPersist=yes", "ControlPersist is refused")]
+    [InlineData("RemoteCommand=id", "RemoteCommand is refused")]
+    [InlineData("EscapeChar=none", "EscapeChar is not one of the allowed options (AddressFamily,")]
+    [InlineData("ProxyCommand sh -c id", "is not an ssh option of the form Key=value")]
+    [InlineData("-oProxyCommand=id", "is not an ssh option of the form Key=value")]
+    [InlineData("UserKnownHostsFile=/a /b", "is not an ssh option of the form Key=value")]
+    [InlineData("HostKeyAlias=$(id)", "is not an ssh option of the form Key=value")]
+    [InlineData("HostKeyAlias=a`id`", "is not an ssh option of the form Key=value")]
+    [InlineData("HostKeyAlias=a\n", "is not an ssh option of the form Key=value")]
+    public void Options_that_run_or_load_something_or_are_unknown_are_refused_by_name(string option, string reason) =>
+        Assert.Contains(reason, SshOptions.Check(option)!.Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void An_endpoint_cannot_be_made_with_a_refused_option_or_a_host_that_is_an_option()
+    {
+        var refused = SshEndpoint.Create("-oProxyCommand=id", "root", 22, "relative", ["LocalCommand=id"]);
+        Assert.False(refused.IsOk);
+        Assert.Contains("remote_host '-oProxyCommand=id' is not a host name", refused.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("ssh_key must be an absolute path", refused.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("LocalCommand is refused", refused.Error.Message, StringComparison.Ordinal);
     }
 }

@@ -92,7 +92,21 @@ options:
     description: Absolute path of the private key on this host. Treated as a secret (never printed).
     type: path
   ssh_options:
-    description: Extra C(ssh -o) options, each C(Key=value), for example C(StrictHostKeyChecking=accept-new).
+    description:
+      - Extra C(ssh -o) options, each C(Key=value) without spaces, for example C(StrictHostKeyChecking=accept-new).
+      - Only options that tune the connection and host-key checking are accepted - C(AddressFamily),
+        C(CASignatureAlgorithms), C(CheckHostIP), C(Ciphers), C(Compression), C(ConnectionAttempts),
+        C(ConnectTimeout), C(FingerprintHash), C(GlobalKnownHostsFile), C(HashKnownHosts),
+        C(HostKeyAlgorithms), C(HostKeyAlias), C(IPQoS), C(KexAlgorithms), C(LogLevel), C(MACs),
+        C(PubkeyAcceptedAlgorithms), C(PubkeyAcceptedKeyTypes), C(RekeyLimit), C(RequiredRSASize),
+        C(ServerAliveCountMax), C(ServerAliveInterval), C(StrictHostKeyChecking), C(TCPKeepAlive),
+        C(UpdateHostKeys), C(UserKnownHostsFile), C(VerifyHostKeyDNS).
+      - Anything else fails the task before ssh runs, the dangerous ones by name with the reason -
+        C(ProxyCommand), C(LocalCommand), C(PermitLocalCommand), C(KnownHostsCommand) and C(Match)
+        run a local command; C(PKCS11Provider) and C(SecurityKeyProvider) load a library into ssh;
+        C(Include) reads more configuration; C(ProxyJump), C(RemoteCommand), the C(Control*) and
+        forwarding options change what runs where; C(IdentityFile), C(User), C(Port), C(Hostname)
+        have their own options here.
     type: list
     elements: str
     default: []
@@ -119,7 +133,12 @@ options:
     type: path
     default: /run/zfsansible
 notes:
-  - Check mode observes both ends and reports the first transfer of each dataset; it takes no lock and sends nothing.
+  - Each run observes both ends of every dataset and plans it whole before anything changes - parents, transfers,
+    holds, marks, protection, the success record. Check mode is the same run without applying, and its
+    C(commands) list exactly what a real run issues, in order; it takes no lock and sends nothing.
+  - A dataset whose target must be left alone (not made by this replication, diverged, or a name longer than ZFS
+    allows below I(target_root)) gets no command at all; the other datasets still go ahead, and the task fails
+    naming each one left alone.
   - For a systemd timer, run the same binary as a command - C(zfs_replicate run --target-root ...
     --remote-host ...) takes the same options; it exits 143 on SIGTERM, 130 on SIGINT, 129 on SIGHUP.
 seealso:

@@ -66,10 +66,25 @@ options:
         prune is intended. Between 0 and 1000000.
     type: int
     default: 100
+  lock_dir:
+    description:
+      - Directory of the host's snapshot lock (C(snapshot.lock), held with C(flock), and C(snapshot.pid) beside it).
+        A run that changes anything holds it from before it reads the snapshots until it is done, so the timer and
+        a playbook never plan from the same listing.
+    type: path
+    default: /run/zfsansible
+  lock_timeout:
+    description:
+      - Seconds to wait for another snapshot run on the host to finish; the run then finds that one's snapshots
+        taken and does only what is still due. After this long it fails naming the PID that holds the lock.
+        Between 0 and 86400.
+    type: int
+    default: 300
 notes:
   - For a systemd timer, run the same binary as a command - C(zfs_snapshot_prune run)
-    (C(--dry-run), C(--dataset), C(--max-destroy), C(--json)); C(zfs_snapshot_prune status)
-    prints compliance only.
+    (C(--dry-run), C(--dataset), C(--max-destroy), C(--lock-dir), C(--lock-timeout), C(--json));
+    C(zfs_snapshot_prune status) prints compliance only. There is no default verb - a mistyped one is a usage
+    error (exit 2) that changes nothing.
   - Check mode plans and reports what would be taken and destroyed, and changes nothing.
 seealso:
   - module: zfsansible.zfs.zfs_dataset_policy

@@ -5,12 +5,28 @@ namespace ZfsAnsible.Domain.Replication;
 /// <summary>A snapshot as replication sees it: GUIDs identify the same snapshot on both sides, whatever its name.</summary>
 public sealed record ReplicaSnapshot(string Name, ulong Guid, long CreateTxg);
 
+/// <summary>A source snapshot with the targets it is the base of (zfsansible:replicated, "" for none).</summary>
+public sealed record MarkedSnapshot(ReplicaSnapshot Snapshot, string Marks)
+{
+    public bool IsBaseOf(string targetId) => ReplicationMark.Parse(Marks).Contains(targetId);
+}
+
 /// <summary>The target dataset as found: absent, or present with its snapshots and an interrupted receive's token.</summary>
 /// <param name="Protected">readonly=on and canmount=noauto, as every received dataset must be.</param>
-public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Snapshots, string? ResumeToken, bool Protected = true)
+/// <param name="ResumeToGuid">The GUID of the snapshot the interrupted receive delivers when resumed (read from its token).</param>
+public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Snapshots, string? ResumeToken, bool Protected = true, ulong? ResumeToGuid = null)
 {
     public static TargetState Absent { get; } = new(false, [], null);
+
+    public bool Equals(TargetState? other) =>
+        other is not null && Exists == other.Exists && Snapshots.SequenceEqual(other.Snapshots) && ResumeToken == other.ResumeToken
+        && Protected == other.Protected && ResumeToGuid == other.ResumeToGuid;
+
+    public override int GetHashCode() => HashCode.Combine(Exists, Snapshots.Length, ResumeToken, Protected);
 }
+
+/// <summary>What a plan depends on besides the two sides: this target's id (its marks and hold tag), holds on or off, resume on or off.</summary>
+public sealed record ReplicationOptions(string TargetId, bool Hold, bool Resume);
 
 /// <summary>One transfer (or none) that brings the target closer to the source.</summary>
 public abstract record ReplicationStep
@@ -54,6 +70,125 @@ public sealed record NothingToSend : ReplicationStep
 /// </summary>
 public static class ReplicationPlanner
 {
+    /// <summary>A full send, then the incremental rest, or a resume and then the rest: never more steps than this.</summary>
+    private const int MaxSteps = 4;
+
+    /// <summary>
+    /// Every action of one dataset's run, in order, from what both sides hold now: the transfers <see cref="Next"/>
+    /// chooses one after another on the state each leaves behind, each base held and marked as soon as the target has
+    /// it (a long seed or an interrupted run still protects its base), the previous base released, the target
+    /// protected once it is known to be this replication's, and the success recorded. A dataset that must be left
+    /// alone gets a refusal and no action at all.
+    /// </summary>
+    public static DatasetPlan Plan(string source, string target, ImmutableArray<MarkedSnapshot> sourceSnapshots, TargetState state, ReplicationOptions options)
+    {
+        var snapshots = sourceSnapshots.Select(s => s.Snapshot).ToImmutableArray();
+        var before = state.Snapshots.MaxBy(s => s.CreateTxg)?.Name;
+        if (snapshots.MaxBy(s => s.Name.Length) is { } longest && target.Length + 1 + longest.Name.Length > Naming.ZfsNames.MaxNameLength)
+        {
+            return DatasetPlan.Refuse(source, target,
+                $"{target}@{longest.Name} would be {target.Length + 1 + longest.Name.Length} characters long; ZFS allows {Naming.ZfsNames.MaxNameLength} (choose a shorter target_root)");
+        }
+
+        if (state.ResumeToken is not null && options.Resume && state.ResumeToGuid is null)
+        {
+            return DatasetPlan.Refuse(source, target, $"{target} holds an interrupted receive whose token could not be read; abort it by hand with 'zfs recv -A {target}'");
+        }
+
+        if (state.ResumeToken is not null && state.ResumeToGuid is { } resumed && snapshots.All(s => s.Guid != resumed))
+        {
+            return DatasetPlan.Refuse(source, target,
+                $"{target} holds an interrupted receive of a snapshot {source} no longer has; abort it by hand with 'zfs recv -A {target}'");
+        }
+
+        var actions = ImmutableArray.CreateBuilder<ReplicationAction>();
+        var marks = sourceSnapshots.ToDictionary(s => s.Snapshot.Guid, s => ReplicationMark.Parse(s.Marks));
+        var current = state;
+        for (var step = 0; step < MaxSteps; step++)
+        {
+            var next = Next(source, target, snapshots, current, options.Resume);
+            if (!next.IsOk)
+            {
+                return DatasetPlan.Refuse(source, target, next.Error!.Message);
+            }
+
+            if (next.Value is NothingToSend nothing)
+            {
+                return new DatasetPlan(source, target, actions.ToImmutable(), null, before, null, nothing.Describe(source, target));
+            }
+
+            if (options.Hold && CommonBase(snapshots, current) is { } common)
+            {
+                KeepBase(source, common, snapshots, marks, options.TargetId, actions);
+            }
+
+            if ((next.Value is UpToDate or IncrementalSend) && !current.Protected)
+            {
+                actions.Add(new Protect(target));
+                current = current with { Protected = true };
+            }
+
+            switch (next.Value)
+            {
+                case UpToDate upToDate:
+                    if (actions.Any(a => a is Transfer))
+                    {
+                        actions.Add(new RecordSuccess(target));
+                    }
+
+                    return new DatasetPlan(source, target, actions.ToImmutable(), null, before, upToDate.Newest.Name, null);
+                case FullSend full:
+                    if (target.LastIndexOf('/') is var slash and > 0)
+                    {
+                        actions.Add(new CreateParents(target[..slash]));
+                    }
+
+                    actions.Add(new Transfer(source, target, full));
+                    current = new TargetState(true, [full.Snapshot], null, Protected: false);
+                    break;
+                case IncrementalSend incremental:
+                    actions.Add(new Transfer(source, target, incremental));
+                    current = current with
+                    {
+                        Snapshots = current.Snapshots.AddRange(snapshots.Where(s => s.CreateTxg > incremental.Base.CreateTxg && s.CreateTxg <= incremental.Newest.CreateTxg)),
+                    };
+                    break;
+                case ResumeSend resume:
+                    actions.Add(new Transfer(source, target, resume));
+                    current = current with
+                    {
+                        Exists = true,
+                        Snapshots = current.Snapshots.AddRange(snapshots.Where(s => s.Guid == current.ResumeToGuid)),
+                        ResumeToken = null,
+                        ResumeToGuid = null,
+                    };
+                    break;
+            }
+        }
+
+        return DatasetPlan.Refuse(source, target, $"{source} to {target}: not up to date after {MaxSteps} planned transfers");
+    }
+
+    /// <summary>Holds and marks the base this target has, and lets go of this target's previous bases; other targets' marks stay.</summary>
+    private static void KeepBase(string source, ReplicaSnapshot common, ImmutableArray<ReplicaSnapshot> snapshots, Dictionary<ulong, ImmutableSortedSet<string>> marks,
+        string targetId, ImmutableArray<ReplicationAction>.Builder actions)
+    {
+        var tag = ReplicationMark.HoldTag(targetId);
+        if (!marks[common.Guid].Contains(targetId))
+        {
+            marks[common.Guid] = marks[common.Guid].Add(targetId);
+            actions.Add(new HoldBase($"{source}@{common.Name}", tag));
+            actions.Add(new SetMarks($"{source}@{common.Name}", marks[common.Guid]));
+        }
+
+        foreach (var stale in snapshots.Where(s => s.Guid != common.Guid && marks[s.Guid].Contains(targetId)).OrderBy(s => s.CreateTxg))
+        {
+            marks[stale.Guid] = marks[stale.Guid].Remove(targetId);
+            actions.Add(new SetMarks($"{source}@{stale.Name}", marks[stale.Guid]));
+            actions.Add(new ReleaseBase($"{source}@{stale.Name}", tag));
+        }
+    }
+    /// <summary>The one next transfer from the state both sides are in; an error when the target must be left alone.</summary>
     public static Result<ReplicationStep> Next(string source, string target, ImmutableArray<ReplicaSnapshot> sourceSnapshots, TargetState state, bool resume)
     {
         if (state.ResumeToken is { Length: > 0 } token)

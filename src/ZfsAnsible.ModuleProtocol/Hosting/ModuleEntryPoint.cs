@@ -22,9 +22,10 @@ public static class ModuleEntryPoint
     }
 
     /// <summary>
-    /// Ansible passes exactly one argument: the path of an existing file ("args" in its temp dir). A verb
-    /// never holds a '/', so "zfs_pool probe" stays a command even beside a file named "probe".
+    /// Ansible passes exactly one argument: the path of its args file. A verb never holds a '/', so one argument
+    /// with a '/' is always the module face, even when the file is gone (a cleaned temp dir): that answers as a failed
+    /// task, never as a command-line run. "zfs_pool probe" stays a command even beside a file named "probe".
     /// </summary>
     public static bool IsModuleInvocation(string[] args) =>
-        args.Length == 1 && args[0].Contains('/', StringComparison.Ordinal) && !args[0].StartsWith('-') && File.Exists(args[0]);
+        args.Length == 1 && args[0].Contains('/', StringComparison.Ordinal) && !args[0].StartsWith('-');
 }

@@ -72,6 +72,11 @@ public static class ModuleRunner
     private static string ReadArgs(string path)
     {
         var info = new FileInfo(path);
+        if (Directory.Exists(path) || !info.Exists)
+        {
+            throw new ArgsFileException($"cannot read the args file {Printable(path)}: {(Directory.Exists(path) ? "it is a directory" : "no such file")}");
+        }
+
         if (info.Length > MaxArgsBytes)
         {
             throw new ArgsFileException($"the args file is {info.Length} bytes; the limit is {MaxArgsBytes}");
@@ -86,7 +91,14 @@ public static class ModuleRunner
             // Replacement characters would let garbage pass as a key or value; refuse instead.
             throw new ArgsFileException("the args file is not valid JSON (not UTF-8)");
         }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The framework's texts are resource keys in these builds (UseSystemResourceKeys): say it in words.
+            throw new ArgsFileException($"cannot read the args file {Printable(path)}: {(exception is UnauthorizedAccessException ? "permission denied" : "read error")}");
+        }
     }
+
+    private static string Printable(string path) => new([.. path.Take(256).Select(c => char.IsControl(c) ? '?' : c)]);
 
     private static (JsonObject? Args, string? Error) ParseArgs(string text)
     {

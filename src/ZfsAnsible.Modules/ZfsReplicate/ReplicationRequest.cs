@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Naming;
 using ZfsAnsible.Zfs.Execution;
@@ -17,7 +16,7 @@ public enum Direction
 
 /// <summary>What one replication run is asked to do, from the module's options or the timer's command line.</summary>
 /// <param name="SourceRoots">Where discovery looks when <paramref name="Datasets"/> is empty; empty: every imported pool.</param>
-public sealed partial record ReplicationRequest(
+public sealed record ReplicationRequest(
     ImmutableArray<string> Datasets,
     ImmutableArray<string> SourceRoots,
     string TargetRoot,
@@ -56,28 +55,12 @@ public sealed partial record ReplicationRequest(
             problems.Add($"target_root: {invalidRoot.Message}");
         }
 
-        if (remoteHost is not null && !HostPattern().IsMatch(remoteHost))
+        // The ssh settings are checked even without a remote host: a typo there is still a typo.
+        var remote = SshEndpoint.Create(remoteHost ?? "localhost", remoteUser, remotePort, sshKey, sshOptions);
+        if (!remote.IsOk)
         {
-            problems.Add($"remote_host '{ZfsNames.Printable(remoteHost)}' is not a host name or address");
+            problems.Add(remote.Error!.Message);
         }
-
-        if (!UserPattern().IsMatch(remoteUser))
-        {
-            problems.Add($"remote_user '{ZfsNames.Printable(remoteUser)}' is not a user name");
-        }
-
-        if (remotePort is < 1 or > 65535)
-        {
-            problems.Add($"remote_port must be between 1 and 65535, got {remotePort}");
-        }
-
-        if (sshKey is not null && !Path.IsPathFullyQualified(sshKey))
-        {
-            problems.Add("ssh_key must be an absolute path");
-        }
-
-        var options = sshOptions.ToImmutableArray();
-        problems.AddRange(options.Where(o => !SshOptionPattern().IsMatch(o)).Select(o => $"ssh_options: '{ZfsNames.Printable(o)}' is not an ssh option of the form Key=value"));
 
         long? rate = null;
         if (bandwidthLimit is { Length: > 0 } limit && limit != "0")
@@ -113,17 +96,6 @@ public sealed partial record ReplicationRequest(
             return Result<ReplicationRequest>.Fail(string.Join("; ", problems));
         }
 
-        var remote = remoteHost is null ? null : new SshEndpoint(remoteHost, remoteUser, (int)remotePort, sshKey, options);
-        return Result.Ok(new ReplicationRequest(names, roots, targetRoot!, parsedDirection!.Value, remote, rate, raw, resume, hold, lockDirectory));
+        return Result.Ok(new ReplicationRequest(names, roots, targetRoot!, parsedDirection!.Value, remoteHost is null ? null : remote.Value, rate, raw, resume, hold, lockDirectory));
     }
-
-    // Host names, IPv4 and IPv6 literals; never a leading '-' (ssh would read an option).
-    [GeneratedRegex(@"^[A-Za-z0-9\[][A-Za-z0-9.:\-\[\]]{0,252}$")]
-    private static partial Regex HostPattern();
-
-    [GeneratedRegex(@"^[a-z_][a-z0-9_.\-]{0,31}$")]
-    private static partial Regex UserPattern();
-
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]*=[^\s]{1,512}$")]
-    private static partial Regex SshOptionPattern();
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Naming;
 using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Zfs;
 using ZfsAnsible.Zfs.Execution;
@@ -60,38 +61,38 @@ public sealed record ReplicationOutcome(
 
 /// <summary>
 /// zfs_replicate's work, shared by the module and the timer's command: lock the source host, choose the datasets,
-/// and bring each target up to its source one planned step at a time (<see cref="ReplicationPlanner"/>).
+/// observe both sides of every dataset and plan it whole (<see cref="ReplicationPlanner.Plan"/>), then apply the plans
+/// in order. Check mode is the same run without applying: it lists exactly the commands a real run issues. A refused
+/// dataset has no action, so its target receives no command; the others still go ahead, and the run fails at the end.
 /// </summary>
 /// <param name="localHost">This host's name: in pull mode, the receiving host of the target id the base is marked with.</param>
 public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeProvider clock, string localHost)
 {
-    /// <summary>A full send, then the incremental rest, or a resume and then the rest: never more steps than this.</summary>
-    private const int MaxStepsPerDataset = 4;
-
     public ReplicationOutcome Execute(ReplicationRequest request, bool checkMode, CancellationToken cancellation)
     {
         var remote = request.Remote is null ? null : new SshCommandRunner(local, request.Remote);
         var here = new Side(local, null, CapabilityProbe.Probe(local));
         var there = remote is null ? here : new Side(remote, request.Remote, CapabilityProbe.Probe(remote));
         var (source, target) = request.Direction == Direction.Pull ? (there, here) : (here, there);
-        var targetId = ReplicationMark.TargetId(request.Direction == Direction.Push && request.Remote is { } r ? r.Host : localHost, request.TargetRoot);
+        var options = new ReplicationOptions(
+            ReplicationMark.TargetId(request.Direction == Direction.Push && request.Remote is { } r ? r.Host : localHost, request.TargetRoot), request.Hold, request.Resume);
+        var state = new RunState(checkMode);
 
-        HostLock? hostLock = null;
+        RunLock? runLock = null;
         if (!checkMode)
         {
-            var acquired = HostLock.Acquire(request.LockDirectory, request.LockName);
+            var acquired = RunLock.Acquire(request.LockDirectory, $"replicate-{request.LockName}", $"replication from {request.LockName}", cancellation: cancellation);
             if (!acquired.IsOk)
             {
-                return new ReplicationOutcome([], [], [], acquired.Error!.Message, checkMode);
+                return state.Outcome(acquired.Error!.Message);
             }
 
-            hostLock = acquired.Value;
+            runLock = acquired.Value;
         }
 
-        using (hostLock)
+        using (runLock)
         {
-            var state = new RunState(checkMode);
-            if (hostLock?.Warning is { } warning)
+            if (runLock?.Warning is { } warning)
             {
                 state.Warnings.Add(warning);
             }
@@ -102,17 +103,34 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 return state.Outcome(datasets.Error!.Message);
             }
 
-            // Parents first: a child received before its parent would leave the parent's target an empty dataset
-            // this replication did not create, and the parent could never be received.
+            var plans = new List<DatasetPlan>();
             foreach (var dataset in datasets.Value.Order(StringComparer.Ordinal))
             {
-                var done = Replicate(dataset, request, targetId, source, target, state, cancellation);
-                if (!done.IsOk)
+                var plan = Observe(dataset, request, options, source, target, plans);
+                if (!plan.IsOk)
                 {
-                    return state.Outcome(done.Error!.Message);
+                    return state.Outcome(plan.Error!.Message);
                 }
 
-                state.Datasets.Add(done.Value);
+                plans.Add(plan.Value);
+            }
+
+            // Parents first (the order above): a child received before its parent would leave the parent's target an
+            // empty dataset this replication did not create, and the parent could never be received.
+            foreach (var plan in plans)
+            {
+                if (plan.Warning is { } notice)
+                {
+                    state.Warnings.Add(notice);
+                }
+
+                var applied = Apply(plan, request, source, target, state, cancellation);
+                if (!applied.IsOk)
+                {
+                    return state.Outcome(applied.Error!.Message);
+                }
+
+                state.Datasets.Add(applied.Value);
             }
 
             return state.Outcome(null);
@@ -122,187 +140,100 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
     private static Result<ImmutableArray<string>> Discover(Side source, ImmutableArray<string> roots) =>
         (roots.IsEmpty ? source.Zfs.ImportedPools() : Result.Ok(roots)).Bind(where => source.Zfs.MarkedForReplication(where));
 
-    private Result<DatasetReplication> Replicate(string dataset, ReplicationRequest request, string targetId, Side source, Side target, RunState state, CancellationToken cancellation)
+    /// <summary>Reads both sides of one dataset and plans it; a target name ZFS would refuse, or a dataset below a refused one, is refused unread.</summary>
+    private static Result<DatasetPlan> Observe(string dataset, ReplicationRequest request, ReplicationOptions options, Side source, Side target, List<DatasetPlan> planned)
     {
         var destination = ReplicationPlanner.TargetFor(request.TargetRoot, dataset);
-        var actions = new List<string>();
+        if (ZfsNames.CheckDatasetName(destination) is { } invalid)
+        {
+            return Result.Ok(DatasetPlan.Refuse(dataset, destination, $"{dataset} to {destination}: {invalid.Message} (choose a shorter target_root)"));
+        }
+
+        if (planned.FirstOrDefault(p => p.Refused && dataset.StartsWith(p.Source + "/", StringComparison.Ordinal)) is { } refusedParent)
+        {
+            return Result.Ok(DatasetPlan.Refuse(dataset, destination, $"{dataset} is left alone because its parent {refusedParent.Source} was refused"));
+        }
+
+        var snapshots = source.Zfs.Snapshots(dataset);
+        var found = snapshots.IsOk ? target.Zfs.Target(destination) : Result<TargetState>.Fail(snapshots.Error!);
+        if (found is { IsOk: true, Value.ResumeToken: { } token } && request.Resume)
+        {
+            var resumed = source.Zfs.ResumedSnapshotGuid(token);
+            found = resumed.IsOk ? Result.Ok(found.Value with { ResumeToGuid = resumed.Value }) : Result<TargetState>.Fail(resumed.Error!);
+        }
+
+        return found.Map(state => ReplicationPlanner.Plan(dataset, destination, snapshots.Value, state, options));
+    }
+
+    private Result<DatasetReplication> Apply(DatasetPlan plan, ReplicationRequest request, Side source, Side target, RunState state, CancellationToken cancellation)
+    {
+        if (plan.Refused)
+        {
+            state.Refusals.Add(plan.Refusal!);
+            return Result.Ok(new DatasetReplication(plan.Source, plan.Target, plan.Action, plan.Before, null, 0, TimeSpan.Zero, false));
+        }
+
         var bytes = 0L;
         var duration = TimeSpan.Zero;
-        var changed = false;
-        string? before = null;
-        for (var step = 0; step < MaxStepsPerDataset; step++)
+        foreach (var action in plan.Actions)
         {
             if (cancellation.IsCancellationRequested)
             {
-                return Result<DatasetReplication>.Fail($"{dataset} to {destination}: interrupted; the lock was released");
+                return Result<DatasetReplication>.Fail($"{plan.Source} to {plan.Target}: interrupted; the lock was released");
             }
 
-            var snapshots = source.Zfs.Snapshots(dataset);
-            var targetState = snapshots.IsOk ? target.Zfs.Target(destination) : Result<TargetState>.Fail(snapshots.Error!);
-            if (!targetState.IsOk)
+            if (action is Transfer transfer)
             {
-                return targetState.Error!;
-            }
-
-            var sourceSnapshots = snapshots.Value.Select(s => s.Snapshot).ToImmutableArray();
-            if (step == 0)
-            {
-                before = targetState.Value.Snapshots.MaxBy(s => s.CreateTxg)?.Name;
-            }
-
-            // After every transfer, not only at the end: a long seed or an interrupted run still protects its base.
-            var common = request.Hold ? ReplicationPlanner.CommonBase(sourceSnapshots, targetState.Value) : null;
-            var keep = common is not null && NeedsKeeping(common, snapshots.Value, targetId);
-            var protect = targetState.Value is { Exists: true, ResumeToken: null, Protected: false };
-            if (!state.CheckMode)
-            {
-                var kept = keep ? KeepBase(dataset, common!, snapshots.Value, targetId, source, state) : Result.Ok(false);
-                var secured = kept.IsOk && protect ? Protect(destination, target, state) : Result.Ok(false);
-                if (!kept.IsOk || !secured.IsOk)
+                var moved = Move(transfer, request, source, target, state, cancellation);
+                if (!moved.IsOk)
                 {
-                    return (kept.Error ?? secured.Error)!;
+                    return moved.Error!;
                 }
+
+                bytes += moved.Value.Bytes;
+                duration += moved.Value.Duration;
+                continue;
             }
 
-            changed |= keep || protect;
-
-            var next = ReplicationPlanner.Next(dataset, destination, sourceSnapshots, targetState.Value, request.Resume);
-            if (!next.IsOk)
+            var side = action.Side == ReplicationSide.Source ? source : target;
+            foreach (var write in ReplicationCommands.For(action, new SuccessRecord(clock.GetUtcNow(), bytes, duration)))
             {
-                return next.Error!;
-            }
-
-            switch (next.Value)
-            {
-                case NothingToSend:
-                    state.Warnings.Add(next.Value.Describe(dataset, destination));
-                    return Result.Ok(new DatasetReplication(dataset, destination, "no_snapshot", before, null, 0, TimeSpan.Zero, changed));
-                case UpToDate upToDate:
-                    if (actions.Count > 0 && RecordSuccess(destination, bytes, duration, target, state) is { IsOk: false } recorded)
-                    {
-                        return recorded.Error!;
-                    }
-
-                    return Result.Ok(new DatasetReplication(dataset, destination, actions.Count == 0 ? "up_to_date" : string.Join('+', actions), before,
-                        upToDate.Newest.Name, bytes, duration, changed || actions.Count > 0));
-            }
-
-            var send = ZfsReplicas.Send(next.Value, dataset, request.Raw);
-            var receive = target.Zfs.Receive(destination);
-            state.Commands.Add($"{source.Display(send)} | {target.Display(receive)}");
-            actions.Add(next.Value switch { FullSend => "full", IncrementalSend => "incremental", _ => "resumed" });
-            if (state.CheckMode)
-            {
-                return Result.Ok(new DatasetReplication(dataset, destination, actions[0], before, sourceSnapshots.MaxBy(s => s.CreateTxg)!.Name, 0, TimeSpan.Zero, true));
-            }
-
-            if (next.Value is FullSend && ParentOf(destination) is { } parent && target.Run(Command.Of("zfs", "create", "-p", parent), state) is { IsOk: false } created)
-            {
-                return created.Error!;
-            }
-
-            var transfer = pipe.Run(source.Wrap(send), target.Wrap(receive), request.BytesPerSecond, cancellation);
-            bytes += transfer.Bytes;
-            duration += transfer.Duration;
-            if (!transfer.Succeeded)
-            {
-                var resumable = target.Zfs.Capabilities.ResumableReceive && request.Resume ? " The next run resumes it." : string.Empty;
-                return Result<DatasetReplication>.Fail(transfer.Cancelled
-                    ? $"{dataset} to {destination}: interrupted after {transfer.Bytes} bytes; the lock was released.{resumable}"
-                    : $"{dataset} to {destination}: {string.Join("; ", new[] { Failure(transfer.From, source.Display(send)), Failure(transfer.To, target.Display(receive)) }.OfType<string>())}");
+                if (side.Write(write, state) is { IsOk: false } failed)
+                {
+                    return failed.Error!;
+                }
             }
         }
 
-        return Result<DatasetReplication>.Fail($"{dataset} to {destination}: not up to date after {MaxStepsPerDataset} transfers; run again");
+        return Result.Ok(new DatasetReplication(plan.Source, plan.Target, plan.Action, plan.Before, plan.Newest, bytes, duration, !plan.Actions.IsEmpty));
+    }
+
+    /// <summary>One send | recv pipe, listed and (unless in check mode) run.</summary>
+    private Result<(long Bytes, TimeSpan Duration)> Move(Transfer transfer, ReplicationRequest request, Side source, Side target, RunState state, CancellationToken cancellation)
+    {
+        var send = ZfsReplicas.Send(transfer.Step, transfer.Source, request.Raw);
+        var receive = target.Zfs.Receive(transfer.Target);
+        state.Commands.Add($"{source.Display(send)} | {target.Display(receive)}");
+        if (state.CheckMode)
+        {
+            return Result.Ok((0L, TimeSpan.Zero));
+        }
+
+        var result = pipe.Run(source.Wrap(send), target.Wrap(receive), request.BytesPerSecond, cancellation);
+        if (result.Succeeded)
+        {
+            return Result.Ok((result.Bytes, result.Duration));
+        }
+
+        var resumable = target.Zfs.Capabilities.ResumableReceive && request.Resume ? " The next run resumes it." : string.Empty;
+        return Result<(long, TimeSpan)>.Fail(result.Cancelled
+            ? $"{transfer.Source} to {transfer.Target}: interrupted after {result.Bytes} bytes; the lock was released.{resumable}"
+            : $"{transfer.Source} to {transfer.Target}: {string.Join("; ", new[] { Failure(result.From, source.Display(send)), Failure(result.To, target.Display(receive)) }.OfType<string>())}");
     }
 
     /// <summary>One side's failure, naming the command as the report shows it (never the ssh key path).</summary>
     private static string? Failure(CommandResult result, string display) =>
         result.Succeeded ? null : $"{display} failed (exit {result.ExitCode}): {result.ErrorSummary}";
-
-    /// <summary>Whether the base is not yet marked for this target, or an older snapshot still is.</summary>
-    private static bool NeedsKeeping(ReplicaSnapshot common, ImmutableArray<MarkedSnapshot> snapshots, string targetId) =>
-        snapshots.Any(s => s.Snapshot.Guid == common.Guid ? !s.IsBaseOf(targetId) : s.IsBaseOf(targetId));
-
-    /// <summary>
-    /// Holds and marks the base this target now has, so prune keeps it, and lets go of this target's previous base.
-    /// Marks and holds of other targets are left alone.
-    /// </summary>
-    private static Result<bool> KeepBase(string dataset, ReplicaSnapshot common, ImmutableArray<MarkedSnapshot> snapshots, string targetId, Side source, RunState state)
-    {
-        var current = snapshots.First(s => s.Snapshot.Guid == common.Guid);
-        var stale = snapshots.Where(s => s.IsBaseOf(targetId) && s.Snapshot.Guid != common.Guid).ToList();
-
-        var tag = ReplicationMark.HoldTag(targetId);
-        if (!current.IsBaseOf(targetId))
-        {
-            var full = $"{dataset}@{common.Name}";
-            // A hold left by an earlier run that failed before marking is the hold wanted: not an error.
-            var held = source.Run(Command.Of("zfs", "hold", tag, full), state, tolerated: "tag already exists");
-            var marked = held.IsOk ? source.Run(Command.Of("zfs", "set", $"{ReplicationMark.Property}={ReplicationMark.Format(ReplicationMark.Parse(current.Marks).Add(targetId))}", full), state) : held;
-            if (!marked.IsOk)
-            {
-                return marked.Error!;
-            }
-        }
-
-        foreach (var old in stale)
-        {
-            var full = $"{dataset}@{old.Snapshot.Name}";
-            var others = ReplicationMark.Parse(old.Marks).Remove(targetId);
-            var unmarked = source.Run(others.IsEmpty
-                ? Command.Of("zfs", "inherit", ReplicationMark.Property, full)
-                : Command.Of("zfs", "set", $"{ReplicationMark.Property}={ReplicationMark.Format(others)}", full), state);
-            if (!unmarked.IsOk)
-            {
-                return unmarked.Error!;
-            }
-
-            // Someone may have released the hold by hand; the mark is what prune reads, so this only warns.
-            if (!source.Run(Command.Of("zfs", "release", tag, full), state).IsOk)
-            {
-                state.Warnings.Add($"could not release the hold {tag} on {full}; release it by hand with 'zfs release {tag} {full}'");
-            }
-        }
-
-        return Result.Ok(true);
-    }
-
-    /// <summary>A received dataset is a copy: read-only, and never mounted by itself over a live path (DESIGN §6.3).</summary>
-    private static Result<bool> Protect(string destination, Side target, RunState state)
-    {
-        foreach (var property in new[] { "readonly=on", "canmount=noauto" })
-        {
-            if (target.Run(Command.Of("zfs", "set", property, destination), state) is { IsOk: false } failed)
-            {
-                return failed.Error!;
-            }
-        }
-
-        return Result.Ok(true);
-    }
-
-    /// <summary>Last success, duration and bytes as user properties on the target: what the metrics read (DESIGN §7).</summary>
-    private Result<bool> RecordSuccess(string destination, long bytes, TimeSpan duration, Side target, RunState state)
-    {
-        string[] properties =
-        [
-            string.Create(CultureInfo.InvariantCulture, $"zfsansible:last_success={clock.GetUtcNow().ToUnixTimeSeconds()}"),
-            string.Create(CultureInfo.InvariantCulture, $"zfsansible:last_duration_ms={(long)duration.TotalMilliseconds}"),
-            string.Create(CultureInfo.InvariantCulture, $"zfsansible:last_bytes={bytes}"),
-        ];
-        foreach (var property in properties)
-        {
-            if (target.Run(Command.Of("zfs", "set", property, destination), state) is { IsOk: false } failed)
-            {
-                return failed.Error!;
-            }
-        }
-
-        return Result.Ok(true);
-    }
-
-    private static string? ParentOf(string dataset) => dataset.LastIndexOf('/') is var slash and > 0 ? dataset[..slash] : null;
 
     /// <summary>One end of the transfer: its runner (local or ssh), what its ZFS can do, and, when remote, the endpoint that wraps the pipe's half.</summary>
     private sealed class Side(ICommandRunner runner, SshEndpoint? remote, ZfsCapabilities capabilities)
@@ -314,14 +245,28 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         /// <summary>For reports: where it runs and what, without the key path or ssh options (they may be secrets).</summary>
         public string Display(Command command) => remote is null ? command.ToString() : $"ssh {remote.User}@{remote.Host} {command}";
 
-        /// <summary>Runs and records a command; a failure whose stderr holds <paramref name="tolerated"/> counts as success.</summary>
-        public Result<CommandResult> Run(Command command, RunState state, string? tolerated = null)
+        /// <summary>Lists a write and, unless in check mode, runs it under its failure policy.</summary>
+        public Result<bool> Write(ZfsWrite write, RunState state)
         {
-            state.Commands.Add(Display(command));
-            var result = Zfs.Run(command);
-            return result.Succeeded || (tolerated is not null && result.StandardError.Contains(tolerated, StringComparison.Ordinal))
-                ? Result.Ok(result)
-                : new ZfsCommandError(result);
+            state.Commands.Add(Display(write.Command));
+            if (state.CheckMode)
+            {
+                return Result.Ok(true);
+            }
+
+            var result = Zfs.Run(write.Command);
+            if (result.Succeeded || (write.AlreadyDone is { } done && result.StandardError.Contains(done, StringComparison.Ordinal)))
+            {
+                return Result.Ok(true);
+            }
+
+            if (write.WarnOnFailure is { } warning)
+            {
+                state.Warnings.Add(warning);
+                return Result.Ok(false);
+            }
+
+            return new ZfsCommandError(result);
         }
     }
 
@@ -335,6 +280,13 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
 
         public List<string> Warnings { get; } = [];
 
-        public ReplicationOutcome Outcome(string? failure) => new([.. Datasets], [.. Commands], [.. Warnings], failure, checkMode);
+        /// <summary>Datasets left alone, each with its reason: the run fails with them once the others are done.</summary>
+        public List<string> Refusals { get; } = [];
+
+        public ReplicationOutcome Outcome(string? failure)
+        {
+            var reasons = Refusals.Concat(failure is null ? [] : [failure]).ToList();
+            return new([.. Datasets], [.. Commands], [.. Warnings], reasons.Count == 0 ? null : string.Join("; ", reasons), checkMode);
+        }
     }
 }

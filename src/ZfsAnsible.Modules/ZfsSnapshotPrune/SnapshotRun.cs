@@ -9,11 +9,17 @@ using ZfsAnsible.Zfs;
 
 namespace ZfsAnsible.Modules.ZfsSnapshotPrune;
 
-/// <summary>What to do: which subtrees (empty: every imported pool), the plan options, and whether to apply.</summary>
-public sealed record SnapshotRunRequest(ImmutableArray<string> Datasets, SnapshotRunOptions Options, bool DryRun)
+/// <summary>What to do: which subtrees (empty: every imported pool), the plan options, whether to apply, and the host's snapshot lock.</summary>
+/// <param name="LockWait">How long a run waits for another snapshot run on the host (the timer, a playbook) to finish.</param>
+public sealed record SnapshotRunRequest(ImmutableArray<string> Datasets, SnapshotRunOptions Options, bool DryRun, string LockDirectory, TimeSpan LockWait)
 {
+    public const string DefaultLockDirectory = "/run/zfsansible";
+
+    public const long DefaultLockTimeoutSeconds = 300;
+
     /// <summary>Checks what a user typed before any of it reaches zfs.</summary>
-    public static Result<SnapshotRunRequest> Create(IEnumerable<string> datasets, bool take, bool prune, long maxDestroy, bool dryRun)
+    public static Result<SnapshotRunRequest> Create(IEnumerable<string> datasets, bool take, bool prune, long maxDestroy, bool dryRun,
+        string lockDirectory = DefaultLockDirectory, long lockTimeoutSeconds = DefaultLockTimeoutSeconds)
     {
         var names = datasets.ToImmutableArray();
         var problems = names.Select(ZfsNames.CheckDatasetName).OfType<Error>().Select(e => e.Message).ToList();
@@ -22,9 +28,19 @@ public sealed record SnapshotRunRequest(ImmutableArray<string> Datasets, Snapsho
             problems.Add($"max_destroy must be between 0 and {ZfsSnapshotPruneSpec.MaxDestroyLimit}, got {maxDestroy}");
         }
 
+        if (!Path.IsPathFullyQualified(lockDirectory))
+        {
+            problems.Add("lock_dir must be an absolute path");
+        }
+
+        if (lockTimeoutSeconds is < 0 or > 86_400)
+        {
+            problems.Add($"lock_timeout must be between 0 and 86400 seconds, got {lockTimeoutSeconds}");
+        }
+
         return problems.Count > 0
             ? Result<SnapshotRunRequest>.Fail(string.Join("; ", problems))
-            : Result.Ok(new SnapshotRunRequest(names, new SnapshotRunOptions(take, prune, (int)maxDestroy), dryRun));
+            : Result.Ok(new SnapshotRunRequest(names, new SnapshotRunOptions(take, prune, (int)maxDestroy), dryRun, lockDirectory, TimeSpan.FromSeconds(lockTimeoutSeconds)));
     }
 }
 
@@ -35,7 +51,8 @@ public sealed record SnapshotRunOutcome(
     SnapshotPlan Plan,
     AppliedCommands Applied,
     string Implementation,
-    bool DryRun)
+    bool DryRun,
+    ImmutableArray<string> Warnings)
 {
     /// <summary>The report both faces print: module return values and the CLI's --json.</summary>
     public JsonObject Report() => new()
@@ -94,11 +111,33 @@ public sealed record SnapshotRunOutcome(
 
 /// <summary>
 /// The snapshot timer's work, shared by the module and the CLI: read policies and snapshots in one zfs get,
-/// plan with <see cref="SnapshotPlanner"/>, then take snapshots before destroying any.
+/// plan with <see cref="SnapshotPlanner"/>, then take snapshots before destroying any. A run that changes things
+/// holds the host's snapshot lock from before it reads until it is done, so the timer and a playbook never plan from
+/// the same listing: the second waits (up to <see cref="SnapshotRunRequest.LockWait"/>), then finds the first's work done.
 /// </summary>
 public static class SnapshotRun
 {
-    public static Result<SnapshotRunOutcome> Execute(ZfsSession session, SnapshotRunRequest request, DateTimeOffset now)
+    public static Result<SnapshotRunOutcome> Execute(ZfsSession session, SnapshotRunRequest request, TimeProvider clock)
+    {
+        RunLock? runLock = null;
+        if (!request.DryRun)
+        {
+            var acquired = RunLock.Acquire(request.LockDirectory, "snapshot", "a snapshot run on this host", request.LockWait);
+            if (!acquired.IsOk)
+            {
+                return acquired.Error!;
+            }
+
+            runLock = acquired.Value;
+        }
+
+        using (runLock)
+        {
+            return Locked(session, request, clock.GetUtcNow(), runLock?.Warning is { } warning ? [warning] : []);
+        }
+    }
+
+    private static Result<SnapshotRunOutcome> Locked(ZfsSession session, SnapshotRunRequest request, DateTimeOffset now, ImmutableArray<string> warnings)
     {
         var roots = request.Datasets;
         if (roots.IsEmpty)
@@ -133,6 +172,6 @@ public static class SnapshotRun
 
         var commands = zfs.TakeCommands(plan.Value.Take).AddRange(zfs.DestroyCommands(plan.Value.Destroy));
         var applied = session.Apply(commands, request.DryRun);
-        return Result.Ok(new SnapshotRunOutcome(managed.Value, inventory.Value, plan.Value, applied, session.Capabilities.Implementation, request.DryRun));
+        return Result.Ok(new SnapshotRunOutcome(managed.Value, inventory.Value, plan.Value, applied, session.Capabilities.Implementation, request.DryRun, warnings));
     }
 }

@@ -14,13 +14,14 @@ public static class ZfsSnapshotPruneModule
     {
         var parameters = context.Parameters;
         var request = SnapshotRunRequest.Create(parameters.StringList("datasets"), parameters.Bool("snapshot"), parameters.Bool("prune"),
-            parameters.Int("max_destroy") ?? SnapshotRunOptions.Default.MaxDestroy, dryRun: context.CheckMode);
+            parameters.Int("max_destroy") ?? SnapshotRunOptions.Default.MaxDestroy, dryRun: context.CheckMode,
+            parameters.String("lock_dir") ?? SnapshotRunRequest.DefaultLockDirectory, parameters.Int("lock_timeout") ?? SnapshotRunRequest.DefaultLockTimeoutSeconds);
         if (!request.IsOk)
         {
             return ModuleResult.Fail(request.Error!.Message);
         }
 
-        var outcome = SnapshotRun.Execute(new ZfsSession(runner), request.Value, clock.GetUtcNow());
+        var outcome = SnapshotRun.Execute(new ZfsSession(runner), request.Value, clock);
         if (!outcome.IsOk)
         {
             return ModuleResult.Fail(outcome.Error!.Message);
@@ -33,7 +34,7 @@ public static class ZfsSnapshotPruneModule
         }
 
         var (before, after) = run.Diff();
-        var result = new ModuleResult { Changed = run.Plan.Changes, Msg = run.Summary(), Diff = new ModuleDiff(before, after) };
+        var result = new ModuleResult { Changed = run.Plan.Changes, Msg = run.Summary(), Diff = new ModuleDiff(before, after), Warnings = run.Warnings };
         foreach (var (key, value) in run.Report())
         {
             result = result.With(key, value?.DeepClone());

@@ -14,5 +14,7 @@ public static class ZfsSnapshotPruneSpec
         ("datasets", Option.List()),
         ("snapshot", Option.Bool(@default: true)),
         ("prune", Option.Bool(@default: true)),
-        ("max_destroy", Option.Int(@default: 100)));
+        ("max_destroy", Option.Int(@default: 100)),
+        ("lock_dir", Option.Path() with { Default = System.Text.Json.Nodes.JsonValue.Create(SnapshotRunRequest.DefaultLockDirectory) }),
+        ("lock_timeout", Option.Int(@default: SnapshotRunRequest.DefaultLockTimeoutSeconds)));
 }

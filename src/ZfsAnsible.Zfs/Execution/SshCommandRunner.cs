@@ -1,11 +1,73 @@
 using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Naming;
 
 namespace ZfsAnsible.Zfs.Execution;
 
-/// <summary>Another host, reached with the system's ssh client in batch mode (keys only, never a password prompt).</summary>
-/// <param name="Options">Extra "-o Key=Value" options, for example StrictHostKeyChecking=accept-new.</param>
-public sealed record SshEndpoint(string Host, string User, int Port, string? KeyPath, ImmutableArray<string> Options)
+/// <summary>
+/// Another host, reached with the system's ssh client in batch mode (keys only, never a password prompt). Made only
+/// through <see cref="Create"/>, which checks every word that reaches ssh's command line: no host, user, key path or
+/// option can become an ssh option of its own or run a command.
+/// </summary>
+/// <param name="Options">Extra "-o Key=Value" options from <see cref="SshOptions"/>' allow-list, e.g. StrictHostKeyChecking=accept-new.</param>
+public sealed partial record SshEndpoint
 {
+    private SshEndpoint(string host, string user, int port, string? keyPath, ImmutableArray<string> options)
+    {
+        Host = host;
+        User = user;
+        Port = port;
+        KeyPath = keyPath;
+        Options = options;
+    }
+
+    public string Host { get; }
+
+    public string User { get; }
+
+    public int Port { get; }
+
+    public string? KeyPath { get; }
+
+    public ImmutableArray<string> Options { get; }
+
+    /// <summary>Checks every value, naming each problem (in the module's option names), before anything reaches ssh.</summary>
+    public static Result<SshEndpoint> Create(string host, string user, long port, string? keyPath, IEnumerable<string> options)
+    {
+        var problems = new List<string>();
+        if (!HostPattern().IsMatch(host))
+        {
+            problems.Add($"remote_host '{ZfsNames.Printable(host)}' is not a host name or address");
+        }
+
+        if (!UserPattern().IsMatch(user))
+        {
+            problems.Add($"remote_user '{ZfsNames.Printable(user)}' is not a user name");
+        }
+
+        if (port is < 1 or > 65535)
+        {
+            problems.Add($"remote_port must be between 1 and 65535, got {port}");
+        }
+
+        if (keyPath is not null && (!Path.IsPathFullyQualified(keyPath) || keyPath.Any(char.IsControl)))
+        {
+            problems.Add("ssh_key must be an absolute path");
+        }
+
+        var list = options.ToImmutableArray();
+        problems.AddRange(list.Select(SshOptions.Check).OfType<Error>().Select(e => e.Message));
+        return problems.Count > 0
+            ? Result<SshEndpoint>.Fail(string.Join("; ", problems))
+            : Result.Ok(new SshEndpoint(host, user, (int)port, keyPath, list));
+    }
+
+    public bool Equals(SshEndpoint? other) =>
+        other is not null && Host == other.Host && User == other.User && Port == other.Port && KeyPath == other.KeyPath && Options.SequenceEqual(other.Options);
+
+    public override int GetHashCode() => HashCode.Combine(Host, User, Port, KeyPath);
+
     public override string ToString() => $"{User}@{Host}:{Port}";
 
     /// <summary>The ssh command that runs <paramref name="command"/> on the host.</summary>
@@ -20,6 +82,13 @@ public sealed record SshEndpoint(string Host, string User, int Port, string? Key
             .WithArguments(Options.SelectMany(o => new[] { "-o", o }))
             .WithArguments($"{User}@{Host}", "--")
             .WithArguments(RemoteEnvironment.Concat([command.Program]).Concat(command.Arguments).Select(Quote));
+
+    // Host names, IPv4 and IPv6 literals; never a leading '-' (ssh would read an option).
+    [GeneratedRegex(@"^[A-Za-z0-9\[][A-Za-z0-9.:\-\[\]]{0,252}\z")]
+    private static partial Regex HostPattern();
+
+    [GeneratedRegex(@"^[a-z_][a-z0-9_.\-]{0,31}\z")]
+    private static partial Regex UserPattern();
 
     private static readonly string[] RemoteEnvironment = ["env", "LC_ALL=C", "PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin"];
 

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+
+namespace ZfsAnsible.Domain.Replication;
+
+/// <summary>Which end of a replication an action runs on.</summary>
+public enum ReplicationSide
+{
+    Source,
+    Target,
+}
+
+/// <summary>One thing a replication run does to one dataset, in the order the plan lists them.</summary>
+public abstract record ReplicationAction
+{
+    public abstract ReplicationSide Side { get; }
+}
+
+/// <summary>zfs create -p of the target's parent, before the first receive (zfs recv creates only the last level).</summary>
+public sealed record CreateParents(string Dataset) : ReplicationAction
+{
+    public override ReplicationSide Side => ReplicationSide.Target;
+}
+
+/// <summary>One send | recv pipe: a <see cref="FullSend"/>, <see cref="IncrementalSend"/> or <see cref="ResumeSend"/>.</summary>
+public sealed record Transfer(string Source, string Target, ReplicationStep Step) : ReplicationAction
+{
+    public override ReplicationSide Side => ReplicationSide.Target;
+}
+
+/// <summary>readonly=on and canmount=noauto on a target this replication made: a copy is never written or mounted over a live path.</summary>
+public sealed record Protect(string Target) : ReplicationAction
+{
+    public override ReplicationSide Side => ReplicationSide.Target;
+}
+
+/// <summary>A user hold on the source's base snapshot, so nothing can destroy the base of the next transfer.</summary>
+public sealed record HoldBase(string Snapshot, string Tag) : ReplicationAction
+{
+    public override ReplicationSide Side => ReplicationSide.Source;
+}
+
+/// <summary>Lets go of a previous base of this target.</summary>
+public sealed record ReleaseBase(string Snapshot, string Tag) : ReplicationAction
+{
+    public override ReplicationSide Side => ReplicationSide.Source;
+}
+
+/// <summary>The targets a source snapshot is the base of (zfsansible:replicated); empty removes the property.</summary>
+public sealed record SetMarks(string Snapshot, ImmutableSortedSet<string> Marks) : ReplicationAction
+{
+    public override ReplicationSide Side => ReplicationSide.Source;
+
+    public bool Equals(SetMarks? other) => other is not null && Snapshot == other.Snapshot && Marks.SequenceEqual(other.Marks);
+
+    public override int GetHashCode() => HashCode.Combine(Snapshot, Marks.Count);
+}
+
+/// <summary>When, how long and how many bytes the run's transfers took, on the target: what the metrics read.</summary>
+public sealed record RecordSuccess(string Target) : ReplicationAction
+{
+    public override ReplicationSide Side => ReplicationSide.Target;
+}
+
+/// <summary>
+/// What one dataset's run will do: every action in order, or the reason it is refused (then it has no action at
+/// all: a refused target receives no command).
+/// </summary>
+/// <param name="Before">The target's newest snapshot before the run, or null when it has none.</param>
+/// <param name="Newest">The target's newest snapshot after the plan, or null when there is nothing to send.</param>
+public sealed record DatasetPlan(string Source, string Target, ImmutableArray<ReplicationAction> Actions, string? Refusal, string? Before, string? Newest, string? Warning)
+{
+    public bool Refused => Refusal is not null;
+
+    public IEnumerable<Transfer> Transfers => Actions.OfType<Transfer>();
+
+    /// <summary>The report's action: full, incremental, resumed (joined by + when several), up_to_date, no_snapshot or refused.</summary>
+    public string Action => Refused ? "refused"
+        : Transfers.Any() ? string.Join('+', Transfers.Select(t => t.Step switch { FullSend => "full", IncrementalSend => "incremental", _ => "resumed" }))
+        : Newest is null ? "no_snapshot" : "up_to_date";
+
+    public static DatasetPlan Refuse(string source, string target, string reason) => new(source, target, [], reason, null, null, null);
+
+    public bool Equals(DatasetPlan? other) =>
+        other is not null && Source == other.Source && Target == other.Target && Actions.SequenceEqual(other.Actions) && Refusal == other.Refusal
+        && Before == other.Before && Newest == other.Newest && Warning == other.Warning;
+
+    public override int GetHashCode() => HashCode.Combine(Source, Target, Actions.Length, Refusal);
+}

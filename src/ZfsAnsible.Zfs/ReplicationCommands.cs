@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ZfsAnsible.Domain.Replication;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Zfs;
+
+/// <summary>
+/// A write a replication issues, with its failure policy: <paramref name="AlreadyDone"/> names the stderr of a failure
+/// that means the work was already done (a hold left by an earlier run); <paramref name="WarnOnFailure"/> turns any
+/// failure into that warning (the step only tidies up).
+/// </summary>
+public sealed record ZfsWrite(Command Command, string? AlreadyDone = null, string? WarnOnFailure = null);
+
+/// <summary>What the metrics read from a replica after a successful run (DESIGN §7).</summary>
+public sealed record SuccessRecord(DateTimeOffset At, long Bytes, TimeSpan Duration);
+
+/// <summary>
+/// The argv of every planned replication action that is not a transfer (transfers are pipes: <see cref="ZfsReplicas.Send"/>
+/// and <see cref="ZfsReplicas.Receive"/>). Pure: check mode lists exactly what a real run runs.
+/// </summary>
+public static class ReplicationCommands
+{
+    public const string LastSuccess = "zfsansible:last_success";
+    public const string LastDurationMs = "zfsansible:last_duration_ms";
+    public const string LastBytes = "zfsansible:last_bytes";
+
+    public static ImmutableArray<ZfsWrite> For(ReplicationAction action, SuccessRecord record) => action switch
+    {
+        CreateParents create => [new(Command.Of("zfs", "create", "-p", create.Dataset))],
+        Protect protect => [Set("readonly", "on", protect.Target), Set("canmount", "noauto", protect.Target)],
+        HoldBase hold => [new(Command.Of("zfs", "hold", hold.Tag, hold.Snapshot), AlreadyDone: "tag already exists")],
+        // Someone may have released the hold by hand; the mark is what prune reads, so this only warns.
+        ReleaseBase release => [new(Command.Of("zfs", "release", release.Tag, release.Snapshot),
+            WarnOnFailure: $"could not release the hold {release.Tag} on {release.Snapshot}; release it by hand with 'zfs release {release.Tag} {release.Snapshot}'")],
+        SetMarks { Marks.IsEmpty: true } unmark => [new(Command.Of("zfs", "inherit", ReplicationMark.Property, unmark.Snapshot))],
+        SetMarks mark => [Set(ReplicationMark.Property, ReplicationMark.Format(mark.Marks), mark.Snapshot)],
+        RecordSuccess success =>
+        [
+            Set(LastSuccess, record.At.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), success.Target),
+            Set(LastDurationMs, ((long)record.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), success.Target),
+            Set(LastBytes, record.Bytes.ToString(CultureInfo.InvariantCulture), success.Target),
+        ],
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "a transfer is a pipe, not a write"),
+    };
+
+    private static ZfsWrite Set(string property, string value, string dataset) => new(Command.Of("zfs", "set", $"{property}={value}", dataset));
+}

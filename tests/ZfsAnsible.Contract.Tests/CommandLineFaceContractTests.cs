@@ -1,0 +1,48 @@
+using ZfsAnsible.Testing;
+
+namespace ZfsAnsible.Contract.Tests;
+
+/// <summary>
+/// Every executable's command-line face, both architectures: no default verb (a typo runs nothing), a usage line a
+/// person can act on instead of a banner, --help as an answer, and a vanished args file as a failed task.
+/// </summary>
+public class CommandLineFaceContractTests
+{
+    private static readonly string[] Executables = ["zfs_pool", "zfs_dataset_policy", "zfs_snapshot_prune", "zfs_replicate", "zfs-policy"];
+
+    public static TheoryData<string, string> Cases() => BothArchitectures.Times(Executables);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_mistyped_or_missing_verb_is_a_usage_error_that_runs_nothing(string rid, string executable)
+    {
+        var module = new NativeModule(executable, rid);
+        foreach (var argv in new[] { new[] { "frobnicate" }, ["Probe"], [], ["--no-such-option"] })
+        {
+            var outcome = module.Run(argv);
+            Assert.True(outcome.ExitCode == 2, $"{executable} {string.Join(' ', argv)}: {outcome}");
+            Assert.Empty(outcome.StandardOutput);
+            Assert.StartsWith($"usage: {executable} VERB [OPTIONS]", outcome.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("Copyright", outcome.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", outcome.StandardError, StringComparison.Ordinal);
+        }
+
+        var help = module.Run("--help");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.StartsWith($"usage: {executable} VERB [OPTIONS]", help.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_vanished_args_file_is_a_failed_answer(string rid, string executable)
+    {
+        if (executable == "zfs-policy")
+        {
+            // Not a module: a path is a usage error like any other stray word.
+            Assert.Equal(2, new NativeModule(executable, rid).Run("/path/that/does/not/exist").ExitCode);
+            return;
+        }
+
+        CleanFailure.Assert(new NativeModule(executable, rid).Run("/path/that/does/not/exist"), "cannot read the args file /path/that/does/not/exist: no such file");
+    }
+}
