@@ -113,7 +113,9 @@ internal static class Program
         {
             foreach (var dataset in outcome.Datasets)
             {
-                Console.Out.WriteLine($"{dataset.Source} -> {dataset.Target}: {dataset.Action} ({dataset.Newest ?? "no snapshot"}, {dataset.Bytes} bytes)");
+                Console.Out.WriteLine(dataset.Action == "refused"
+                    ? $"{dataset.Source} -> {dataset.Target}: refused, left alone (see the error below)"
+                    : $"{dataset.Source} -> {dataset.Target}: {dataset.Action} ({dataset.Newest ?? "no snapshot"}, {dataset.Bytes} bytes)");
             }
         }
 

@@ -25,7 +25,8 @@ public class ZfsReplicateContractTests
         yield return ("port not a number", "{" + Root + ", \"remote_port\": \"ssh\"}", "remote_port");
         yield return ("relative key", "{" + Root + ", \"ssh_key\": \"id_ed25519\"}", "ssh_key must be an absolute path");
         yield return ("ssh option as a flag", "{" + Root + ", \"ssh_options\": [\"-F/etc/passwd\"]}", "is not an ssh option of the form Key=value");
-        yield return ("ssh option with spaces", "{" + Root + ", \"ssh_options\": [\"ProxyCommand=touch /tmp/zfsansible-pwned\"]}", "is not an ssh option");
+        yield return ("ssh ProxyCommand with spaces", "{" + Root + ", \"ssh_options\": [\"ProxyCommand=touch /tmp/zfsansible-pwned\"]}", "ProxyCommand is refused");
+        yield return ("ssh option with spaces", "{" + Root + ", \"ssh_options\": [\"HostKeyAlias=a b\"]}", "is not an ssh option of the form Key=value");
         // ssh runs these through /bin/sh or loads them, even when the connection then fails: refused by name, never passed on.
         const string Remote = "\"remote_host\": \"127.0.0.1\", \"datasets\": [\"{pool}/a\"], \"lock_dir\": \"/tmp/zfsansible-contract-locks\"";
         yield return ("ssh ProxyCommand", "{" + Root + ", " + Remote + ", \"ssh_options\": [\"ProxyCommand=touch${IFS}/tmp/zfsansible-pwned\"]}", "ssh_options: ProxyCommand is refused: it runs a local command");
@@ -35,6 +36,8 @@ public class ZfsReplicateContractTests
         yield return ("ssh option not allowed", "{" + Root + ", " + Remote + ", \"ssh_options\": [\"EscapeChar=none\"]}", "EscapeChar is not one of the allowed options");
         yield return ("bad rate", "{" + Root + ", \"bandwidth_limit\": \"fast\"}", "bandwidth_limit 'fast' is not a rate");
         yield return ("bad direction", "{" + Root + ", \"direction\": \"sideways\"}", "value of direction must be one of: pull, push, got: sideways");
+        yield return ("lock dir is a file", "{" + Root + ", \"datasets\": [\"{pool}/a\"], \"lock_dir\": \"/etc/hostname/locks\"}",
+            "cannot use the lock directory /etc/hostname/locks: /etc/hostname is a file, not a directory");
         yield return ("relative lock dir", "{" + Root + ", \"lock_dir\": \"locks\"}", "lock_dir must be an absolute path");
         yield return ("missing source", "{" + Root + ", \"datasets\": [\"{pool}/nothing\"], \"lock_dir\": \"/tmp/zfsansible-contract-locks\"}", "{pool}/nothing");
     }

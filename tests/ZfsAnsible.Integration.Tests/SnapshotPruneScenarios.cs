@@ -213,8 +213,9 @@ public sealed class ZfsFuseSnapshotPruneTests() : SnapshotPruneScenarios(new Zfs
         // The timer and two playbooks at the same moment: each waits for the host's snapshot lock, then finds the
         // snapshots the first one took and has nothing left to take.
         var outcome = Target.Run("sh", "-c", $"""
-            for i in 1 2 3; do '{binary}' run --dataset '{Pool}' --lock-dir '{locks}' --json > '{Target.Scratch}/run-'$i.json 2>'{Target.Scratch}/run-'$i.err & done
-            rc=0; for job in $(jobs -p); do wait $job || rc=1; done; cat '{Target.Scratch}'/run-*.err >&2; exit $rc
+            pids=''
+            for i in 1 2 3; do '{binary}' run --dataset '{Pool}' --lock-dir '{locks}' --json > '{Target.Scratch}/run-'$i.json 2>'{Target.Scratch}/run-'$i.err & pids="$pids $!"; done
+            rc=0; for pid in $pids; do wait $pid || rc=1; done; cat '{Target.Scratch}'/run-*.err >&2; exit $rc
             """);
         Assert.True(outcome.ExitCode == 0, outcome.ToString());
         var taken = Enumerable.Range(1, 3)
