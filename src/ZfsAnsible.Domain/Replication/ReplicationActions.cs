@@ -79,10 +79,4 @@ public sealed record DatasetPlan(string Source, string Target, ImmutableArray<Re
         : Newest is null ? "no_snapshot" : "up_to_date";
 
     public static DatasetPlan Refuse(string source, string target, string reason) => new(source, target, [], reason, null, null, null);
-
-    public bool Equals(DatasetPlan? other) =>
-        other is not null && Source == other.Source && Target == other.Target && Actions.SequenceEqual(other.Actions) && Refusal == other.Refusal
-        && Before == other.Before && Newest == other.Newest && Warning == other.Warning;
-
-    public override int GetHashCode() => HashCode.Combine(Source, Target, Actions.Length, Refusal);
 }

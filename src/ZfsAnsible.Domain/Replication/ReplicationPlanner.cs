@@ -17,12 +17,6 @@ public sealed record MarkedSnapshot(ReplicaSnapshot Snapshot, string Marks)
 public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Snapshots, string? ResumeToken, bool Protected = true, ulong? ResumeToGuid = null)
 {
     public static TargetState Absent { get; } = new(false, [], null);
-
-    public bool Equals(TargetState? other) =>
-        other is not null && Exists == other.Exists && Snapshots.SequenceEqual(other.Snapshots) && ResumeToken == other.ResumeToken
-        && Protected == other.Protected && ResumeToGuid == other.ResumeToGuid;
-
-    public override int GetHashCode() => HashCode.Combine(Exists, Snapshots.Length, ResumeToken, Protected);
 }
 
 /// <summary>What a plan depends on besides the two sides: this target's id (its marks and hold tag), holds on or off, resume on or off.</summary>
