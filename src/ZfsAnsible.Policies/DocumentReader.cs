@@ -179,22 +179,14 @@ internal sealed class DocumentReader
 
         foreach (var (name, valueNode) in entries)
         {
-            // YAML reads "atime: off" as a boolean (as Ansible does); ZFS wants on/off back. Numbers keep their text.
-            var value = valueNode switch
+            var value = PropertyValueReader.Read(subject, name, valueNode);
+            if (!value.IsOk)
             {
-                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-                JsonValue v when v.GetValueKind() == JsonValueKind.True => "on",
-                JsonValue v when v.GetValueKind() == JsonValueKind.False => "off",
-                JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
-                _ => null,
-            };
-            if (value is null)
-            {
-                Problems.Add($"{subject}: property '{ZfsNames.Printable(name)}' must be a string, number or on/off, got {Describe(valueNode)}");
+                Problems.Add(value.Error.Message);
                 continue;
             }
 
-            properties[name] = value;
+            properties[name] = value.Value;
         }
 
         return properties.ToImmutable();

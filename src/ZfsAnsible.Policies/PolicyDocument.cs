@@ -110,7 +110,7 @@ public sealed record PolicyDocument(ImmutableSortedDictionary<string, SnapshotPo
         var parsed = LooksLikeJson(text) ? ParseJson(text, what) : YamlToJson.Convert(text, what);
         if (!parsed.IsOk)
         {
-            problems.Add(parsed.Error!.Message);
+            problems.Add(parsed.Error.Message);
             return null;
         }
 

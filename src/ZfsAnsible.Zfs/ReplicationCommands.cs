@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Zfs.Execution;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 
@@ -21,10 +22,6 @@ public sealed record SuccessRecord(DateTimeOffset At, long Bytes, TimeSpan Durat
 /// </summary>
 public static class ReplicationCommands
 {
-    public const string LastSuccess = "zfsansible:last_success";
-    public const string LastDurationMs = "zfsansible:last_duration_ms";
-    public const string LastBytes = "zfsansible:last_bytes";
-
     public static ImmutableArray<ZfsWrite> For(ReplicationAction action, SuccessRecord record) => action switch
     {
         CreateParents create => [new(Command.Of("zfs", "create", "-p", create.Dataset))],
@@ -33,13 +30,13 @@ public static class ReplicationCommands
         // Someone may have released the hold by hand; the mark is what prune reads, so this only warns.
         ReleaseBase release => [new(Command.Of("zfs", "release", release.Tag, release.Snapshot),
             WarnOnFailure: $"could not release the hold {release.Tag} on {release.Snapshot}; release it by hand with 'zfs release {release.Tag} {release.Snapshot}'")],
-        SetMarks { Marks.IsEmpty: true } unmark => [new(Command.Of("zfs", "inherit", ReplicationMark.Property, unmark.Snapshot))],
-        SetMarks mark => [Set(ReplicationMark.Property, ReplicationMark.Format(mark.Marks), mark.Snapshot)],
+        SetMarks { Marks.IsEmpty: true } unmark => [new(Command.Of("zfs", "inherit", ZfsAnsibleProperties.Replicated, unmark.Snapshot))],
+        SetMarks mark => [Set(ZfsAnsibleProperties.Replicated, ReplicationMark.Format(mark.Marks), mark.Snapshot)],
         RecordSuccess success =>
         [
-            Set(LastSuccess, record.At.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), success.Target),
-            Set(LastDurationMs, ((long)record.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), success.Target),
-            Set(LastBytes, record.Bytes.ToString(CultureInfo.InvariantCulture), success.Target),
+            Set(ZfsAnsibleProperties.LastSuccess, record.At.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), success.Target),
+            Set(ZfsAnsibleProperties.LastDurationMs, ((long)record.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), success.Target),
+            Set(ZfsAnsibleProperties.LastBytes, record.Bytes.ToString(CultureInfo.InvariantCulture), success.Target),
         ],
         _ => throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "a transfer is a pipe, not a write"),
     };

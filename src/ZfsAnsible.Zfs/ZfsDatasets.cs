@@ -4,6 +4,7 @@ using ZfsAnsible.Domain.Datasets;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 
@@ -30,14 +31,8 @@ public sealed class ZfsDatasets(ICommandRunner runner)
             return Result<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>>.Fail(new ZfsCommandError(result));
         }
 
-        var byDataset = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.TrimEnd('\r').Split('\t'))
-            .Where(fields => fields.Length >= 4)
-            .GroupBy(fields => fields[0], StringComparer.Ordinal)
-            .ToImmutableDictionary(
-                group => group.Key,
-                group => (IReadOnlyDictionary<string, ObservedProperty>)group.ToImmutableDictionary(f => f[1], f => new ObservedProperty(f[2], f[3]), StringComparer.Ordinal),
-                StringComparer.Ordinal);
+        var byDataset = GetOutput.ByObject(result.StandardOutput)
+            .ToImmutableDictionary(o => o.Key, o => (IReadOnlyDictionary<string, ObservedProperty>)o.Value, StringComparer.Ordinal);
         return Result.Ok<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>>(byDataset);
     }
 

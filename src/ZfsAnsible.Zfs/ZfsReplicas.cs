@@ -6,6 +6,7 @@ using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 
@@ -27,7 +28,7 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
         {
             return read.Error is ZfsCommandError { Result.StandardError: var stderr } && stderr.Contains("does not exist", StringComparison.Ordinal)
                 ? Result.Ok(TargetState.Absent)
-                : read.Error!;
+                : read.Error;
         }
 
         var values = read.Value.Dataset;
@@ -40,14 +41,14 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     private Result<(ImmutableDictionary<string, ObservedProperty> Dataset, ImmutableArray<MarkedSnapshot> Snapshots)> Read(string dataset, string[] properties)
     {
         var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source",
-            string.Join(',', new[] { "guid", "createtxg", ReplicationMark.Property }.Concat(properties)), dataset);
+            string.Join(',', new[] { "guid", "createtxg", ZfsAnsibleProperties.Replicated }.Concat(properties)), dataset);
         var result = runner.Run(command);
         if (!result.Succeeded)
         {
             return new ZfsCommandError(result);
         }
 
-        var objects = ZfsGetOutput.Parse(result.StandardOutput);
+        var objects = GetOutput.ByObject(result.StandardOutput);
         var snapshots = ImmutableArray.CreateBuilder<MarkedSnapshot>();
         foreach (var (name, values) in objects.Where(o => o.Key.StartsWith(dataset + "@", StringComparison.Ordinal)))
         {
@@ -69,17 +70,17 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     /// </summary>
     public Result<ImmutableArray<string>> MarkedForReplication(IReadOnlyCollection<string> roots)
     {
-        var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", $"{PolicyProperties.Replicate},{PolicyProperties.DiscoverChildren}").WithArguments(roots);
+        var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", $"{ZfsAnsibleProperties.Replicate},{ZfsAnsibleProperties.DiscoverChildren}").WithArguments(roots);
         var result = runner.Run(command);
         if (!result.Succeeded)
         {
             return new ZfsCommandError(result);
         }
 
-        return Result.Ok(ZfsGetOutput.Parse(result.StandardOutput)
+        return Result.Ok(GetOutput.ByObject(result.StandardOutput)
             .Where(o => !o.Key.Contains('@', StringComparison.Ordinal))
-            .Where(o => o.Value.TryGetValue(PolicyProperties.Replicate, out var replicate) && replicate.Value == "on"
-                && (replicate.Source == "local" || (o.Value.TryGetValue(PolicyProperties.DiscoverChildren, out var discover) && discover.Value == "on")))
+            .Where(o => o.Value.TryGetValue(ZfsAnsibleProperties.Replicate, out var replicate) && replicate.Value == "on"
+                && (replicate.IsLocal || (o.Value.TryGetValue(ZfsAnsibleProperties.DiscoverChildren, out var discover) && discover.Value == "on")))
             .Select(o => o.Key)
             .Order(StringComparer.Ordinal)
             .ToImmutableArray());

@@ -7,6 +7,7 @@ using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Domain.Snapshots;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 
@@ -21,7 +22,7 @@ public sealed record SnapshotInventory(
 /// </summary>
 public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabilities)
 {
-    private static readonly string[] SnapshotProperties = ["createtxg", "creation", "userrefs", ReplicationMark.Property];
+    private static readonly string[] SnapshotProperties = ["createtxg", "creation", "userrefs", ZfsAnsibleProperties.Replicated];
 
     public Result<SnapshotInventory> Inventory(IReadOnlyCollection<string> roots)
     {
@@ -30,7 +31,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
             return Result.Ok(new SnapshotInventory(ImmutableDictionary<string, ImmutableDictionary<string, ObservedProperty>>.Empty, ImmutableDictionary<string, ImmutableArray<Snapshot>>.Empty));
         }
 
-        var properties = string.Join(',', PolicyProperties.Names.Concat(SnapshotProperties));
+        var properties = string.Join(',', ZfsAnsibleProperties.PolicyNames.Concat(SnapshotProperties));
         var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", properties).WithArguments(roots);
         var result = runner.Run(command);
         if (!result.Succeeded)
@@ -40,7 +41,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
         var datasets = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, ObservedProperty>>(StringComparer.Ordinal);
         var snapshots = new Dictionary<string, List<Snapshot>>(StringComparer.Ordinal);
-        foreach (var (name, values) in ZfsGetOutput.Parse(result.StandardOutput))
+        foreach (var (name, values) in GetOutput.ByObject(result.StandardOutput))
         {
             var at = name.IndexOf('@', StringComparison.Ordinal);
             if (at < 0)
@@ -64,7 +65,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
     /// <summary>The targets a snapshot is the base of: only a value set on the snapshot itself counts, never an inherited one.</summary>
     public static string MarkOf(IReadOnlyDictionary<string, ObservedProperty> values) =>
-        values.TryGetValue(ReplicationMark.Property, out var mark) && mark.Source == "local" && mark.Value != "-" ? mark.Value : string.Empty;
+        values.TryGetValue(ZfsAnsibleProperties.Replicated, out var mark) && mark.IsLocal && mark.Value != "-" ? mark.Value : string.Empty;
 
     public static bool TryNumber(IReadOnlyDictionary<string, ObservedProperty> values, string property, out long number)
     {

@@ -3,6 +3,7 @@ using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 
@@ -73,9 +74,9 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
         var list = string.Join(',', names);
         return capabilities.ParsableOutput
             ? Run(Command.Of("zpool", "get", "-H", "-p", "-o", "property,value,source", list, pool))
-                .Map(r => (IReadOnlyDictionary<string, ObservedProperty>)PropertyParser.ParseScripted(r.StandardOutput))
+                .Map(r => (IReadOnlyDictionary<string, ObservedProperty>)GetOutput.OfOne(r.StandardOutput))
             : Run(Command.Of("zpool", "get", list, pool))
-                .Map(r => (IReadOnlyDictionary<string, ObservedProperty>)PropertyParser.ParseTable(r.StandardOutput));
+                .Map(r => (IReadOnlyDictionary<string, ObservedProperty>)GetOutput.Table(r.StandardOutput));
     }
 
     /// <summary>Runs a command built by <see cref="ZpoolCommands"/>; failure carries command and stderr.</summary>

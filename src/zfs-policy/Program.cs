@@ -106,7 +106,7 @@ internal static class Program
     {
         if (!answer.IsOk)
         {
-            Console.Error.WriteLine($"zfs-policy: {answer.Error!.Message}");
+            Console.Error.WriteLine($"zfs-policy: {answer.Error.Message}");
             return 2;
         }
 

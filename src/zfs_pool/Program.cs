@@ -55,7 +55,7 @@ internal static class Program
         var facts = PoolFacts.Read(new Zpool(runner, CapabilityProbe.Probe(runner)), PoolDeclaration.Named(options.Name));
         if (!facts.IsOk)
         {
-            log.LogError("{Reason}", facts.Error!.Message);
+            log.LogError("{Reason}", facts.Error.Message);
             return 1;
         }
 

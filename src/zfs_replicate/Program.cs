@@ -94,7 +94,7 @@ internal static class Program
             o.BandwidthLimit, o.Raw, !o.NoResume, !o.NoHold, o.LockDirectory);
         if (!request.IsOk)
         {
-            log.LogError("{Reason}", request.Error!.Message);
+            log.LogError("{Reason}", request.Error.Message);
             return 2;
         }
 

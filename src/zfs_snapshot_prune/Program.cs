@@ -83,14 +83,14 @@ internal static class Program
     {
         if (!request.IsOk)
         {
-            log.LogError("{Reason}", request.Error!.Message);
+            log.LogError("{Reason}", request.Error.Message);
             return 2;
         }
 
         var outcome = SnapshotRun.Execute(new ZfsSession(runner), request.Value, TimeProvider.System);
         if (!outcome.IsOk)
         {
-            log.LogError("{Reason}", outcome.Error!.Message);
+            log.LogError("{Reason}", outcome.Error.Message);
             return 1;
         }
 

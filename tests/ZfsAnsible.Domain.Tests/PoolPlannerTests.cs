@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Tests;
 
@@ -140,8 +141,8 @@ public class PoolPlannerTests
         };
         var observed = Imported(
             Mirror,
-            new Dictionary<string, ObservedProperty> { ["autoexpand"] = new("ON", "local"), ["failmode"] = new("wait", "default") },
-            new Dictionary<string, ObservedProperty> { ["recordsize"] = new("1048576", "local") });
+            new Dictionary<string, ObservedProperty> { ["autoexpand"] = new("ON", PropertySource.Local), ["failmode"] = new("wait", PropertySource.Default) },
+            new Dictionary<string, ObservedProperty> { ["recordsize"] = new("1048576", PropertySource.Local) });
         var action = Assert.Single(PoolPlanner.Plan(declared, observed).Value.Actions);
         Assert.Equal(new SetPoolProperty("tank", "failmode", "continue"), action);
     }
@@ -150,7 +151,7 @@ public class PoolPlannerTests
     public void Creation_only_properties_warn_instead_of_changing()
     {
         var declared = Declare() with { Properties = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("ashift", "12")]) };
-        var observed = Imported(Mirror, new Dictionary<string, ObservedProperty> { ["ashift"] = new("9", "local") });
+        var observed = Imported(Mirror, new Dictionary<string, ObservedProperty> { ["ashift"] = new("9", PropertySource.Local) });
         var plan = PoolPlanner.Plan(declared, observed).Value;
         Assert.Empty(plan.Actions);
         Assert.Contains("applies only at creation", Assert.Single(plan.Warnings));

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Snapshots;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Tests;
 
@@ -57,15 +58,15 @@ public class ManagedDatasetsTests
 {
     private static Dictionary<string, ImmutableDictionary<string, ObservedProperty>> Tree() => new(StringComparer.Ordinal)
     {
-        ["tank"] = Props(("-", "-"), ("-", "-"), ("-", "-")),
-        ["tank/docker"] = Props(("standard", "local"), ("hourly=24,daily=14", "local"), ("on", "local")),
-        ["tank/docker/vol1"] = Props(("standard", "inherited from tank/docker"), ("hourly=24,daily=14", "inherited from tank/docker"), ("on", "inherited from tank/docker")),
-        ["tank/docs"] = Props(("critical", "local"), ("hourly=48", "local"), ("off", "local")),
-        ["tank/docs/later"] = Props(("critical", "inherited from tank/docs"), ("hourly=48", "inherited from tank/docs"), ("off", "inherited from tank/docs")),
-        ["tank/misc"] = Props(("unmanaged", "local"), ("none", "local"), ("off", "local")),
+        ["tank"] = Props(("-", PropertySource.None), ("-", PropertySource.None), ("-", PropertySource.None)),
+        ["tank/docker"] = Props(("standard", PropertySource.Local), ("hourly=24,daily=14", PropertySource.Local), ("on", PropertySource.Local)),
+        ["tank/docker/vol1"] = Props(("standard", PropertySource.InheritedFrom("tank/docker")), ("hourly=24,daily=14", PropertySource.InheritedFrom("tank/docker")), ("on", PropertySource.InheritedFrom("tank/docker"))),
+        ["tank/docs"] = Props(("critical", PropertySource.Local), ("hourly=48", PropertySource.Local), ("off", PropertySource.Local)),
+        ["tank/docs/later"] = Props(("critical", PropertySource.InheritedFrom("tank/docs")), ("hourly=48", PropertySource.InheritedFrom("tank/docs")), ("off", PropertySource.InheritedFrom("tank/docs"))),
+        ["tank/misc"] = Props(("unmanaged", PropertySource.Local), ("none", PropertySource.Local), ("off", PropertySource.Local)),
     };
 
-    private static ImmutableDictionary<string, ObservedProperty> Props((string, string) policy, (string, string) retention, (string, string) discover) =>
+    private static ImmutableDictionary<string, ObservedProperty> Props((string, PropertySource) policy, (string, PropertySource) retention, (string, PropertySource) discover) =>
         ImmutableDictionary.CreateRange(StringComparer.Ordinal,
         [
             KeyValuePair.Create("zfsansible:policy", new ObservedProperty(policy.Item1, policy.Item2)),
@@ -87,7 +88,7 @@ public class ManagedDatasetsTests
     public void An_unreadable_retention_is_an_error_naming_the_dataset()
     {
         var tree = Tree();
-        tree["tank/docs"] = Props(("critical", "local"), ("hourly=lots", "local"), ("off", "local"));
+        tree["tank/docs"] = Props(("critical", PropertySource.Local), ("hourly=lots", PropertySource.Local), ("off", PropertySource.Local));
         var result = ManagedDatasets.FromProperties(tree);
         Assert.False(result.IsOk);
         Assert.StartsWith("tank/docs: cannot read zfsansible:retention 'hourly=lots'", result.Error!.Message);

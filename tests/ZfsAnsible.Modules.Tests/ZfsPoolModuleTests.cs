@@ -65,7 +65,7 @@ public class ZfsPoolModuleTests
     [InlineData("""{"name": "tank", "log": [{"type": "mirror", "devices": ["a"]}]}""", "a mirror vdev in log needs at least 2 devices, got 1")]
     [InlineData("""{"name": "tank", "altroot": "relative"}""", "'relative' must be an absolute path")]
     [InlineData("""{"name": "tank", "search_directories": ["/ok", "rel"]}""", "'rel' must be an absolute path")]
-    [InlineData("""{"name": "tank", "properties": {"Bad": "x"}}""", "invalid property name 'Bad' in properties")]
+    [InlineData("""{"name": "tank", "properties": {"Bad": "x"}}""", "properties: invalid property name 'Bad' (lower-case letters, digits and '_', feature@name; user properties also ':', '.', '-', '+' and must contain ':')")]
     public void Declarations_that_cannot_work_are_refused(string json, string reason) =>
         Assert.Equal(reason, PoolDeclarationReader.Read(Validate(json)).Error!.Message);
 

@@ -1,3 +1,4 @@
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Zfs.Parsing;
 
@@ -115,12 +116,36 @@ public class ZpoolStatusParserTests
     [Fact]
     public void Property_outputs_of_both_dialects_are_read()
     {
-        var scripted = PropertyParser.ParseScripted("compression\tlz4\tlocal\nrecordsize\t131072\tdefault\n");
+        var scripted = GetOutput.OfOne("compression\tlz4\tlocal\nrecordsize\t131072\tdefault\n");
         Assert.Equal("lz4", scripted["compression"].Value);
-        Assert.Equal("default", scripted["recordsize"].Source);
+        Assert.Equal(PropertySource.Default, scripted["recordsize"].Source);
 
-        var table = PropertyParser.ParseTable("NAME   PROPERTY  VALUE        SOURCE\nztest  comment   two words    local\nztest  ashift    12           default\n");
+        var table = GetOutput.Table("NAME   PROPERTY  VALUE        SOURCE\nztest  comment   two words    local\nztest  ashift    12           default\n");
         Assert.Equal("two words", table["comment"].Value);
         Assert.Equal("12", table["ashift"].Value);
+        Assert.Equal(PropertySource.Local, table["comment"].Source);
+    }
+
+    [Theory]
+    [InlineData("local", "Local")]
+    [InlineData("default", "Default")]
+    [InlineData("received", "Received")]
+    [InlineData("temporary", "Temporary")]
+    [InlineData("-", "None")]
+    [InlineData("inherited from tank/a b", "Inherited tank/a b")]
+    public void Every_source_word_is_typed(string text, string expected)
+    {
+        var source = GetOutput.Source(text);
+        var described = source is PropertySource.Inherited inherited ? $"Inherited {inherited.From}" : source.GetType().Name.Replace("Source", string.Empty, StringComparison.Ordinal);
+        Assert.Equal(expected, described);
+    }
+
+    [Fact]
+    public void Zfs_get_rows_are_grouped_by_object_bookmarks_skipped_first_row_kept()
+    {
+        var objects = GetOutput.ByObject("tank/a\tzfsansible:policy\tcritical\tlocal\ntank/a\tzfsansible:policy\tother\tlocal\ntank/a#bm\tguid\t1\t-\ntank/a/b\tzfsansible:policy\tcritical\tinherited from tank/a\n");
+        Assert.Equal(["tank/a", "tank/a/b"], objects.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("critical", objects["tank/a"]["zfsansible:policy"].Value);
+        Assert.Equal(PropertySource.InheritedFrom("tank/a"), objects["tank/a/b"]["zfsansible:policy"].Source);
     }
 }

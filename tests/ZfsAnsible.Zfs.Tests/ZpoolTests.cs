@@ -1,3 +1,4 @@
+using ZfsAnsible.Domain.Properties;
 using System.Collections.Immutable;
 using Moq;
 using ZfsAnsible.Domain.Pools;
@@ -154,7 +155,7 @@ public class DatasetCommandsTests
             "tank/a\tcompression\ton\tlocal\ntank/a\tzfsansible:policy\tstandard\tlocal\ntank/b\tcompression\toff\tdefault\ntank/b\tzfsansible:policy\t-\t-\n");
         var all = new ZfsDatasets(runner).PropertiesOf(["tank/a", "tank/b"], ["compression", "zfsansible:policy"]).Value;
         Assert.Equal("standard", all["tank/a"]["zfsansible:policy"].Value);
-        Assert.Equal("default", all["tank/b"]["compression"].Source);
+        Assert.Equal(PropertySource.Default, all["tank/b"]["compression"].Source);
         Assert.Single(runner.Ran);
     }
 }

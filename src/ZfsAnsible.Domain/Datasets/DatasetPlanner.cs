@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Datasets;
 
@@ -49,8 +50,8 @@ public static class DatasetPlanner
                 var current = observed.PropertyOf(dataset.Name, property);
 
                 // Policy properties must be set on the dataset itself: inherited, they describe an ancestor's policy.
-                var mustBeLocal = property.StartsWith(PolicyProperties.Namespace, StringComparison.Ordinal);
-                if (current is not null && PropertyValues.AreEquivalent(value, current.Value) && (!mustBeLocal || current.Source == "local"))
+                var mustBeLocal = property.StartsWith(ZfsAnsibleProperties.Namespace, StringComparison.Ordinal);
+                if (current is not null && PropertyValues.AreEquivalent(value, current.Value) && (!mustBeLocal || current.IsLocal))
                 {
                     continue;
                 }

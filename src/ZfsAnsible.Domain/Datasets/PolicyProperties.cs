@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Datasets;
 
@@ -9,31 +10,22 @@ namespace ZfsAnsible.Domain.Datasets;
 /// </summary>
 public static class PolicyProperties
 {
-    public const string Namespace = "zfsansible:";
-    public const string Policy = "zfsansible:policy";
-    public const string Source = "zfsansible:policy_source";
-    public const string Retention = "zfsansible:retention";
-    public const string Replicate = "zfsansible:replicate";
-    public const string DiscoverChildren = "zfsansible:discover_children";
-
-    public static ImmutableArray<string> Names { get; } = [Policy, Source, Retention, Replicate, DiscoverChildren];
-
     public static ImmutableSortedDictionary<string, string> For(ResolvedDataset dataset) =>
         ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
         [
-            KeyValuePair.Create(Policy, dataset.Policy?.Name ?? "unmanaged"),
-            KeyValuePair.Create(Source, dataset.Source switch
+            KeyValuePair.Create(ZfsAnsibleProperties.Policy, dataset.Policy?.Name ?? "unmanaged"),
+            KeyValuePair.Create(ZfsAnsibleProperties.PolicySource, dataset.Source switch
             {
                 PolicySource.Explicit => "explicit",
                 PolicySource.Inherited => $"inherited:{dataset.InheritedFrom}",
                 _ => "unmanaged",
             }),
-            KeyValuePair.Create(Retention, dataset.Policy is { Retention.Count: > 0 } policy
+            KeyValuePair.Create(ZfsAnsibleProperties.Retention, dataset.Policy is { Retention.Count: > 0 } policy
                 ? string.Join(',', policy.Retention.Select(r => $"{r.Key.YamlName()}={r.Value}"))
                 : "none"),
-            KeyValuePair.Create(Replicate, dataset.Policy?.Replicate == true ? "on" : "off"),
+            KeyValuePair.Create(ZfsAnsibleProperties.Replicate, ZfsPropertyRules.ValueOf(dataset.Policy?.Replicate == true)),
             // "on" anywhere inside a discovering subtree: a dataset created later below it inherits "on" and is managed
             // with its nearest configured ancestor's policy, exactly as PolicyTree.PolicyForDiscovered decides.
-            KeyValuePair.Create(DiscoverChildren, dataset.DiscoveryRoot is null ? "off" : "on"),
+            KeyValuePair.Create(ZfsAnsibleProperties.DiscoverChildren, ZfsPropertyRules.ValueOf(dataset.DiscoveryRoot is not null)),
         ]);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Naming;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Policies;
 
@@ -132,7 +133,7 @@ public static class PolicyResolver
 
             foreach (var (name, value) in dataset.Properties)
             {
-                if (PolicyRules.CheckProperty(subject, name, value) is { } propertyProblem)
+                if (ZfsPropertyRules.Check(subject, name, value) is { } propertyProblem)
                 {
                     problems.Add(propertyProblem);
                 }

@@ -15,15 +15,6 @@ public static class PolicyRules
     /// <summary>Policy names end up in ZFS user property values and in snapshot tooling output.</summary>
     public const int MaxPolicyNameLength = 64;
 
-    /// <summary>ZFS_MAXPROPLEN: the longest value ZFS stores for a user property.</summary>
-    public const int MaxPropertyValueLength = 8191;
-
-    /// <summary>ZAP_MAXNAMELEN - 1.</summary>
-    public const int MaxPropertyNameLength = 255;
-
-    /// <summary>The tool writes each dataset's policy under this user-property namespace; users may not set it by hand.</summary>
-    public const string ReservedPropertyPrefix = "zfsansible:";
-
     public static string RetentionProblem(string policyName, Interval interval, string got) =>
         RetentionProblem(policyName, interval.YamlName(), got);
 
@@ -48,37 +39,6 @@ public static class PolicyRules
         if (!(char.IsAsciiLetterOrDigit(name[0]) || name[0] == '_') || !name.All(IsNameCharacter))
         {
             return $"policy '{ZfsNames.Printable(name)}': invalid name (letters, digits, '_', '-', '.', ':' only, beginning with a letter, digit or '_')";
-        }
-
-        return null;
-    }
-
-    /// <summary>Native properties are lower-case words; user properties contain a ':' (zfsprops(7)).</summary>
-    public static string? CheckProperty(string subject, string name, string value)
-    {
-        var isUser = name.Contains(':', StringComparison.Ordinal);
-        var validName = name.Length is > 0 and <= MaxPropertyNameLength
-            && char.IsAsciiLetterLower(name[0])
-            && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_' || (isUser && c is ':' or '.' or '-' or '+'));
-        if (!validName)
-        {
-            return $"{subject}: invalid property name '{ZfsNames.Printable(name)}' (lower-case letters, digits and '_'; user properties also ':', '.', '-', '+' and must contain ':')";
-        }
-
-        if (name.StartsWith(ReservedPropertyPrefix, StringComparison.Ordinal))
-        {
-            return $"{subject}: property '{name}' is reserved: the tool writes the '{ReservedPropertyPrefix}' properties itself from the policy";
-        }
-
-        if (value.Length > MaxPropertyValueLength)
-        {
-            return $"{subject}: property '{name}' has a value {value.Length} characters long; the maximum is {MaxPropertyValueLength}";
-        }
-
-        // zfs get -H separates fields by tabs and lines by newlines: a control character would corrupt every later read.
-        if (value.Any(char.IsControl))
-        {
-            return $"{subject}: property '{name}' has a control character in its value '{ZfsNames.Printable(value)}'";
         }
 
         return null;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Pools;
 
@@ -41,8 +42,6 @@ public enum PoolPresence
     [System.Text.Json.Serialization.JsonStringEnumMemberName("absent")]
     Absent,
 }
-
-public sealed record ObservedProperty(string Value, string Source);
 
 /// <summary>What the ZFS layer saw of the pool and the declared devices, enough to plan without more I/O.</summary>
 public sealed record PoolObservation(

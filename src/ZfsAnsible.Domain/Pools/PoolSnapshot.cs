@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Pools;
 

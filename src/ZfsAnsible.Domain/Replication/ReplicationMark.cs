@@ -5,14 +5,12 @@ using System.Text;
 namespace ZfsAnsible.Domain.Replication;
 
 /// <summary>
-/// How a source snapshot says which targets received it last: the user property zfsansible:replicated holds the
+/// How a source snapshot says which targets received it last: the user property zfsansible:replicated (ZfsAnsibleProperties.Replicated) holds the
 /// ids ("host:target_root") of those targets, comma-separated, and each target also has its own user hold. So a
 /// pull to the backup server and an offsite push of the same dataset each keep their own base.
 /// </summary>
 public static class ReplicationMark
 {
-    public const string Property = "zfsansible:replicated";
-
     /// <summary>A target: the host that receives and the root the datasets land under.</summary>
     public static string TargetId(string receivingHost, string targetRoot) => $"{receivingHost}:{targetRoot}";
 

@@ -103,7 +103,7 @@ public static class ReplicationPlanner
             var next = Next(source, target, snapshots, current, options.Resume);
             if (!next.IsOk)
             {
-                return DatasetPlan.Refuse(source, target, next.Error!.Message);
+                return DatasetPlan.Refuse(source, target, next.Error.Message);
             }
 
             if (next.Value is NothingToSend nothing)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ZfsAnsible.Domain.Datasets;
 using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Snapshots;
 
@@ -26,26 +27,26 @@ public static class ManagedDatasets
         var problems = new List<string>();
         foreach (var (name, properties) in datasets.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
-            if (!properties.TryGetValue(PolicyProperties.Policy, out var policy) || policy.Value is "-" or "" or "unmanaged" || !IsSet(policy))
+            if (!properties.TryGetValue(ZfsAnsibleProperties.Policy, out var policy) || policy.Value is "-" or "" or "unmanaged" || !policy.IsSet)
             {
                 continue;
             }
 
-            var local = policy.Source == "local";
-            var discovered = properties.TryGetValue(PolicyProperties.DiscoverChildren, out var discover) && discover.Value == "on";
+            var local = policy.IsLocal;
+            var discovered = properties.TryGetValue(ZfsAnsibleProperties.DiscoverChildren, out var discover) && discover.Value == "on";
             if (!local && !discovered)
             {
                 continue;
             }
 
-            var retention = properties.TryGetValue(PolicyProperties.Retention, out var value) ? ParseRetention(value.Value) : null;
+            var retention = properties.TryGetValue(ZfsAnsibleProperties.Retention, out var value) ? ParseRetention(value.Value) : null;
             if (retention is null)
             {
-                problems.Add($"{name}: cannot read {PolicyProperties.Retention} '{value?.Value}' (expected e.g. hourly=24,daily=7 or none); run zfs_dataset_policy again");
+                problems.Add($"{name}: cannot read {ZfsAnsibleProperties.Retention} '{value?.Value}' (expected e.g. hourly=24,daily=7 or none); run zfs_dataset_policy again");
                 continue;
             }
 
-            var from = local ? name : policy.Source.StartsWith(InheritedFrom, StringComparison.Ordinal) ? policy.Source[InheritedFrom.Length..] : name;
+            var from = policy.Source is PropertySource.Inherited inherited ? inherited.From : name;
             managed.Add(new ManagedDataset(name, policy.Value, retention, from));
         }
 
@@ -75,8 +76,4 @@ public static class ManagedDatasets
 
         return retention.ToImmutable();
     }
-
-    private const string InheritedFrom = "inherited from ";
-
-    private static bool IsSet(ObservedProperty value) => value.Source != "-";
 }

@@ -9,6 +9,8 @@ using ZfsAnsible.ModuleProtocol.Hosting;
 using ZfsAnsible.Policies;
 using ZfsAnsible.Zfs;
 using ZfsAnsible.Zfs.Execution;
+using ZfsAnsible.Zfs.Parsing;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Modules.ZfsDatasetPolicy;
 
@@ -40,20 +42,20 @@ public static class ZfsDatasetPolicyModule
         var pools = session.Zpool.ImportedPools();
         if (!pools.IsOk)
         {
-            return ModuleResult.Fail(pools.Error!.Message);
+            return ModuleResult.Fail(pools.Error.Message);
         }
 
         var tree = PolicyDocument.ParseAndResolve(Document(parameters).ToJsonString(), pools.Value);
         if (!tree.IsOk)
         {
-            return ModuleResult.Fail(tree.Error!.Message);
+            return ModuleResult.Fail(tree.Error.Message);
         }
 
         var datasets = new ZfsDatasets(session.Runner);
         var observed = Observe(datasets, tree.Value);
         if (!observed.IsOk)
         {
-            return ModuleResult.Fail(observed.Error!.Message);
+            return ModuleResult.Fail(observed.Error.Message);
         }
 
         var plan = parameters.String("state") == "absent"
@@ -61,7 +63,7 @@ public static class ZfsDatasetPolicyModule
             : Result.Ok(DatasetPlanner.Converge(tree.Value, observed.Value));
         if (!plan.IsOk)
         {
-            return ModuleResult.Fail(plan.Error!.Message);
+            return ModuleResult.Fail(plan.Error.Message);
         }
 
         var applied = session.Apply([.. plan.Value.Actions.Select(DatasetCommands.For)], context.CheckMode);
@@ -98,11 +100,11 @@ public static class ZfsDatasetPolicyModule
         var existing = datasets.Existing();
         if (!existing.IsOk)
         {
-            return existing.Error!;
+            return existing.Error;
         }
 
         var configured = tree.Datasets.Select(d => d.Name).Where(existing.Value.Contains).ToList();
-        var names = tree.Datasets.SelectMany(d => d.Properties.Keys).Concat(PolicyProperties.Names).Distinct(StringComparer.Ordinal).ToList();
+        var names = tree.Datasets.SelectMany(d => d.Properties.Keys).Concat(ZfsAnsibleProperties.PolicyNames).Distinct(StringComparer.Ordinal).ToList();
         return datasets.PropertiesOf(configured, names).Map(properties => new DatasetObservation(existing.Value, properties));
     }
 
@@ -119,7 +121,7 @@ public static class ZfsDatasetPolicyModule
             var changes = new JsonObject();
             foreach (var set in actions.OfType<SetDatasetProperty>())
             {
-                changes[set.Property] = new JsonObject { ["before"] = set.Before?.Value, ["after"] = set.Value, ["source"] = set.Before?.Source };
+                changes[set.Property] = new JsonObject { ["before"] = set.Before?.Value, ["after"] = set.Value, ["source"] = set.Before is { } was ? GetOutput.Describe(was.Source) : null };
             }
 
             var action = actions switch
@@ -133,7 +135,7 @@ public static class ZfsDatasetPolicyModule
             {
                 ["action"] = action,
                 ["policy"] = resolved?.Policy?.Name,
-                ["source"] = resolved is null ? null : PolicyProperties.For(resolved)[PolicyProperties.Source],
+                ["source"] = resolved is null ? null : PolicyProperties.For(resolved)[ZfsAnsibleProperties.PolicySource],
                 ["changed_properties"] = changes,
             };
 

@@ -5,16 +5,15 @@ using System.Text.RegularExpressions;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Naming;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.ModuleProtocol.Arguments;
+using ZfsAnsible.Policies;
 
 namespace ZfsAnsible.Modules.ZfsPool;
 
 /// <summary>Turns validated parameters into a <see cref="PoolDeclaration"/>, checking what the spec cannot: names, devices, vdev sizes.</summary>
-public static partial class PoolDeclarationReader
+public static class PoolDeclarationReader
 {
-    /// <summary>ZFS user property values are limited to 8192 bytes; native ones are far shorter.</summary>
-    private const int MaxPropertyValueLength = 8192;
-
     private static readonly ImmutableDictionary<string, (VdevLayout Layout, int MinDevices)> Layouts = new Dictionary<string, (VdevLayout, int)>
     {
         ["stripe"] = (VdevLayout.Disk, 1),
@@ -35,7 +34,7 @@ public static partial class PoolDeclarationReader
         var topology = ReadTopology(parameters);
         if (!topology.IsOk)
         {
-            return topology.Error!;
+            return topology.Error;
         }
 
         var properties = ReadProperties(parameters, "properties");
@@ -51,9 +50,9 @@ public static partial class PoolDeclarationReader
             }
         }
 
-        if (!properties.IsOk || !filesystemProperties.IsOk)
+        if (Error.Join(properties.Error, filesystemProperties.Error) is { } propertyProblems)
         {
-            return (properties.Error ?? filesystemProperties.Error)!;
+            return propertyProblems;
         }
 
         return Result.Ok(new PoolDeclaration(
@@ -82,7 +81,7 @@ public static partial class PoolDeclarationReader
                 var devices = ReadDevices(vdev.StringList("devices"));
                 if (!devices.IsOk)
                 {
-                    return devices.Error!;
+                    return devices.Error;
                 }
 
                 var (layout, minimum) = Layouts[type];
@@ -102,7 +101,7 @@ public static partial class PoolDeclarationReader
             var devices = ReadDevices(parameters.StringList(option));
             if (!devices.IsOk)
             {
-                return devices.Error!;
+                return devices.Error;
             }
 
             vdevs.AddRange(devices.Value.Select(d => TopLevelVdev.Disk(vdevClass, d)));
@@ -119,7 +118,7 @@ public static partial class PoolDeclarationReader
             var path = DevicePaths.Normalize(device);
             if (!path.IsOk)
             {
-                return path.Error!;
+                return path.Error;
             }
 
             normalized.Add(path.Value);
@@ -128,47 +127,12 @@ public static partial class PoolDeclarationReader
         return Result.Ok(normalized.ToImmutable());
     }
 
-    /// <summary>YAML turns "off" into false and "12" into 12; ZFS wants its own words back.</summary>
-    private static Result<ImmutableSortedDictionary<string, string>> ReadProperties(ModuleParameters parameters, string option)
-    {
-        var properties = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (var (property, node) in parameters.Dict(option))
-        {
-            if (!PropertyName().IsMatch(property) || property.Length > 256)
-            {
-                return Result<ImmutableSortedDictionary<string, string>>.Fail($"invalid property name '{ZfsNames.Printable(property)}' in {option}");
-            }
-
-            var value = node switch
-            {
-                JsonValue v when v.GetValueKind() == JsonValueKind.True => "on",
-                JsonValue v when v.GetValueKind() == JsonValueKind.False => "off",
-                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-                JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
-                _ => null,
-            };
-            if (value is null)
-            {
-                return Result<ImmutableSortedDictionary<string, string>>.Fail($"{option}.{property} must be a string, number or boolean, got {TypeCoercion.KindOf(node)}");
-            }
-
-            if (value.Length > MaxPropertyValueLength || value.Any(char.IsControl))
-            {
-                return Result<ImmutableSortedDictionary<string, string>>.Fail($"{option}.{property}: the value is longer than {MaxPropertyValueLength} characters or holds control characters");
-            }
-
-            properties[property] = value;
-        }
-
-        return Result.Ok(properties.ToImmutable());
-    }
+    /// <summary>Pool properties and the root filesystem's, under the same rules as every declared property.</summary>
+    private static Result<ImmutableSortedDictionary<string, string>> ReadProperties(ModuleParameters parameters, string option) =>
+        PropertyValueReader.ReadChecked(option, parameters.Dict(option), option == "properties" ? PropertyHolder.Pool : PropertyHolder.Dataset);
 
     private static Error? CheckPath(string path) =>
         path.Length == 0 || path[0] != '/' || path.Any(char.IsControl) || path.Length > DevicePaths.MaxPathLength
             ? new Error($"'{ZfsNames.Printable(path)}' must be an absolute path")
             : null;
-
-    /// <summary>Native names (compression, feature@async_destroy) and user properties (zfsansible:policy).</summary>
-    [GeneratedRegex("^[a-z][a-z0-9_.:@-]*$")]
-    private static partial Regex PropertyName();
 }

@@ -29,9 +29,9 @@ public sealed record PoolFacts(
         var summary = zpool.Summary(declared.Name);
         var status = zpool.Status(declared.Name);
         var properties = zpool.Properties(declared.Name, [.. declared.Properties.Keys]);
-        if (!summary.IsOk || !status.IsOk || !properties.IsOk)
+        if (Error.Join(summary.Error, status.Error, properties.Error) is { } error)
         {
-            return (summary.Error ?? status.Error ?? properties.Error)!;
+            return error;
         }
 
         var pool = summary.Value;

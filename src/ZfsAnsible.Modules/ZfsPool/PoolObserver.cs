@@ -15,7 +15,7 @@ public sealed class PoolObserver(Zpool zpool, ZfsDatasets datasets, DeviceInspec
         var statuses = zpool.Status();
         if (!statuses.IsOk)
         {
-            return statuses.Error!;
+            return statuses.Error;
         }
 
         var declaredDevices = declared.Topology?.AllDevices.ToImmutableArray() ?? [];
@@ -31,7 +31,7 @@ public sealed class PoolObserver(Zpool zpool, ZfsDatasets datasets, DeviceInspec
             var importable = zpool.Importable(declared.SearchDirectories);
             if (!importable.IsOk)
             {
-                return importable.Error!;
+                return importable.Error;
             }
 
             presence = importable.Value.Contains(declared.Name) ? PoolPresence.Exported : PoolPresence.Absent;
@@ -47,13 +47,13 @@ public sealed class PoolObserver(Zpool zpool, ZfsDatasets datasets, DeviceInspec
         var properties = zpool.Properties(declared.Name, [.. declared.Properties.Keys]);
         if (!properties.IsOk)
         {
-            return properties.Error!;
+            return properties.Error;
         }
 
         var filesystemProperties = datasets.Properties(declared.Name, [.. PoolPlanner.FilesystemPropertiesOf(declared).Keys]);
         if (!filesystemProperties.IsOk)
         {
-            return filesystemProperties.Error!;
+            return filesystemProperties.Error;
         }
 
         // Identities fold the partition zpool made on a declared whole disk onto that disk.

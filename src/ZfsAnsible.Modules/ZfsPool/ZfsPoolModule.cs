@@ -21,7 +21,7 @@ public static class ZfsPoolModule
         var declared = PoolDeclarationReader.Read(context.Parameters);
         if (!declared.IsOk)
         {
-            return ModuleResult.Fail(declared.Error!.Message);
+            return ModuleResult.Fail(declared.Error.Message);
         }
 
         var session = new ZfsSession(runner);
@@ -34,7 +34,7 @@ public static class ZfsPoolModule
             var second = Converge(declared.Value, observer, session, checkMode: false);
             if (!second.IsOk)
             {
-                return ModuleResult.Fail($"imported pool {declared.Value.Name}, then: {second.Error!.Message}", changed: true)
+                return ModuleResult.Fail($"imported pool {declared.Value.Name}, then: {second.Error.Message}", changed: true)
                     .With("commands", ModuleJson.Commands(pass.Value.Commands.AddRange(second.Error is PartialFailure partial ? partial.Ran : [])));
             }
 
@@ -45,7 +45,7 @@ public static class ZfsPoolModule
         {
             // Commands that ran before the failing one did change the pool.
             var ran = pass.Error is PartialFailure partial ? partial.Ran : [];
-            return ModuleResult.Fail(pass.Error!.Message, changed: ran.Length > 1).With("commands", ModuleJson.Commands(ran));
+            return ModuleResult.Fail(pass.Error.Message, changed: ran.Length > 1).With("commands", ModuleJson.Commands(ran));
         }
 
         return Report(pass.Value, declared.Value, session.Zpool, context.CheckMode);
@@ -56,13 +56,13 @@ public static class ZfsPoolModule
         var observed = observer.Observe(declared);
         if (!observed.IsOk)
         {
-            return observed.Error!;
+            return observed.Error;
         }
 
         var plan = PoolPlanner.Plan(declared, observed.Value);
         if (!plan.IsOk)
         {
-            return plan.Error!;
+            return plan.Error;
         }
 
         var applied = session.Apply([.. plan.Value.Actions.Select(ZpoolCommands.For)], checkMode);
@@ -87,7 +87,7 @@ public static class ZfsPoolModule
         var facts = readable ? PoolFacts.Read(zpool, declared).Map(f => (PoolFacts?)f) : Result.Ok<PoolFacts?>(null);
         if (!facts.IsOk)
         {
-            return ModuleResult.Fail($"{message}, but reading the pool afterwards failed: {facts.Error!.Message}", changed: changed && !checkMode)
+            return ModuleResult.Fail($"{message}, but reading the pool afterwards failed: {facts.Error.Message}", changed: changed && !checkMode)
                 .With("commands", ModuleJson.Commands(pass.Commands));
         }
 

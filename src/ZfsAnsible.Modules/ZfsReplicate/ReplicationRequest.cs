@@ -59,7 +59,7 @@ public sealed record ReplicationRequest(
         var remote = SshEndpoint.Create(remoteHost ?? "localhost", remoteUser, remotePort, sshKey, sshOptions);
         if (!remote.IsOk)
         {
-            problems.Add(remote.Error!.Message);
+            problems.Add(remote.Error.Message);
         }
 
         long? rate = null;

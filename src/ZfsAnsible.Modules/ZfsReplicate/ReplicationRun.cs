@@ -84,7 +84,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             var acquired = RunLock.Acquire(request.LockDirectory, $"replicate-{request.LockName}", $"replication from {request.LockName}", cancellation: cancellation);
             if (!acquired.IsOk)
             {
-                return state.Outcome(acquired.Error!.Message);
+                return state.Outcome(acquired.Error.Message);
             }
 
             runLock = acquired.Value;
@@ -100,7 +100,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             var datasets = request.Datasets.IsEmpty ? Discover(source, request.SourceRoots) : Result.Ok(request.Datasets);
             if (!datasets.IsOk)
             {
-                return state.Outcome(datasets.Error!.Message);
+                return state.Outcome(datasets.Error.Message);
             }
 
             var plans = new List<DatasetPlan>();
@@ -109,7 +109,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 var plan = Observe(dataset, request, options, source, target, plans);
                 if (!plan.IsOk)
                 {
-                    return state.Outcome(plan.Error!.Message);
+                    return state.Outcome(plan.Error.Message);
                 }
 
                 plans.Add(plan.Value);
@@ -127,7 +127,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 var applied = Apply(plan, request, source, target, state, cancellation);
                 if (!applied.IsOk)
                 {
-                    return state.Outcome(applied.Error!.Message);
+                    return state.Outcome(applied.Error.Message);
                 }
 
                 state.Datasets.Add(applied.Value);
@@ -155,11 +155,11 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         }
 
         var snapshots = source.Zfs.Snapshots(dataset);
-        var found = snapshots.IsOk ? target.Zfs.Target(destination) : Result<TargetState>.Fail(snapshots.Error!);
+        var found = snapshots.IsOk ? target.Zfs.Target(destination) : Result<TargetState>.Fail(snapshots.Error);
         if (found is { IsOk: true, Value.ResumeToken: { } token } && request.Resume)
         {
             var resumed = source.Zfs.ResumedSnapshotGuid(token);
-            found = resumed.IsOk ? Result.Ok(found.Value with { ResumeToGuid = resumed.Value }) : Result<TargetState>.Fail(resumed.Error!);
+            found = resumed.IsOk ? Result.Ok(found.Value with { ResumeToGuid = resumed.Value }) : Result<TargetState>.Fail(resumed.Error);
         }
 
         return found.Map(state => ReplicationPlanner.Plan(dataset, destination, snapshots.Value, state, options));
@@ -187,7 +187,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 var moved = Move(transfer, request, source, target, state, cancellation);
                 if (!moved.IsOk)
                 {
-                    return moved.Error!;
+                    return moved.Error;
                 }
 
                 bytes += moved.Value.Bytes;
@@ -200,7 +200,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             {
                 if (side.Write(write, state) is { IsOk: false } failed)
                 {
-                    return failed.Error!;
+                    return failed.Error;
                 }
             }
         }

@@ -18,7 +18,7 @@ public static class ZfsReplicateModule
             p.Bool("raw"), p.Bool("resume"), p.Bool("hold"), p.String("lock_dir") ?? ReplicationRequest.DefaultLockDirectory);
         if (!request.IsOk)
         {
-            return ModuleResult.Fail(request.Error!.Message);
+            return ModuleResult.Fail(request.Error.Message);
         }
 
         using var interruption = new SignalInterruption();

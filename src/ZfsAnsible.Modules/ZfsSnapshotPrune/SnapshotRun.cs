@@ -125,7 +125,7 @@ public static class SnapshotRun
             var acquired = RunLock.Acquire(request.LockDirectory, "snapshot", "a snapshot run on this host", request.LockWait);
             if (!acquired.IsOk)
             {
-                return acquired.Error!;
+                return acquired.Error;
             }
 
             runLock = acquired.Value;
@@ -145,7 +145,7 @@ public static class SnapshotRun
             var pools = session.Zpool.ImportedPools();
             if (!pools.IsOk)
             {
-                return pools.Error!;
+                return pools.Error;
             }
 
             roots = pools.Value;
@@ -155,19 +155,19 @@ public static class SnapshotRun
         var inventory = zfs.Inventory(roots);
         if (!inventory.IsOk)
         {
-            return inventory.Error!;
+            return inventory.Error;
         }
 
         var managed = ManagedDatasets.FromProperties(inventory.Value.Datasets);
         if (!managed.IsOk)
         {
-            return managed.Error!;
+            return managed.Error;
         }
 
         var plan = SnapshotPlanner.Plan(now, managed.Value, inventory.Value.Snapshots, request.Options);
         if (!plan.IsOk)
         {
-            return plan.Error!;
+            return plan.Error;
         }
 
         var commands = zfs.TakeCommands(plan.Value.Take).AddRange(zfs.DestroyCommands(plan.Value.Destroy));

@@ -18,13 +18,13 @@ public static class ZfsSnapshotPruneModule
             parameters.String("lock_dir") ?? SnapshotRunRequest.DefaultLockDirectory, parameters.Int("lock_timeout") ?? SnapshotRunRequest.DefaultLockTimeoutSeconds);
         if (!request.IsOk)
         {
-            return ModuleResult.Fail(request.Error!.Message);
+            return ModuleResult.Fail(request.Error.Message);
         }
 
         var outcome = SnapshotRun.Execute(new ZfsSession(runner), request.Value, clock);
         if (!outcome.IsOk)
         {
-            return ModuleResult.Fail(outcome.Error!.Message);
+            return ModuleResult.Fail(outcome.Error.Message);
         }
 
         var run = outcome.Value;

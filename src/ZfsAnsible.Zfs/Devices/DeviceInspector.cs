@@ -40,7 +40,7 @@ public sealed class DeviceInspector(ICommandRunner runner, string procRoot = "/p
             var report = InspectOne(device, members, mounts, swaps);
             if (!report.IsOk)
             {
-                return Result<ImmutableDictionary<string, DeviceReport>>.Fail(report.Error!);
+                return Result<ImmutableDictionary<string, DeviceReport>>.Fail(report.Error);
             }
 
             reports[device] = report.Value;
