@@ -45,6 +45,8 @@ public readonly record struct Result<T>
 
     public static implicit operator Result<T>(Error error) => Fail(error);
 
+    public static implicit operator Result<T>(T value) => Ok(value);
+
     public Result<TOut> Map<TOut>(Func<T, TOut> map) => IsOk ? Result<TOut>.Ok(map(_value!)) : Result<TOut>.Fail(Error);
 
     public Result<TOut> Bind<TOut>(Func<T, Result<TOut>> bind) => IsOk ? bind(_value!) : Result<TOut>.Fail(Error);

@@ -16,17 +16,20 @@ public sealed class ZfsSession
     public ZfsSession(ICommandRunner runner)
     {
         Runner = runner;
+        Executor = new ZfsExecutor(runner);
         Capabilities = CapabilityProbe.Probe(runner);
         Zpool = new Zpool(runner, Capabilities);
     }
 
     public ICommandRunner Runner { get; }
 
+    public ZfsExecutor Executor { get; }
+
     public ZfsCapabilities Capabilities { get; }
 
     public Zpool Zpool { get; }
 
-    /// <summary>Runs the commands in order unless <paramref name="checkMode"/>; stops at the first failure.</summary>
+    /// <summary>Runs the planned changes in order unless <paramref name="checkMode"/>; stops at the first failure.</summary>
     public AppliedCommands Apply(ImmutableArray<Command> commands, bool checkMode)
     {
         if (checkMode)
@@ -36,7 +39,7 @@ public sealed class ZfsSession
 
         for (var i = 0; i < commands.Length; i++)
         {
-            var result = Zpool.Run(commands[i]);
+            var result = Executor.Run(commands[i], CommandPolicy.Change);
             if (!result.IsOk)
             {
                 return new AppliedCommands(commands, i, result.Error);

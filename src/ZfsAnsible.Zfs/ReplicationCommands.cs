@@ -7,11 +7,10 @@ using ZfsAnsible.Domain.Properties;
 namespace ZfsAnsible.Zfs;
 
 /// <summary>
-/// A write a replication issues, with its failure policy: <paramref name="AlreadyDone"/> names the stderr of a failure
-/// that means the work was already done (a hold left by an earlier run); <paramref name="WarnOnFailure"/> turns any
-/// failure into that warning (the step only tidies up).
+/// A write a replication issues, with its failure policy; <paramref name="WarnOnFailure"/> turns any failure the
+/// policy does not tolerate into that warning (the step only tidies up).
 /// </summary>
-public sealed record ZfsWrite(Command Command, string? AlreadyDone = null, string? WarnOnFailure = null);
+public sealed record ZfsWrite(Command Command, CommandPolicy Policy, string? WarnOnFailure = null);
 
 /// <summary>What the metrics read from a replica after a successful run (DESIGN §7).</summary>
 public sealed record SuccessRecord(DateTimeOffset At, long Bytes, TimeSpan Duration);
@@ -24,13 +23,14 @@ public static class ReplicationCommands
 {
     public static ImmutableArray<ZfsWrite> For(ReplicationAction action, SuccessRecord record) => action switch
     {
-        CreateParents create => [new(Command.Of("zfs", "create", "-p", create.Dataset))],
+        CreateParents create => [Change(Command.Of("zfs", "create", "-p", create.Dataset))],
         Protect protect => [Set("readonly", "on", protect.Target), Set("canmount", "noauto", protect.Target)],
-        HoldBase hold => [new(Command.Of("zfs", "hold", hold.Tag, hold.Snapshot), AlreadyDone: "tag already exists")],
+        // A hold an earlier run left (it failed before releasing the old base) is the hold this run wants.
+        HoldBase hold => [new(Command.Of("zfs", "hold", hold.Tag, hold.Snapshot), CommandPolicy.Change.Tolerating(ZfsFailure.HoldExists))],
         // Someone may have released the hold by hand; the mark is what prune reads, so this only warns.
-        ReleaseBase release => [new(Command.Of("zfs", "release", release.Tag, release.Snapshot),
+        ReleaseBase release => [new(Command.Of("zfs", "release", release.Tag, release.Snapshot), CommandPolicy.Change,
             WarnOnFailure: $"could not release the hold {release.Tag} on {release.Snapshot}; release it by hand with 'zfs release {release.Tag} {release.Snapshot}'")],
-        SetMarks { Marks.IsEmpty: true } unmark => [new(Command.Of("zfs", "inherit", ZfsAnsibleProperties.Replicated, unmark.Snapshot))],
+        SetMarks { Marks.IsEmpty: true } unmark => [Change(Command.Of("zfs", "inherit", ZfsAnsibleProperties.Replicated, unmark.Snapshot))],
         SetMarks mark => [Set(ZfsAnsibleProperties.Replicated, ReplicationMark.Format(mark.Marks), mark.Snapshot)],
         RecordSuccess success =>
         [
@@ -41,5 +41,7 @@ public static class ReplicationCommands
         _ => throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "a transfer is a pipe, not a write"),
     };
 
-    private static ZfsWrite Set(string property, string value, string dataset) => new(Command.Of("zfs", "set", $"{property}={value}", dataset));
+    private static ZfsWrite Set(string property, string value, string dataset) => Change(Command.Of("zfs", "set", $"{property}={value}", dataset));
+
+    private static ZfsWrite Change(Command command) => new(command, CommandPolicy.Change);
 }

@@ -11,6 +11,8 @@ namespace ZfsAnsible.Zfs;
 /// <summary>Datasets through zfs list/get/create/set/destroy; "zfs get -Hp" works on every supported CLI.</summary>
 public sealed class ZfsDatasets(ICommandRunner runner)
 {
+    private readonly ZfsExecutor _zfs = new(runner);
+
     public Result<IReadOnlyDictionary<string, ObservedProperty>> Properties(string dataset, IReadOnlyCollection<string> names) =>
         PropertiesOf([dataset], names).Map(all => all.TryGetValue(dataset, out var properties)
             ? properties
@@ -25,25 +27,14 @@ public sealed class ZfsDatasets(ICommandRunner runner)
         }
 
         var command = Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", string.Join(',', names)).WithArguments(datasets);
-        var result = runner.Run(command);
-        if (!result.Succeeded)
-        {
-            return Result<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>>.Fail(new ZfsCommandError(result));
-        }
-
-        var byDataset = GetOutput.ByObject(result.StandardOutput)
-            .ToImmutableDictionary(o => o.Key, o => (IReadOnlyDictionary<string, ObservedProperty>)o.Value, StringComparer.Ordinal);
-        return Result.Ok<IReadOnlyDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>>(byDataset);
+        return _zfs.Read(command).Map(output => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, ObservedProperty>>)GetOutput.ByObject(output)
+            .ToImmutableDictionary(o => o.Key, o => (IReadOnlyDictionary<string, ObservedProperty>)o.Value, StringComparer.Ordinal));
     }
 
     /// <summary>Every filesystem and volume the imported pools hold.</summary>
-    public Result<ImmutableHashSet<string>> Existing()
-    {
-        var result = runner.Run(Command.Of("zfs", "list", "-H", "-o", "name", "-t", "filesystem,volume"));
-        return result.Succeeded
-            ? Result.Ok(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToImmutableHashSet(StringComparer.Ordinal))
-            : Result<ImmutableHashSet<string>>.Fail(new ZfsCommandError(result));
-    }
+    public Result<ImmutableHashSet<string>> Existing() =>
+        _zfs.Read(Command.Of("zfs", "list", "-H", "-o", "name", "-t", "filesystem,volume"))
+            .Map(output => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToImmutableHashSet(StringComparer.Ordinal));
 }
 
 /// <summary>The zfs command for each planned dataset change; pure, so the argv is unit-tested.</summary>

@@ -16,6 +16,8 @@ namespace ZfsAnsible.Zfs;
 /// </summary>
 public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilities)
 {
+    private readonly ZfsExecutor _zfs = new(runner);
+
     public ZfsCapabilities Capabilities => capabilities;
 
     public Result<ImmutableArray<MarkedSnapshot>> Snapshots(string dataset) => Read(dataset, []).Map(read => read.Snapshots);
@@ -26,9 +28,7 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
         var read = Read(dataset, capabilities.ResumableReceive ? ["readonly", "canmount", "receive_resume_token"] : ["readonly", "canmount"]);
         if (!read.IsOk)
         {
-            return read.Error is ZfsCommandError { Result.StandardError: var stderr } && stderr.Contains("does not exist", StringComparison.Ordinal)
-                ? Result.Ok(TargetState.Absent)
-                : read.Error;
+            return read.Error is ZfsCommandError { Failure: ZfsFailure.DoesNotExist } ? TargetState.Absent : read.Error;
         }
 
         var values = read.Value.Dataset;
@@ -42,13 +42,13 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     {
         var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source",
             string.Join(',', new[] { "guid", "createtxg", ZfsAnsibleProperties.Replicated }.Concat(properties)), dataset);
-        var result = runner.Run(command);
-        if (!result.Succeeded)
+        var output = _zfs.Read(command);
+        if (!output.IsOk)
         {
-            return new ZfsCommandError(result);
+            return output.Error;
         }
 
-        var objects = GetOutput.ByObject(result.StandardOutput);
+        var objects = GetOutput.ByObject(output.Value);
         var snapshots = ImmutableArray.CreateBuilder<MarkedSnapshot>();
         foreach (var (name, values) in objects.Where(o => o.Key.StartsWith(dataset + "@", StringComparison.Ordinal)))
         {
@@ -71,13 +71,7 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     public Result<ImmutableArray<string>> MarkedForReplication(IReadOnlyCollection<string> roots)
     {
         var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", $"{ZfsAnsibleProperties.Replicate},{ZfsAnsibleProperties.DiscoverChildren}").WithArguments(roots);
-        var result = runner.Run(command);
-        if (!result.Succeeded)
-        {
-            return new ZfsCommandError(result);
-        }
-
-        return Result.Ok(GetOutput.ByObject(result.StandardOutput)
+        return _zfs.Read(command).Map(output => GetOutput.ByObject(output)
             .Where(o => !o.Key.Contains('@', StringComparison.Ordinal))
             .Where(o => o.Value.TryGetValue(ZfsAnsibleProperties.Replicate, out var replicate) && replicate.Value == "on"
                 && (replicate.IsLocal || (o.Value.TryGetValue(ZfsAnsibleProperties.DiscoverChildren, out var discover) && discover.Value == "on")))
@@ -89,7 +83,8 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     /// <summary>The imported pools, read the way every module reads them (<see cref="Zpool.ImportedPools"/>).</summary>
     public Result<ImmutableArray<string>> ImportedPools() => new Zpool(runner, capabilities).ImportedPools();
 
-    public CommandResult Run(Command command) => runner.Run(command);
+    /// <summary>A write of a replication, under its own failure policy.</summary>
+    public Result<CommandResult> Run(Command command, CommandPolicy policy) => _zfs.Run(command, policy);
 
     /// <summary>
     /// Which snapshot an interrupted receive delivers once resumed: "zfs send -nv -t TOKEN" on the sending side prints
@@ -98,13 +93,13 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     public Result<ulong> ResumedSnapshotGuid(string token)
     {
         var command = Command.Of("zfs", "send", "-nv", "-t", token);
-        var result = runner.Run(command);
-        if (!result.Succeeded)
+        var result = _zfs.Run(command, CommandPolicy.Read);
+        if (!result.IsOk)
         {
-            return new ZfsCommandError(result);
+            return result.Error;
         }
 
-        var line = (result.StandardError + "\n" + result.StandardOutput).Split('\n').Select(l => l.Trim())
+        var line = (result.Value.StandardError + "\n" + result.Value.StandardOutput).Split('\n').Select(l => l.Trim())
             .FirstOrDefault(l => l.StartsWith("toguid = 0x", StringComparison.Ordinal));
         return line is not null && ulong.TryParse(line["toguid = 0x".Length..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var guid)
             ? Result.Ok(guid)

@@ -22,6 +22,8 @@ public sealed record SnapshotInventory(
 /// </summary>
 public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabilities)
 {
+    private readonly ZfsExecutor _zfs = new(runner);
+
     private static readonly string[] SnapshotProperties = ["createtxg", "creation", "userrefs", ZfsAnsibleProperties.Replicated];
 
     public Result<SnapshotInventory> Inventory(IReadOnlyCollection<string> roots)
@@ -33,15 +35,15 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
         var properties = string.Join(',', ZfsAnsibleProperties.PolicyNames.Concat(SnapshotProperties));
         var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", properties).WithArguments(roots);
-        var result = runner.Run(command);
-        if (!result.Succeeded)
+        var output = _zfs.Read(command);
+        if (!output.IsOk)
         {
-            return new ZfsCommandError(result);
+            return output.Error;
         }
 
         var datasets = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, ObservedProperty>>(StringComparer.Ordinal);
         var snapshots = new Dictionary<string, List<Snapshot>>(StringComparer.Ordinal);
-        foreach (var (name, values) in GetOutput.ByObject(result.StandardOutput))
+        foreach (var (name, values) in GetOutput.ByObject(output.Value))
         {
             var at = name.IndexOf('@', StringComparison.Ordinal);
             if (at < 0)

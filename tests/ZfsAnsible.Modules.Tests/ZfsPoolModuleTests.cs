@@ -36,7 +36,7 @@ public class ZfsPoolModuleTests
             Assert.True(result.Changed);
             Assert.False(result.Failed, result.Msg);
             Assert.Equal($"zpool create tank {device}", result.Values["commands"]![0]!.GetValue<string>());
-            Assert.DoesNotContain(runner.Ran, c => c.Arguments.FirstOrDefault() is "create" or "destroy" or "add" or "set" or "export");
+            Assert.DoesNotContain(runner.Ran, c => c.Arguments.Items.FirstOrDefault() is "create" or "destroy" or "add" or "set" or "export");
         }
         finally
         {

@@ -110,18 +110,63 @@ public class ZpoolTests
     }
 }
 
-public class ZpoolBusyRetryTests
+public class ZfsExecutorTests
 {
+    private static readonly Command Destroy = Command.Of("zpool", "destroy", "tank");
+
     [Fact]
-    public void A_busy_pool_is_tried_again_and_other_failures_are_not()
+    public void A_busy_pool_is_tried_again_for_a_change_and_other_failures_are_not()
     {
         var busyOnce = new SequenceRunner([(1, "cannot destroy 'tank': pool is busy"), (0, string.Empty)]);
-        Assert.True(new Zpool(busyOnce, ZfsCapabilities.Legacy).Run(ZfsAnsible.Zfs.Execution.Command.Of("zpool", "destroy", "tank")).IsOk);
+        Assert.True(new ZfsExecutor(busyOnce).Run(Destroy, CommandPolicy.Change).IsOk);
         Assert.Equal(2, busyOnce.Calls);
 
         var denied = new SequenceRunner([(1, "permission denied"), (0, string.Empty)]);
-        Assert.False(new Zpool(denied, ZfsCapabilities.Legacy).Run(ZfsAnsible.Zfs.Execution.Command.Of("zpool", "destroy", "tank")).IsOk);
+        var failed = new ZfsExecutor(denied).Run(Destroy, CommandPolicy.Change);
+        Assert.Equal(ZfsFailure.Other, Assert.IsType<ZfsCommandError>(failed.Error).Failure);
         Assert.Equal(1, denied.Calls);
+    }
+
+    [Fact]
+    public void A_read_is_not_retried_and_its_failure_is_classified()
+    {
+        var busy = new SequenceRunner([(1, "cannot open 'tank/x': pool is busy"), (0, string.Empty)]);
+        Assert.Equal(ZfsFailure.Busy, Assert.IsType<ZfsCommandError>(new ZfsExecutor(busy).Read(Destroy).Error).Failure);
+        Assert.Equal(1, busy.Calls);
+    }
+
+    [Theory]
+    [InlineData("cannot open 'tank/x': dataset does not exist", ZfsFailure.DoesNotExist)]
+    [InlineData("cannot hold snapshot 'tank/x@a': tag already exists on this dataset", ZfsFailure.HoldExists)]
+    [InlineData("cannot release hold from snapshot 'tank/x@a': no such tag on this dataset", ZfsFailure.NoSuchTag)]
+    [InlineData("(on backup) cannot destroy 'tank': pool is busy", ZfsFailure.Busy)]
+    [InlineData("permission denied", ZfsFailure.Other)]
+    public void Failures_are_classified_once_and_only_a_tolerated_one_passes(string stderr, ZfsFailure expected)
+    {
+        var runner = new SequenceRunner([(1, stderr)]);
+        var command = Command.Of("zfs", "hold", "t", "tank/x@a");
+        Assert.Equal(expected, Assert.IsType<ZfsCommandError>(new ZfsExecutor(runner).Run(command, CommandPolicy.Read).Error).Failure);
+        Assert.True(new ZfsExecutor(new SequenceRunner([(1, stderr)])).Run(command, CommandPolicy.Read.Tolerating(expected)).IsOk);
+    }
+
+    [Fact]
+    public void An_empty_import_scan_is_nothing_to_import_not_an_error()
+    {
+        var scan = new ZfsExecutor(new SequenceRunner([(1, "no pools available to import")])).Run(Command.Of("zpool", "import"), CommandPolicy.Read);
+        Assert.Equal(ZfsFailure.NothingToImport, Assert.IsType<ZfsCommandError>(scan.Error).Failure);
+        var other = new ZfsExecutor(new SequenceRunner([(1, string.Empty)])).Run(Command.Of("zpool", "destroy", "x"), CommandPolicy.Read);
+        Assert.Equal(ZfsFailure.Other, Assert.IsType<ZfsCommandError>(other.Error).Failure);
+    }
+
+    [Fact]
+    public void Secret_arguments_are_masked_in_every_display_of_the_command()
+    {
+        var command = Command.Of("ssh", "-p", "22").WithSecretArguments("-i", "/root/.ssh/backup key").WithArguments("host", "zfs", "list");
+        Assert.Equal(["-p", "22", "-i", "/root/.ssh/backup key", "host", "zfs", "list"], command.Arguments);
+        Assert.Equal("ssh -p 22 <secret> <secret> host zfs list", command.ToString());
+        var error = new ZfsCommandError(new CommandResult(command, 255, string.Empty, "Permission denied"));
+        Assert.DoesNotContain("backup key", error.Message, StringComparison.Ordinal);
+        Assert.Equal(command, Command.Of("ssh", "-p", "22").WithSecretArguments("-i", "/root/.ssh/backup key").WithArguments("host", "zfs", "list"));
     }
 
     private sealed class SequenceRunner((int Exit, string Err)[] answers) : ZfsAnsible.Zfs.Execution.ICommandRunner

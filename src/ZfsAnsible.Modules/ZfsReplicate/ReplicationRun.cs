@@ -254,19 +254,19 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 return Result.Ok(true);
             }
 
-            var result = Zfs.Run(write.Command);
-            if (result.Succeeded || (write.AlreadyDone is { } done && result.StandardError.Contains(done, StringComparison.Ordinal)))
+            var result = Zfs.Run(write.Command, write.Policy);
+            if (result.IsOk)
             {
-                return Result.Ok(true);
+                return true;
             }
 
             if (write.WarnOnFailure is { } warning)
             {
                 state.Warnings.Add(warning);
-                return Result.Ok(false);
+                return false;
             }
 
-            return new ZfsCommandError(result);
+            return result.Error;
         }
     }
 

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using ZfsAnsible.Domain.Collections;
 
 namespace ZfsAnsible.Zfs.Execution;
 
@@ -6,22 +6,29 @@ namespace ZfsAnsible.Zfs.Execution;
 /// A program and its argument vector, as an immutable value. There is no shell anywhere:
 /// each argument reaches the program exactly as written here.
 /// </summary>
-public sealed record Command(string Program, ImmutableArray<string> Arguments)
+/// <param name="Secrets">Arguments never shown to people (an ssh key path, ssh options): <see cref="ToString"/> masks them.</param>
+public sealed record Command(string Program, ValueArray<string> Arguments, ValueArray<string> Secrets = default)
 {
+    public const string Masked = "<secret>";
+
     public static Command Of(string program, params IEnumerable<string> arguments) => new(program, [.. arguments]);
 
     /// <summary>A copy with more arguments at the end.</summary>
-    public Command WithArguments(params IEnumerable<string> more) => this with { Arguments = Arguments.AddRange(more) };
+    public Command WithArguments(params IEnumerable<string> more) => this with { Arguments = [.. Arguments, .. more] };
 
-    /// <summary>For people: the command line as one would type it, quoted where needed.</summary>
-    public override string ToString() => string.Join(' ', new[] { Program }.Concat(Arguments).Select(Quote));
+    /// <summary>A copy with more arguments at the end that no display of the command ever shows.</summary>
+    public Command WithSecretArguments(params IEnumerable<string> more)
+    {
+        var secret = more.ToList();
+        return this with { Arguments = [.. Arguments, .. secret], Secrets = [.. Secrets, .. secret] };
+    }
 
-    public bool Equals(Command? other) => other is not null && Program == other.Program && Arguments.SequenceEqual(other.Arguments);
-
-    public override int GetHashCode() => HashCode.Combine(Program, Arguments.Length);
+    /// <summary>For people: the command line as one would type it, quoted where needed, secrets masked.</summary>
+    public override string ToString() =>
+        string.Join(' ', new[] { Program }.Concat(Arguments.Select(a => Secrets.Contains(a) ? Masked : a)).Select(Quote));
 
     private static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@,%+".Contains(c, StringComparison.Ordinal))
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@,%+".Contains(c, StringComparison.Ordinal)) || word == Masked
             ? word
             : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
@@ -42,6 +49,9 @@ public sealed record CommandResult(Command Command, int ExitCode, string Standar
             return lines.Length == 0 ? StandardOutput.Trim().ReplaceLineEndings(" ") : string.Join(' ', lines);
         }
     }
+
+    /// <summary>"COMMAND failed (exit N): stderr", the command shown with its secrets masked.</summary>
+    public string FailureSummary => $"{Command} failed (exit {ExitCode}): {ErrorSummary}";
 }
 
 /// <summary>Runs commands. The real one starts processes; tests substitute scripted answers.</summary>

@@ -11,7 +11,7 @@ public sealed record PipeResult(CommandResult From, CommandResult To, long Bytes
     /// <summary>The failing side's command and stderr, the sender's first (a broken receiver also breaks the sender's pipe).</summary>
     public string ErrorSummary => Cancelled
         ? "the transfer was interrupted"
-        : string.Join("; ", new[] { From, To }.Where(r => !r.Succeeded).Select(r => $"{r.Command} failed (exit {r.ExitCode}): {r.ErrorSummary}"));
+        : string.Join("; ", new[] { From, To }.Where(r => !r.Succeeded).Select(r => r.FailureSummary));
 }
 
 /// <summary>Runs "from | to" with the bytes passing through this process: counted, optionally rate-limited, stoppable.</summary>

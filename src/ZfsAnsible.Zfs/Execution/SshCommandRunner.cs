@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Collections;
 using ZfsAnsible.Domain.Naming;
 
 namespace ZfsAnsible.Zfs.Execution;
@@ -13,7 +14,7 @@ namespace ZfsAnsible.Zfs.Execution;
 /// <param name="Options">Extra "-o Key=Value" options from <see cref="SshOptions"/>' allow-list, e.g. StrictHostKeyChecking=accept-new.</param>
 public sealed partial record SshEndpoint
 {
-    private SshEndpoint(string host, string user, int port, string? keyPath, ImmutableArray<string> options)
+    private SshEndpoint(string host, string user, int port, string? keyPath, ValueArray<string> options)
     {
         Host = host;
         User = user;
@@ -30,7 +31,7 @@ public sealed partial record SshEndpoint
 
     public string? KeyPath { get; }
 
-    public ImmutableArray<string> Options { get; }
+    public ValueArray<string> Options { get; }
 
     /// <summary>Checks every value, naming each problem (in the module's option names), before anything reaches ssh.</summary>
     public static Result<SshEndpoint> Create(string host, string user, long port, string? keyPath, IEnumerable<string> options)
@@ -63,11 +64,6 @@ public sealed partial record SshEndpoint
             : Result.Ok(new SshEndpoint(host, user, (int)port, keyPath, list));
     }
 
-    public bool Equals(SshEndpoint? other) =>
-        other is not null && Host == other.Host && User == other.User && Port == other.Port && KeyPath == other.KeyPath && Options.SequenceEqual(other.Options);
-
-    public override int GetHashCode() => HashCode.Combine(Host, User, Port, KeyPath);
-
     public override string ToString() => $"{User}@{Host}:{Port}";
 
     /// <summary>The ssh command that runs <paramref name="command"/> on the host.</summary>
@@ -75,13 +71,24 @@ public sealed partial record SshEndpoint
     /// ssh joins the words after the host into one line for the remote shell, so each word is single-quoted there:
     /// it arrives as exactly one argument, whatever it holds. env gives the remote command what the local runner
     /// gives local ones: the C locale (parsers read English) and the sbin directories (a non-login PATH lacks them).
+    /// The key path and the options are secret arguments: no display of the command shows them.
     /// </remarks>
-    public Command Wrap(Command command) =>
-        Command.Of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithArguments(KeyPath is null ? [] : ["-i", KeyPath, "-o", "IdentitiesOnly=yes"])
-            .WithArguments(Options.SelectMany(o => new[] { "-o", o }))
-            .WithArguments($"{User}@{Host}", "--")
+    public Command Wrap(Command command)
+    {
+        var ssh = Command.Of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (KeyPath is not null)
+        {
+            ssh = ssh.WithArguments("-i").WithSecretArguments(KeyPath).WithArguments("-o", "IdentitiesOnly=yes");
+        }
+
+        foreach (var option in Options)
+        {
+            ssh = ssh.WithArguments("-o").WithSecretArguments(option);
+        }
+
+        return ssh.WithArguments($"{User}@{Host}", "--")
             .WithArguments(RemoteEnvironment.Concat([command.Program]).Concat(command.Arguments).Select(Quote));
+    }
 
     // Host names, IPv4 and IPv6 literals; never a leading '-' (ssh would read an option).
     [GeneratedRegex(@"^[A-Za-z0-9\[][A-Za-z0-9.:\-\[\]]{0,252}\z")]

@@ -1,0 +1,53 @@
+using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Collections;
+
+namespace ZfsAnsible.Zfs.Execution;
+
+/// <summary>
+/// What a failure of one command means, decided where the command is planned rather than where it runs:
+/// whether "busy" is tried again, and which failures mean the work is already done.
+/// </summary>
+public sealed record CommandPolicy(bool RetryWhileBusy, ValueArray<ZfsFailure> Tolerated)
+{
+    /// <summary>A read: any failure is the answer.</summary>
+    public static CommandPolicy Read { get; } = new(false, []);
+
+    /// <summary>A change: "busy" right after a mount or unmount changed nothing, so it is tried again a few times.</summary>
+    public static CommandPolicy Change { get; } = new(true, []);
+
+    /// <summary>A copy that counts <paramref name="failure"/> as success (e.g. a hold an earlier run left).</summary>
+    public CommandPolicy Tolerating(ZfsFailure failure) => this with { Tolerated = [.. Tolerated, failure] };
+}
+
+/// <summary>
+/// The one door every zfs/zpool command goes through: it runs the command under its <see cref="CommandPolicy"/> and
+/// turns a failure into a <see cref="ZfsCommandError"/> classified once.
+/// </summary>
+public sealed class ZfsExecutor(ICommandRunner runner)
+{
+    private const int BusyRetries = 5;
+
+    public ICommandRunner Runner => runner;
+
+    /// <summary>The result of a success or of a tolerated failure; otherwise the classified error.</summary>
+    public Result<CommandResult> Run(Command command, CommandPolicy policy)
+    {
+        var result = runner.Run(command);
+        for (var attempt = 1; policy.RetryWhileBusy && attempt <= BusyRetries && ZfsFailures.Classify(result) == ZfsFailure.Busy; attempt++)
+        {
+            Thread.Sleep(TimeSpan.FromMilliseconds(200 * attempt));
+            result = runner.Run(command);
+        }
+
+        if (result.Succeeded)
+        {
+            return result;
+        }
+
+        var error = new ZfsCommandError(result);
+        return policy.Tolerated.Contains(error.Failure) ? result : error;
+    }
+
+    /// <summary>A read's standard output.</summary>
+    public Result<string> Read(Command command) => Run(command, CommandPolicy.Read).Map(r => r.StandardOutput);
+}
