@@ -68,6 +68,16 @@ public class SshEndpointTests
             wrapped.Arguments);
         Assert.Equal("ssh", wrapped.Program);
     }
+
+    [Fact]
+    public void A_failed_pipe_over_ssh_never_shows_the_key_path_or_the_options()
+    {
+        var endpoint = SshEndpoint.Create("host-storage", "root", 22, "/keys/secret-key", ["UserKnownHostsFile=/keys/known"]).Value;
+        var result = new ProcessPipe().Run(Command.Of("false"), endpoint.Wrap(Command.Of("zfs", "recv", "x")), null, CancellationToken.None);
+        Assert.False(result.Succeeded);
+        Assert.DoesNotContain("/keys/", result.ErrorSummary, StringComparison.Ordinal);
+        Assert.DoesNotContain("/keys/", endpoint.Wrap(Command.Of("zfs", "list")).ToString(), StringComparison.Ordinal);
+    }
 }
 
 public class SshOptionsTests

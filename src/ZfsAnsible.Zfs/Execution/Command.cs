@@ -27,6 +27,10 @@ public sealed record Command(string Program, ValueArray<string> Arguments, Value
     public override string ToString() =>
         string.Join(' ', new[] { Program }.Concat(Arguments.Select(a => Secrets.Contains(a) ? Masked : a)).Select(Quote));
 
+    /// <summary>Text a run of this command printed, with its secrets masked.</summary>
+    public string Mask(string text) =>
+        Secrets.Where(s => s.Length > 0).Aggregate(text, (masked, secret) => masked.Replace(secret, Masked, StringComparison.Ordinal));
+
     private static string Quote(string word) =>
         word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@,%+".Contains(c, StringComparison.Ordinal)) || word == Masked
             ? word
@@ -38,7 +42,10 @@ public sealed record CommandResult(Command Command, int ExitCode, string Standar
 {
     public bool Succeeded => ExitCode == 0;
 
-    /// <summary>stderr as one line: zfs-fuse appends its whole usage text to errors, which nobody needs in msg.</summary>
+    /// <summary>
+    /// stderr as one line: zfs-fuse appends its whole usage text to errors, which nobody needs in msg. The command's
+    /// secrets are masked here too: ssh names its key file in its own warnings.
+    /// </summary>
     public string ErrorSummary
     {
         get
@@ -46,7 +53,8 @@ public sealed record CommandResult(Command Command, int ExitCode, string Standar
             var lines = StandardError.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .TakeWhile(line => !line.StartsWith("usage:", StringComparison.OrdinalIgnoreCase))
                 .ToArray();
-            return lines.Length == 0 ? StandardOutput.Trim().ReplaceLineEndings(" ") : string.Join(' ', lines);
+            var summary = lines.Length == 0 ? StandardOutput.Trim().ReplaceLineEndings(" ") : string.Join(' ', lines);
+            return Command.Mask(summary);
         }
     }
 

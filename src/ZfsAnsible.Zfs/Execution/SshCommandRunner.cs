@@ -109,12 +109,15 @@ public sealed class SshCommandRunner(ICommandRunner local, SshEndpoint endpoint)
 
     public CommandResult Run(Command command)
     {
-        var result = local.Run(endpoint.Wrap(command));
-        // Report the command as the user thinks of it, and where it ran (255 is ssh's own failure).
-        return result.Succeeded ? result with { Command = command } : result with
+        var wrapped = endpoint.Wrap(command);
+        var result = local.Run(wrapped);
+        // Report the command as the user thinks of it, and where it ran (255 is ssh's own failure); ssh's own
+        // warnings may name the key file.
+        var stderr = wrapped.Mask(result.StandardError);
+        return result.Succeeded ? result with { Command = command, StandardError = stderr } : result with
         {
             Command = command,
-            StandardError = result.ExitCode == 255 ? $"ssh to {endpoint}: {result.StandardError}" : $"(on {endpoint.Host}) {result.StandardError}",
+            StandardError = result.ExitCode == 255 ? $"ssh to {endpoint}: {stderr}" : $"(on {endpoint.Host}) {stderr}",
         };
     }
 }
