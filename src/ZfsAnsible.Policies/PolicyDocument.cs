@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.Collections;
 using ZfsAnsible.Domain.Policies;
 
 namespace ZfsAnsible.Policies;
@@ -10,7 +11,7 @@ namespace ZfsAnsible.Policies;
 /// The inventory's <c>zfs_policies</c> and <c>zfs_datasets</c>, read from YAML or JSON (one text holding both, or
 /// one text each). Other top-level keys are ignored: a vars file holds other variables too.
 /// </summary>
-public sealed record PolicyDocument(ImmutableSortedDictionary<string, SnapshotPolicy> Policies, ImmutableArray<DatasetConfig> Datasets)
+public sealed record PolicyDocument(ValueDictionary<string, SnapshotPolicy> Policies, ValueArray<DatasetConfig> Datasets)
 {
     /// <summary>An inventory file is kilobytes; this only stops a runaway input before it is parsed.</summary>
     public const int MaxTextLength = 16 * 1024 * 1024;
@@ -37,14 +38,6 @@ public sealed record PolicyDocument(ImmutableSortedDictionary<string, SnapshotPo
         new(policiesFrom.Policies, datasetsFrom.Datasets);
 
     public Result<PolicyTree> Resolve(IReadOnlyCollection<string>? pools = null) => PolicyResolver.Resolve(Policies, Datasets, pools);
-
-    public bool Equals(PolicyDocument? other) =>
-        other is not null
-        && Datasets.SequenceEqual(other.Datasets)
-        && Policies.Count == other.Policies.Count
-        && Policies.All(p => other.Policies.TryGetValue(p.Key, out var policy) && p.Value.Equals(policy));
-
-    public override int GetHashCode() => HashCode.Combine(Policies.Count, Datasets.Length);
 
     /// <summary>Parser messages may quote the input: they must not break the one-line error.</summary>
     internal static string OneLine(string text)

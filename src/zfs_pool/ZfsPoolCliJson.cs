@@ -4,7 +4,7 @@ using ZfsAnsible.Zfs;
 
 namespace ZfsAnsible.Executables.ZfsPool;
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, Converters = [typeof(PoolPresenceJsonConverter)])]
 [JsonSerializable(typeof(PoolFacts))]
 [JsonSerializable(typeof(ZfsCapabilities))]
 internal sealed partial class ZfsPoolCliJson : JsonSerializerContext;

@@ -37,6 +37,7 @@ public class ZfsPoolModuleTests
             Assert.False(result.Failed, result.Msg);
             Assert.Equal($"zpool create tank {device}", result.Values["commands"]![0]!.GetValue<string>());
             Assert.DoesNotContain(runner.Ran, c => c.Arguments.Items.FirstOrDefault() is "create" or "destroy" or "add" or "set" or "export");
+            Assert.Equal(("absent", "imported"), (result.Diff!.Before!["state"]!.GetValue<string>(), result.Diff.After!["state"]!.GetValue<string>()));
         }
         finally
         {

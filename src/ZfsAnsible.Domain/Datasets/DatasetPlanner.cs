@@ -1,3 +1,4 @@
+using ZfsAnsible.Domain.Collections;
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Policies;
@@ -17,7 +18,7 @@ public sealed record DatasetObservation(
 /// <summary>One change to one dataset; each becomes exactly one zfs command.</summary>
 public abstract record DatasetAction(string Dataset);
 
-public sealed record CreateDataset(string Dataset, ImmutableSortedDictionary<string, string> Properties) : DatasetAction(Dataset);
+public sealed record CreateDataset(string Dataset, ValueDictionary<string, string> Properties) : DatasetAction(Dataset);
 
 public sealed record SetDatasetProperty(string Dataset, string Property, string Value, ObservedProperty? Before) : DatasetAction(Dataset);
 
@@ -38,7 +39,7 @@ public static class DatasetPlanner
         var warnings = ImmutableArray.CreateBuilder<string>();
         foreach (var dataset in tree.Datasets)
         {
-            var desired = dataset.Properties.SetItems(PolicyProperties.For(dataset));
+            var desired = dataset.Properties.Entries.SetItems(PolicyProperties.For(dataset));
             if (!observed.Existing.Contains(dataset.Name))
             {
                 actions.Add(new CreateDataset(dataset.Name, desired));

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using ZfsAnsible.Domain.Collections;
 
 namespace ZfsAnsible.Domain.Policies;
 
@@ -8,17 +8,8 @@ public sealed record DatasetConfig(
     string? Policy = null,
     bool ChildrenInheritPolicy = false,
     bool SnapshotsDiscoverChildren = false,
-    ImmutableSortedDictionary<string, string>? Properties = null)
+    ValueDictionary<string, string> Properties = default)
 {
-    public ImmutableSortedDictionary<string, string> Properties { get; init; } = PolicyRules.OrdinalProperties(Properties);
-
-    public bool Equals(DatasetConfig? other) =>
-        other is not null
-        && Name == other.Name
-        && Policy == other.Policy
-        && ChildrenInheritPolicy == other.ChildrenInheritPolicy
-        && SnapshotsDiscoverChildren == other.SnapshotsDiscoverChildren
-        && PolicyRules.SameProperties(Properties, other.Properties);
-
-    public override int GetHashCode() => HashCode.Combine(Name, Policy, ChildrenInheritPolicy, SnapshotsDiscoverChildren, Properties.Count);
+    /// <summary>Property names compare ordinally whatever comparer the caller's dictionary had.</summary>
+    public ValueDictionary<string, string> Properties { get; init; } = PolicyRules.OrdinalProperties(Properties);
 }

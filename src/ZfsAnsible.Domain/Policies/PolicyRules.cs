@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ZfsAnsible.Domain.Collections;
 using ZfsAnsible.Domain.Naming;
 
 namespace ZfsAnsible.Domain.Policies;
@@ -47,13 +48,8 @@ public static class PolicyRules
     /// <summary>"dataset 'tank/a'" — the subject every dataset problem starts with.</summary>
     public static string DatasetSubject(string name) => $"dataset '{ZfsNames.Printable(name)}'";
 
-    internal static ImmutableSortedDictionary<string, string> OrdinalProperties(ImmutableSortedDictionary<string, string>? properties) =>
-        properties is null ? ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)
-        : properties.KeyComparer == StringComparer.Ordinal ? properties
-        : properties.WithComparers(StringComparer.Ordinal);
-
-    internal static bool SameProperties(ImmutableSortedDictionary<string, string> a, ImmutableSortedDictionary<string, string> b) =>
-        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var value) && value == p.Value);
+    internal static ValueDictionary<string, string> OrdinalProperties(ValueDictionary<string, string> properties) =>
+        properties.Entries.KeyComparer == StringComparer.Ordinal ? properties : properties.Entries.WithComparers(StringComparer.Ordinal);
 
     private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':';
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ZfsAnsible.Domain.Collections;
 
 namespace ZfsAnsible.Domain.Policies;
 
@@ -29,20 +30,7 @@ public sealed record ResolvedDataset(
     string? InheritedFrom,
     bool DiscoverChildren,
     string? DiscoveryRoot,
-    ImmutableSortedDictionary<string, string> Properties)
-{
-    public bool Equals(ResolvedDataset? other) =>
-        other is not null
-        && Name == other.Name
-        && Equals(Policy, other.Policy)
-        && Source == other.Source
-        && InheritedFrom == other.InheritedFrom
-        && DiscoverChildren == other.DiscoverChildren
-        && DiscoveryRoot == other.DiscoveryRoot
-        && PolicyRules.SameProperties(Properties, other.Properties);
-
-    public override int GetHashCode() => HashCode.Combine(Name, Policy, Source, InheritedFrom, DiscoverChildren, DiscoveryRoot);
-}
+    ValueDictionary<string, string> Properties);
 
 /// <summary>The policy an unconfigured dataset gets at snapshot time, and the configured dataset that discovers it.</summary>
 public sealed record DiscoveredPolicy(SnapshotPolicy Policy, string From);
@@ -51,22 +39,10 @@ public sealed record DiscoveredPolicy(SnapshotPolicy Policy, string From);
 /// Every configured dataset resolved, parents before children (a depth-first walk in name order),
 /// with the policies the configuration defines.
 /// </summary>
-public sealed record PolicyTree
+/// <remarks>Lookups walk the list: an inventory holds tens of datasets, and a record of plain values compares by value.</remarks>
+public sealed record PolicyTree(ValueArray<ResolvedDataset> Datasets, ValueDictionary<string, SnapshotPolicy> Policies)
 {
-    private readonly ImmutableDictionary<string, ResolvedDataset> _byName;
-
-    public PolicyTree(ImmutableArray<ResolvedDataset> datasets, ImmutableSortedDictionary<string, SnapshotPolicy> policies)
-    {
-        Datasets = datasets;
-        Policies = policies;
-        _byName = datasets.ToImmutableDictionary(d => d.Name, StringComparer.Ordinal);
-    }
-
-    public ImmutableArray<ResolvedDataset> Datasets { get; }
-
-    public ImmutableSortedDictionary<string, SnapshotPolicy> Policies { get; }
-
-    public ResolvedDataset? Find(string datasetName) => _byName.GetValueOrDefault(datasetName);
+    public ResolvedDataset? Find(string datasetName) => Datasets.FirstOrDefault(d => d.Name == datasetName);
 
     /// <summary>
     /// The policy of a dataset that is not in the configuration (e.g. a Docker volume created at run time):
@@ -78,14 +54,14 @@ public sealed record PolicyTree
     /// </summary>
     public DiscoveredPolicy? PolicyForDiscovered(string datasetName)
     {
-        if (_byName.ContainsKey(datasetName))
+        if (Find(datasetName) is not null)
         {
             return null;
         }
 
         foreach (var ancestor in PolicyResolver.Ancestors(datasetName))
         {
-            if (_byName.TryGetValue(ancestor, out var configured))
+            if (Find(ancestor) is { } configured)
             {
                 return configured.DiscoveryRoot is null || configured.Policy is null ? null : new DiscoveredPolicy(configured.Policy, configured.Name);
             }
@@ -97,12 +73,4 @@ public sealed record PolicyTree
     /// <summary>Configured datasets whose effective policy is <paramref name="policyName"/>, in tree order; empty for an unknown name.</summary>
     public ImmutableArray<string> WithPolicy(string policyName) =>
         [.. Datasets.Where(d => d.Policy?.Name == policyName).Select(d => d.Name)];
-
-    public bool Equals(PolicyTree? other) =>
-        other is not null
-        && Datasets.SequenceEqual(other.Datasets)
-        && Policies.Count == other.Policies.Count
-        && Policies.All(p => other.Policies.TryGetValue(p.Key, out var policy) && p.Value.Equals(policy));
-
-    public override int GetHashCode() => HashCode.Combine(Datasets.Length, Policies.Count);
 }

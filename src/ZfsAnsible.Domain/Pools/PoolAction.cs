@@ -1,3 +1,4 @@
+using ZfsAnsible.Domain.Collections;
 using System.Collections.Immutable;
 
 namespace ZfsAnsible.Domain.Pools;
@@ -14,7 +15,7 @@ public sealed record CreatePool(PoolDeclaration Declaration) : PoolAction(Declar
     public override string Describe() => $"created pool {Pool} ({string.Join("; ", Declaration.Topology!.Vdevs)})";
 }
 
-public sealed record ImportPool(string Name, ImmutableArray<string> SearchDirectories, string? Altroot) : PoolAction(Name)
+public sealed record ImportPool(string Name, ValueArray<string> SearchDirectories, string? Altroot) : PoolAction(Name)
 {
     public override string Describe() => $"imported pool {Pool}";
 }

@@ -31,15 +31,11 @@ public sealed record PoolDeclaration(
         new(name, state, null, ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, string>.Empty);
 }
 
-/// <summary>Is the pool there, and how. Serialised in lower case ("imported") for diffs and facts.</summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PoolPresence>))]
+/// <summary>Is the pool there, and how.</summary>
 public enum PoolPresence
 {
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("imported")]
     Imported,
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("exported")]
     Exported,
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("absent")]
     Absent,
 }
 

@@ -1,3 +1,4 @@
+using ZfsAnsible.Domain.Collections;
 using System.Collections.Immutable;
 
 namespace ZfsAnsible.Domain.Pools;
@@ -24,7 +25,7 @@ public enum VdevLayout
 }
 
 /// <summary>One top-level vdev: its class, its layout and its leaf devices (in declared order).</summary>
-public sealed record TopLevelVdev(VdevClass Class, VdevLayout Layout, ImmutableArray<string> Devices)
+public sealed record TopLevelVdev(VdevClass Class, VdevLayout Layout, ValueArray<string> Devices)
 {
     public static TopLevelVdev Disk(VdevClass vdevClass, string device) => new(vdevClass, VdevLayout.Disk, [device]);
 
@@ -44,7 +45,7 @@ public sealed record TopLevelVdev(VdevClass Class, VdevLayout Layout, ImmutableA
 }
 
 /// <summary>The declared or observed shape of a pool, as a flat list of top-level vdevs.</summary>
-public sealed record PoolTopology(ImmutableArray<TopLevelVdev> Vdevs)
+public sealed record PoolTopology(ValueArray<TopLevelVdev> Vdevs)
 {
     public static PoolTopology Empty { get; } = new([]);
 

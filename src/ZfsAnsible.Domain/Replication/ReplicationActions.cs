@@ -1,3 +1,4 @@
+using ZfsAnsible.Domain.Collections;
 using System.Collections.Immutable;
 
 namespace ZfsAnsible.Domain.Replication;
@@ -46,13 +47,9 @@ public sealed record ReleaseBase(string Snapshot, string Tag) : ReplicationActio
 }
 
 /// <summary>The targets a source snapshot is the base of (zfsansible:replicated); empty removes the property.</summary>
-public sealed record SetMarks(string Snapshot, ImmutableSortedSet<string> Marks) : ReplicationAction
+public sealed record SetMarks(string Snapshot, ValueArray<string> Marks) : ReplicationAction
 {
     public override ReplicationSide Side => ReplicationSide.Source;
-
-    public bool Equals(SetMarks? other) => other is not null && Snapshot == other.Snapshot && Marks.SequenceEqual(other.Marks);
-
-    public override int GetHashCode() => HashCode.Combine(Snapshot, Marks.Count);
 }
 
 /// <summary>When, how long and how many bytes the run's transfers took, on the target: what the metrics read.</summary>

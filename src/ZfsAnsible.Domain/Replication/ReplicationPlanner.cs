@@ -172,13 +172,13 @@ public static class ReplicationPlanner
         {
             marks[common.Guid] = marks[common.Guid].Add(targetId);
             actions.Add(new HoldBase($"{source}@{common.Name}", tag));
-            actions.Add(new SetMarks($"{source}@{common.Name}", marks[common.Guid]));
+            actions.Add(new SetMarks($"{source}@{common.Name}", [.. marks[common.Guid]]));
         }
 
         foreach (var stale in snapshots.Where(s => s.Guid != common.Guid && marks[s.Guid].Contains(targetId)).OrderBy(s => s.CreateTxg))
         {
             marks[stale.Guid] = marks[stale.Guid].Remove(targetId);
-            actions.Add(new SetMarks($"{source}@{stale.Name}", marks[stale.Guid]));
+            actions.Add(new SetMarks($"{source}@{stale.Name}", [.. marks[stale.Guid]]));
             actions.Add(new ReleaseBase($"{source}@{stale.Name}", tag));
         }
     }

@@ -1,3 +1,4 @@
+using ZfsAnsible.Domain.Collections;
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Datasets;
 using ZfsAnsible.Domain.Policies;
@@ -8,7 +9,7 @@ namespace ZfsAnsible.Domain.Snapshots;
 
 /// <summary>A dataset the snapshot timer manages, with the policy it reads from the dataset's own properties.</summary>
 /// <param name="From">The configured dataset the policy was read from: itself, or the discovering ancestor.</param>
-public sealed record ManagedDataset(string Name, string Policy, ImmutableSortedDictionary<Interval, int> Retention, string From)
+public sealed record ManagedDataset(string Name, string Policy, ValueDictionary<Interval, int> Retention, string From)
 {
     public int RetentionFor(Interval interval) => Retention.GetValueOrDefault(interval);
 }

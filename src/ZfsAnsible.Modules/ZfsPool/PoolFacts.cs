@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Pools;
@@ -56,7 +57,10 @@ public sealed record PoolFacts(
             [.. node.Leaves.Select(leaf => leaf.Name)])));
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+/// <summary>Pool presence in lower case ("imported"), as diffs and facts show it.</summary>
+public sealed class PoolPresenceJsonConverter() : JsonStringEnumConverter<PoolPresence>(JsonNamingPolicy.SnakeCaseLower);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(PoolPresenceJsonConverter)])]
 [JsonSerializable(typeof(PoolFacts))]
 [JsonSerializable(typeof(PoolSnapshot))]
 internal sealed partial class ZfsPoolJsonContext : JsonSerializerContext;
