@@ -5,39 +5,6 @@ namespace ZfsAnsible.Domain.Tests;
 public class TopologyTests
 {
     [Fact]
-    public void Zpool_words_put_data_vdevs_first_and_name_classes()
-    {
-        var topology = new PoolTopology([
-            TopLevelVdev.Disk(VdevClass.Cache, "/c"),
-            new TopLevelVdev(VdevClass.Log, VdevLayout.Mirror, ["/l1", "/l2"]),
-            new TopLevelVdev(VdevClass.Data, VdevLayout.Raidz2, ["/a", "/b", "/c2"]),
-            TopLevelVdev.Disk(VdevClass.Spare, "/s"),
-            new TopLevelVdev(VdevClass.Special, VdevLayout.Mirror, ["/p1", "/p2"]),
-        ]);
-        Assert.Equal(
-            ["raidz2", "/a", "/b", "/c2", "log", "mirror", "/l1", "/l2", "special", "mirror", "/p1", "/p2", "cache", "/c", "spare", "/s"],
-            topology.ToZpoolWords());
-    }
-
-    [Fact]
-    public void Each_class_word_is_given_once_for_all_its_vdevs()
-    {
-        var topology = new PoolTopology([
-            TopLevelVdev.Disk(VdevClass.Spare, "/s1"),
-            new TopLevelVdev(VdevClass.Log, VdevLayout.Mirror, ["/l1", "/l2"]),
-            TopLevelVdev.Disk(VdevClass.Cache, "/c1"),
-            new TopLevelVdev(VdevClass.Log, VdevLayout.Mirror, ["/l3", "/l4"]),
-            TopLevelVdev.Disk(VdevClass.Data, "/a"),
-            TopLevelVdev.Disk(VdevClass.Cache, "/c2"),
-            TopLevelVdev.Disk(VdevClass.Spare, "/s2"),
-            TopLevelVdev.Disk(VdevClass.Data, "/b"),
-        ]);
-        Assert.Equal(
-            ["/a", "/b", "log", "mirror", "/l1", "/l2", "mirror", "/l3", "/l4", "cache", "/c1", "/c2", "spare", "/s1", "/s2"],
-            topology.ToZpoolWords());
-    }
-
-    [Fact]
     public void Comparison_matches_vdevs_as_a_multiset()
     {
         var declared = new PoolTopology([TopLevelVdev.Disk(VdevClass.Data, "/a"), TopLevelVdev.Disk(VdevClass.Data, "/a")]);

@@ -38,10 +38,6 @@ public sealed record TopLevelVdev(VdevClass Class, VdevLayout Layout, ValueArray
 
     /// <summary>The option vocabulary: a single-device vdev is declared (and reported) as "stripe".</summary>
     public static string LayoutName(VdevLayout layout) => layout == VdevLayout.Disk ? "stripe" : layout.ToString().ToLowerInvariant();
-
-    /// <summary>The words zpool takes for this vdev without its class word, e.g. "mirror a b".</summary>
-    public IEnumerable<string> ToZpoolWords() =>
-        Layout == VdevLayout.Disk ? Devices : Devices.Prepend(Layout.ToString().ToLowerInvariant());
 }
 
 /// <summary>The declared or observed shape of a pool, as a flat list of top-level vdevs.</summary>
@@ -50,15 +46,4 @@ public sealed record PoolTopology(ValueArray<TopLevelVdev> Vdevs)
     public static PoolTopology Empty { get; } = new([]);
 
     public IEnumerable<string> AllDevices => Vdevs.SelectMany(v => v.Devices);
-
-    /// <summary>
-    /// zpool create/add words for the whole topology: data vdevs first, then each class word once followed by
-    /// all its vdevs ("log mirror a b mirror c d cache e f") — zpool refuses a class word given twice.
-    /// </summary>
-    public ImmutableArray<string> ToZpoolWords() =>
-    [
-        .. Vdevs.GroupBy(v => v.Class).OrderBy(g => g.Key).SelectMany(group =>
-            (group.Key == VdevClass.Data ? [] : new[] { group.Key.ToString().ToLowerInvariant() })
-                .Concat(group.SelectMany(v => v.ToZpoolWords()))),
-    ];
 }
