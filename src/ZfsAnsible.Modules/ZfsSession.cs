@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using ZfsAnsible.Domain;
@@ -50,17 +51,24 @@ public sealed class ZfsSession
     }
 }
 
-/// <summary>Planned commands, how many ran successfully, and the failure that stopped the rest.</summary>
+/// <summary>
+/// Planned commands, how many ran successfully, and the failure that stopped the rest: the one partial-failure
+/// type of every module, so each reports what had already changed the same way.
+/// </summary>
 public sealed record AppliedCommands(ImmutableArray<Command> Planned, int Succeeded, Error? Failure)
 {
+    [MemberNotNullWhen(true, nameof(Failure))]
     public bool Failed => Failure is not null;
+
+    /// <summary>Two applies in a row read as one; only a fully applied first is followed by a second.</summary>
+    public AppliedCommands Then(AppliedCommands next) => new(Planned.AddRange(next.Planned), Succeeded + next.Succeeded, next.Failure);
 
     /// <summary>The commands that ran, the failing one included.</summary>
     public ImmutableArray<Command> Ran => Planned[..Math.Min(Planned.Length, Succeeded + (Failed ? 1 : 0))];
 
     /// <summary>A failed task; changed when commands before the failing one had succeeded.</summary>
     public ModuleResult FailureResult(string? context = null) =>
-        ModuleResult.Fail(context is null ? Failure!.Message : $"{context}: {Failure!.Message}", changed: Succeeded > 0)
+        ModuleResult.Fail(context is null ? $"{Failure?.Message}" : $"{context}: {Failure?.Message}", changed: Succeeded > 0)
             .With("commands", ModuleJson.Commands(Ran));
 }
 

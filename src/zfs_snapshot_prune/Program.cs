@@ -111,7 +111,7 @@ internal static class Program
 
         if (run.Applied.Failed)
         {
-            log.LogError("{Reason}", run.Applied.Failure!.Message);
+            log.LogError("{Reason}", run.Applied.Failure.Message);
             return 1;
         }
 

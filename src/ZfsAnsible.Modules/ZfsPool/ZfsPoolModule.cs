@@ -26,29 +26,36 @@ public static class ZfsPoolModule
 
         var session = new ZfsSession(runner);
         var observer = new PoolObserver(session.Zpool, new ZfsDatasets(runner), new DeviceInspector(runner));
-        var pass = Converge(declared.Value, observer, session, context.CheckMode);
+        var first = Converge(declared.Value, observer, session, context.CheckMode);
+        if (!first.IsOk)
+        {
+            return ModuleResult.Fail(first.Error.Message).With("commands", ModuleJson.Commands([]));
+        }
+
+        var pass = first.Value;
+        if (pass.Applied.Failed)
+        {
+            return pass.Applied.FailureResult();
+        }
 
         // An import makes the pool readable: a second pass converges its properties and checks its vdevs.
-        if (pass.IsOk && !context.CheckMode && pass.Value.Plan.Actions.Any(a => a is ImportPool))
+        if (!context.CheckMode && pass.Plan.Actions.Any(a => a is ImportPool))
         {
+            var imported = $"imported pool {declared.Value.Name}, then";
             var second = Converge(declared.Value, observer, session, checkMode: false);
             if (!second.IsOk)
             {
-                return ModuleResult.Fail($"imported pool {declared.Value.Name}, then: {second.Error.Message}", changed: true)
-                    .With("commands", ModuleJson.Commands(pass.Value.Commands.AddRange(second.Error is PartialFailure partial ? partial.Ran : [])));
+                return ModuleResult.Fail($"{imported}: {second.Error.Message}", changed: true).With("commands", ModuleJson.Commands(pass.Applied.Ran));
             }
 
-            pass = Result.Ok(pass.Value.Then(second.Value));
+            pass = pass.Then(second.Value);
+            if (pass.Applied.Failed)
+            {
+                return pass.Applied.FailureResult(imported);
+            }
         }
 
-        if (!pass.IsOk)
-        {
-            // Commands that ran before the failing one did change the pool.
-            var ran = pass.Error is PartialFailure partial ? partial.Ran : [];
-            return ModuleResult.Fail(pass.Error.Message, changed: ran.Length > 1).With("commands", ModuleJson.Commands(ran));
-        }
-
-        return Report(pass.Value, declared.Value, session.Zpool, context.CheckMode);
+        return Report(pass, declared.Value, session.Zpool, context.CheckMode);
     }
 
     private static Result<Pass> Converge(PoolDeclaration declared, PoolObserver observer, ZfsSession session, bool checkMode)
@@ -66,13 +73,8 @@ public static class ZfsPoolModule
         }
 
         var applied = session.Apply([.. plan.Value.Actions.Select(ZpoolCommands.For)], checkMode);
-        if (applied.Failed)
-        {
-            return new PartialFailure(applied.Failure!.Message, applied.Ran);
-        }
-
         var before = PoolSnapshot.Of(declared, observed.Value);
-        return Result.Ok(new Pass(plan.Value, applied.Planned, before, before.After(plan.Value)));
+        return new Pass(plan.Value, applied, before, before.After(plan.Value));
     }
 
     private static ModuleResult Report(Pass pass, PoolDeclaration declared, Zpool zpool, bool checkMode)
@@ -88,7 +90,7 @@ public static class ZfsPoolModule
         if (!facts.IsOk)
         {
             return ModuleResult.Fail($"{message}, but reading the pool afterwards failed: {facts.Error.Message}", changed: changed && !checkMode)
-                .With("commands", ModuleJson.Commands(pass.Commands));
+                .With("commands", ModuleJson.Commands(pass.Applied.Planned));
         }
 
         return new ModuleResult
@@ -98,25 +100,21 @@ public static class ZfsPoolModule
             Diff = new ModuleDiff(Json(pass.Before), Json(pass.After)),
             Warnings = pass.Plan.Warnings,
         }
-            .With("commands", ModuleJson.Commands(pass.Commands))
+            .With("commands", ModuleJson.Commands(pass.Applied.Planned))
             .With("pool", facts.Value is null ? null : JsonSerializer.SerializeToNode(facts.Value, ZfsPoolJsonContext.Default.PoolFacts))
             .With("zfs_implementation", zpool.Capabilities.Implementation);
     }
 
     private static JsonNode? Json(PoolSnapshot snapshot) => JsonSerializer.SerializeToNode(snapshot, ZfsPoolJsonContext.Default.PoolSnapshot);
 
-
-    /// <summary>The outcome of one observe-plan-apply pass.</summary>
-    private sealed record Pass(PoolPlan Plan, ImmutableArray<Command> Commands, PoolSnapshot Before, PoolSnapshot After)
+    /// <summary>The outcome of one observe-plan-apply pass; <see cref="AppliedCommands.Failed"/> when a command failed.</summary>
+    private sealed record Pass(PoolPlan Plan, AppliedCommands Applied, PoolSnapshot Before, PoolSnapshot After)
     {
         /// <summary>Two passes read as one: the first's before, the second's after, all actions and commands.</summary>
         public Pass Then(Pass next) => new(
             new PoolPlan(Plan.Actions.AddRange(next.Plan.Actions), Plan.Warnings.AddRange(next.Plan.Warnings)),
-            Commands.AddRange(next.Commands),
+            Applied.Then(next.Applied),
             Before,
             next.After);
     }
-
-    /// <summary>A command failed after others had run: the report lists what ran.</summary>
-    private sealed record PartialFailure(string Reason, ImmutableArray<Command> Ran) : Error(Reason);
 }
