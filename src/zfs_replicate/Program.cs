@@ -22,16 +22,16 @@ internal sealed class RunOptions
     [Option("source-root", HelpText = "Without --dataset: discover below these datasets only (repeatable). Default: every imported pool of the source.")]
     public IEnumerable<string> SourceRoots { get; set; } = [];
 
-    [Option("direction", Default = "pull", HelpText = "pull: this host receives from --remote-host; push: this host sends to it.")]
-    public string Direction { get; set; } = "pull";
+    [Option("direction", Default = ZfsAnsible.Modules.ZfsReplicate.Direction.Pull, HelpText = "pull: this host receives from --remote-host; push: this host sends to it.")]
+    public Direction Direction { get; set; } = Direction.Pull;
 
     [Option('H', "remote-host", HelpText = "The other host (ssh). Without it, both ends are on this host.")]
     public string? RemoteHost { get; set; }
 
-    [Option("remote-user", Default = "root")]
-    public string RemoteUser { get; set; } = "root";
+    [Option("remote-user", Default = ZfsReplicateArguments.DefaultRemoteUser)]
+    public string RemoteUser { get; set; } = ZfsReplicateArguments.DefaultRemoteUser;
 
-    [Option("remote-port", Default = 22L)]
+    [Option("remote-port", Default = ZfsReplicateArguments.DefaultRemotePort)]
     public long RemotePort { get; set; }
 
     [Option("ssh-key", HelpText = "Private key for ssh (absolute path).")]
@@ -52,14 +52,18 @@ internal sealed class RunOptions
     [Option("no-hold", HelpText = "Do not hold and mark the replicated base snapshot on the source.")]
     public bool NoHold { get; set; }
 
-    [Option("lock-dir", Default = ReplicationRequest.DefaultLockDirectory)]
-    public string LockDirectory { get; set; } = ReplicationRequest.DefaultLockDirectory;
+    [Option("lock-dir", Default = ZfsReplicateArguments.DefaultLockDirectory)]
+    public string LockDirectory { get; set; } = ZfsReplicateArguments.DefaultLockDirectory;
 
     [Option('n', "dry-run", HelpText = "Plan and report; transfer nothing.")]
     public bool DryRun { get; set; }
 
     [Option("json", HelpText = "Print the report as JSON (the module's return values).")]
     public bool Json { get; set; }
+
+    /// <summary>The module's arguments: one set of names and defaults for both faces.</summary>
+    public ZfsReplicateArguments ToArguments() => new(
+        [.. Datasets], [.. SourceRoots], TargetRoot, Direction, RemoteHost, RemoteUser, RemotePort, SshKey, [.. SshOptions], BandwidthLimit, Raw, !NoResume, !NoHold, LockDirectory);
 }
 
 [Verb("probe", HelpText = "Print which ZFS command line this host has and what it supports.")]
@@ -90,8 +94,7 @@ internal static class Program
 
     private static int Run(RunOptions o, ICommandRunner runner, ILogger log)
     {
-        var request = ReplicationRequest.Create(o.Datasets, o.SourceRoots, o.TargetRoot, o.Direction, o.RemoteHost, o.RemoteUser, o.RemotePort, o.SshKey, o.SshOptions,
-            o.BandwidthLimit, o.Raw, !o.NoResume, !o.NoHold, o.LockDirectory);
+        var request = ReplicationRequest.Create(o.ToArguments());
         if (!request.IsOk)
         {
             log.LogError("{Reason}", request.Error.Message);

@@ -34,14 +34,17 @@ internal sealed class RunOptions : SelectionOptions
     [Option("no-prune", HelpText = "Do not destroy snapshots.")]
     public bool NoPrune { get; set; }
 
-    [Option("max-destroy", Default = 100L, HelpText = "Refuse the whole run when it would destroy more snapshots than this.")]
+    [Option("max-destroy", Default = ZfsSnapshotPruneArguments.DefaultMaxDestroy, HelpText = "Refuse the whole run when it would destroy more snapshots than this.")]
     public long MaxDestroy { get; set; }
 
-    [Option("lock-dir", Default = SnapshotRunRequest.DefaultLockDirectory, HelpText = "Where the host's snapshot lock lives.")]
-    public string LockDirectory { get; set; } = SnapshotRunRequest.DefaultLockDirectory;
+    [Option("lock-dir", Default = ZfsSnapshotPruneArguments.DefaultLockDirectory, HelpText = "Where the host's snapshot lock lives.")]
+    public string LockDirectory { get; set; } = ZfsSnapshotPruneArguments.DefaultLockDirectory;
 
-    [Option("lock-timeout", Default = SnapshotRunRequest.DefaultLockTimeoutSeconds, HelpText = "Seconds to wait for another snapshot run on this host to finish.")]
+    [Option("lock-timeout", Default = ZfsSnapshotPruneArguments.DefaultLockTimeoutSeconds, HelpText = "Seconds to wait for another snapshot run on this host to finish.")]
     public long LockTimeout { get; set; }
+
+    /// <summary>The module's arguments: one set of names and defaults for both faces.</summary>
+    public ZfsSnapshotPruneArguments ToArguments() => new([.. Datasets], !NoSnapshot, !NoPrune, MaxDestroy, LockDirectory, LockTimeout);
 }
 
 [Verb("status", HelpText = "Report retention compliance and the newest snapshot's age; changes nothing.")]
@@ -73,8 +76,8 @@ internal static class Program
         var log = logging.CreateLogger("zfs_snapshot_prune");
         return CommandLineFace.Dispatch("zfs_snapshot_prune", args, [typeof(RunOptions), typeof(StatusOptions), typeof(ProbeOptions)], options => options switch
         {
-            RunOptions o => Run(runner, log, o, SnapshotRunRequest.Create(o.Datasets, !o.NoSnapshot, !o.NoPrune, o.MaxDestroy, o.DryRun, o.LockDirectory, o.LockTimeout)),
-            StatusOptions o => Run(runner, log, o, SnapshotRunRequest.Create(o.Datasets, take: false, prune: false, maxDestroy: 0, dryRun: true)),
+            RunOptions o => Run(runner, log, o, SnapshotRunRequest.Create(o.ToArguments(), o.DryRun)),
+            StatusOptions o => Run(runner, log, o, SnapshotRunRequest.Create(new([.. o.Datasets], Snapshot: false, Prune: false, MaxDestroy: 0), dryRun: true)),
             _ => Probe(runner),
         });
     }

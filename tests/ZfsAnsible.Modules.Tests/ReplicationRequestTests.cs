@@ -5,7 +5,7 @@ namespace ZfsAnsible.Modules.Tests;
 public class ReplicationRequestTests
 {
     private static Domain.Result<ReplicationRequest> Create(string? host = "host-storage", string rate = "3M", string user = "root", long port = 22) =>
-        ReplicationRequest.Create(["tank/docs"], [], "slowpool/backups/raw/host-storage", "pull", host, user, port, "/root/.ssh/key", [], rate, false, true, true, "/run/zfsansible");
+        ReplicationRequest.Create(new(["tank/docs"], [], "slowpool/backups/raw/host-storage", RemoteHost: host, RemoteUser: user, RemotePort: port, SshKey: "/root/.ssh/key", BandwidthLimit: rate));
 
     [Fact]
     public void A_good_request_reads_rate_and_endpoint()

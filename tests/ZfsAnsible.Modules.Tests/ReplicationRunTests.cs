@@ -22,7 +22,7 @@ public sealed class ReplicationRunTests : IDisposable
 
     private ReplicationOutcome Run(ScriptedRunner runner, PipeResult result)
     {
-        var request = ReplicationRequest.Create(["tank/docs"], [], "backup/h", "pull", null, "root", 22, null, [], null, false, true, true, _locks).Value;
+        var request = ReplicationRequest.Create(new(["tank/docs"], [], "backup/h", LockDir: _locks)).Value;
         return new ReplicationRun(runner, new FixedPipe(result), TimeProvider.System, "backup-host").Execute(request, checkMode: false, CancellationToken.None);
     }
 
@@ -61,7 +61,7 @@ public sealed class ReplicationRunTests : IDisposable
     [Fact]
     public void Check_mode_lists_the_commands_a_real_run_issues_in_order()
     {
-        var request = ReplicationRequest.Create(["tank/docs"], [], "backup/h", "pull", null, "root", 22, null, [], null, false, true, true, _locks).Value;
+        var request = ReplicationRequest.Create(new(["tank/docs"], [], "backup/h", LockDir: _locks)).Value;
         var checkRunner = LegacyZfsWithOneSnapshot();
         var check = new ReplicationRun(checkRunner, new FixedPipe(new PipeResult(Ok("send"), Ok("recv"), 0, TimeSpan.Zero, false)), TimeProvider.System, "backup-host")
             .Execute(request, checkMode: true, CancellationToken.None);

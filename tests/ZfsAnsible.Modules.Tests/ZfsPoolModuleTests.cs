@@ -48,7 +48,7 @@ public class ZfsPoolModuleTests
     [Fact]
     public void Yaml_booleans_and_numbers_become_zfs_words()
     {
-        var declaration = PoolDeclarationReader.Read(Validate("""{"name": "tank", "properties": {"ashift": 12}, "filesystem_properties": {"atime": false, "compression": true}}""")).Value;
+        var declaration = PoolDeclarationReader.Read(ZfsPoolArguments.From(Validate("""{"name": "tank", "properties": {"ashift": 12}, "filesystem_properties": {"atime": false, "compression": true}}"""))).Value;
         Assert.Equal("12", declaration.Properties["ashift"]);
         Assert.Equal("off", declaration.FilesystemProperties["atime"]);
         Assert.Equal("on", declaration.FilesystemProperties["compression"]);
@@ -57,7 +57,7 @@ public class ZfsPoolModuleTests
     [Fact]
     public void A_stripe_declares_one_vdev_per_device()
     {
-        var declaration = PoolDeclarationReader.Read(Validate("""{"name": "tank", "vdevs": [{"type": "stripe", "devices": ["sdb", "sdc"]}], "spare": ["sdd"]}""")).Value;
+        var declaration = PoolDeclarationReader.Read(ZfsPoolArguments.From(Validate("""{"name": "tank", "vdevs": [{"type": "stripe", "devices": ["sdb", "sdc"]}], "spare": ["sdd"]}"""))).Value;
         Assert.Equal(["stripe [/dev/sdb]", "stripe [/dev/sdc]", "spare stripe [/dev/sdd]"], declaration.Topology!.Vdevs.Select(v => v.ToString()));
     }
 
@@ -68,7 +68,7 @@ public class ZfsPoolModuleTests
     [InlineData("""{"name": "tank", "search_directories": ["/ok", "rel"]}""", "'rel' must be an absolute path")]
     [InlineData("""{"name": "tank", "properties": {"Bad": "x"}}""", "properties: invalid property name 'Bad' (lower-case letters, digits and '_', feature@name; user properties also ':', '.', '-', '+' and must contain ':')")]
     public void Declarations_that_cannot_work_are_refused(string json, string reason) =>
-        Assert.Equal(reason, PoolDeclarationReader.Read(Validate(json)).Error!.Message);
+        Assert.Equal(reason, PoolDeclarationReader.Read(ZfsPoolArguments.From(Validate(json))).Error!.Message);
 
     [Fact]
     public void A_failing_command_fails_the_task_naming_it_and_listing_what_ran()

@@ -58,7 +58,8 @@ public static class Option
     public static OptionSpec Str(bool required = false, string? @default = null, params string[] choices) =>
         new(ArgumentType.Str) { Required = required, Default = @default is null ? null : JsonValue.Create(@default), Choices = [.. choices] };
 
-    public static OptionSpec Path(bool required = false) => new(ArgumentType.Path) { Required = required };
+    public static OptionSpec Path(bool required = false, string? @default = null) =>
+        new(ArgumentType.Path) { Required = required, Default = @default is null ? null : JsonValue.Create(@default) };
 
     public static OptionSpec Bool(bool @default = false) => new(ArgumentType.Bool) { Default = JsonValue.Create(@default) };
 

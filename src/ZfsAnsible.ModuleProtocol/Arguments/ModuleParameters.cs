@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ZfsAnsible.ModuleProtocol.Arguments;
 
@@ -38,6 +40,10 @@ public sealed class ModuleParameters(JsonObject values, ArgumentSpec spec)
 
         return [.. list.OfType<JsonObject>().Select(item => new ModuleParameters(item, itemSpec))];
     }
+
+    /// <summary>All options at once as the module's typed arguments record (source-generated, so trimming keeps it).</summary>
+    public T Bind<T>(JsonTypeInfo<T> typeInfo) =>
+        values.Deserialize(typeInfo) ?? throw new InvalidOperationException($"validated parameters did not bind to {typeof(T).Name}");
 
     /// <summary>What Ansible shows as invocation.module_args: every option, no_log ones masked.</summary>
     public JsonObject ToInvocation() => Mask(values, spec);

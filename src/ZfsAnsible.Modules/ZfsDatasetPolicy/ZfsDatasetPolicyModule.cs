@@ -25,15 +25,15 @@ public static class ZfsDatasetPolicyModule
 
     public static ModuleResult Execute(ModuleContext context, ICommandRunner runner)
     {
-        var parameters = context.Parameters;
-        var single = parameters.String("name");
+        var arguments = ZfsDatasetPolicyArguments.From(context.Parameters);
+        var single = arguments.Name;
         // An empty tree is fine (a host without datasets); no tree and no name is a mistake.
-        if (single is null && !parameters.IsSet("datasets"))
+        if (single is null && arguments.Datasets is null)
         {
             return ModuleResult.Fail("give datasets (the whole tree) or name (one dataset)");
         }
 
-        if (parameters.String("state") == "absent" && single is null)
+        if (arguments.State == DatasetState.Absent && single is null)
         {
             return ModuleResult.Fail("state absent takes one dataset: give name, not datasets");
         }
@@ -45,7 +45,7 @@ public static class ZfsDatasetPolicyModule
             return ModuleResult.Fail(pools.Error.Message);
         }
 
-        var tree = PolicyDocument.ParseAndResolve(Document(parameters).ToJsonString(), pools.Value);
+        var tree = PolicyDocument.ParseAndResolve(Document(arguments).ToJsonString(), pools.Value);
         if (!tree.IsOk)
         {
             return ModuleResult.Fail(tree.Error.Message);
@@ -58,8 +58,8 @@ public static class ZfsDatasetPolicyModule
             return ModuleResult.Fail(observed.Error.Message);
         }
 
-        var plan = parameters.String("state") == "absent"
-            ? DatasetPlanner.Destroy(single!, parameters.Bool("allow_destroy"), observed.Value)
+        var plan = arguments.State == DatasetState.Absent
+            ? DatasetPlanner.Destroy(single!, arguments.AllowDestroy, observed.Value)
             : Result.Ok(DatasetPlanner.Converge(tree.Value, observed.Value));
         if (!plan.IsOk)
         {
@@ -78,22 +78,13 @@ public static class ZfsDatasetPolicyModule
     }
 
     /// <summary>The module's arguments as the inventory document the resolver reads.</summary>
-    private static JsonObject Document(ModuleParameters parameters)
+    private static JsonObject Document(ZfsDatasetPolicyArguments arguments) => new()
     {
-        var datasets = parameters.String("name") is { } name
-            ? new JsonArray(new JsonObject
-            {
-                ["name"] = name,
-                ["policy"] = parameters.String("policy"),
-                ["properties"] = new JsonObject([.. parameters.Dict("properties").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))]),
-            })
-            : new JsonArray([.. parameters.List("datasets").Select(d => (JsonNode?)d.ToInvocation())]);
-        return new JsonObject
-        {
-            ["zfs_policies"] = new JsonObject([.. parameters.Dict("policies").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))]),
-            ["zfs_datasets"] = datasets,
-        };
-    }
+        ["zfs_policies"] = arguments.Policies.DeepClone(),
+        ["zfs_datasets"] = arguments.Name is { } name
+            ? new JsonArray(new JsonObject { ["name"] = name, ["policy"] = arguments.Policy, ["properties"] = arguments.Properties.DeepClone() })
+            : arguments.Datasets?.DeepClone() ?? new JsonArray(),
+    };
 
     private static Result<DatasetObservation> Observe(ZfsDatasets datasets, PolicyTree tree)
     {

@@ -1,48 +1,31 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Naming;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Properties;
-using ZfsAnsible.ModuleProtocol.Arguments;
 using ZfsAnsible.Policies;
 
 namespace ZfsAnsible.Modules.ZfsPool;
 
-/// <summary>Turns validated parameters into a <see cref="PoolDeclaration"/>, checking what the spec cannot: names, devices, vdev sizes.</summary>
+/// <summary>Turns zfs_pool's arguments into a <see cref="PoolDeclaration"/>, checking what the spec cannot: names, devices, vdev sizes.</summary>
 public static class PoolDeclarationReader
 {
-    private static readonly ImmutableDictionary<string, (VdevLayout Layout, int MinDevices)> Layouts = new Dictionary<string, (VdevLayout, int)>
+    public static Result<PoolDeclaration> Read(ZfsPoolArguments arguments)
     {
-        ["stripe"] = (VdevLayout.Disk, 1),
-        ["mirror"] = (VdevLayout.Mirror, 2),
-        ["raidz1"] = (VdevLayout.Raidz1, 2),
-        ["raidz2"] = (VdevLayout.Raidz2, 3),
-        ["raidz3"] = (VdevLayout.Raidz3, 4),
-    }.ToImmutableDictionary();
-
-    public static Result<PoolDeclaration> Read(ModuleParameters parameters)
-    {
-        var name = parameters.RequiredString("name");
-        if (ZfsNames.CheckPoolName(name) is { } nameError)
+        if (ZfsNames.CheckPoolName(arguments.Name) is { } nameError)
         {
             return nameError;
         }
 
-        var topology = ReadTopology(parameters);
+        var topology = ReadTopology(arguments);
         if (!topology.IsOk)
         {
             return topology.Error;
         }
 
-        var properties = ReadProperties(parameters, "properties");
-        var filesystemProperties = ReadProperties(parameters, "filesystem_properties");
-        var directories = parameters.StringList("search_directories");
         // "none" and "legacy" are mountpoint values zpool create -m accepts besides a path.
-        var mountpoint = parameters.String("mountpoint") is "none" or "legacy" ? null : parameters.String("mountpoint");
-        foreach (var path in new[] { mountpoint, parameters.String("altroot") }.Concat(directories))
+        var mountpoint = arguments.Mountpoint is "none" or "legacy" ? null : arguments.Mountpoint;
+        foreach (var path in new[] { mountpoint, arguments.Altroot }.Concat(arguments.SearchDirectories))
         {
             if (path is not null && CheckPath(path) is { } pathError)
             {
@@ -50,44 +33,45 @@ public static class PoolDeclarationReader
             }
         }
 
+        var properties = PropertyValueReader.ReadChecked("properties", arguments.Properties, PropertyHolder.Pool);
+        var filesystemProperties = PropertyValueReader.ReadChecked("filesystem_properties", arguments.FilesystemProperties, PropertyHolder.Dataset);
         if (Error.Join(properties.Error, filesystemProperties.Error) is { } propertyProblems)
         {
             return propertyProblems;
         }
 
-        return Result.Ok(new PoolDeclaration(
-            name,
-            Enum.Parse<PoolState>(parameters.RequiredString("state"), ignoreCase: true),
+        return new PoolDeclaration(
+            arguments.Name,
+            arguments.State,
             topology.Value,
             properties.Value,
             filesystemProperties.Value,
-            parameters.String("mountpoint"),
-            parameters.String("altroot"),
-            parameters.Bool("force"),
-            parameters.Bool("allow_destroy"),
-            parameters.Bool("add_vdevs"),
-            directories));
+            arguments.Mountpoint,
+            arguments.Altroot,
+            arguments.Force,
+            arguments.AllowDestroy,
+            arguments.AddVdevs,
+            arguments.SearchDirectories);
     }
 
     /// <summary>Null when no vdev of any class is declared: the task then does not manage the topology.</summary>
-    private static Result<PoolTopology?> ReadTopology(ModuleParameters parameters)
+    private static Result<PoolTopology?> ReadTopology(ZfsPoolArguments arguments)
     {
         var vdevs = ImmutableArray.CreateBuilder<TopLevelVdev>();
-        foreach (var (option, vdevClass) in new[] { ("vdevs", VdevClass.Data), ("log", VdevClass.Log), ("special", VdevClass.Special) })
+        foreach (var (option, declared, vdevClass) in new[] { ("vdevs", arguments.Vdevs, VdevClass.Data), ("log", arguments.Log, VdevClass.Log), ("special", arguments.Special, VdevClass.Special) })
         {
-            foreach (var vdev in parameters.List(option))
+            foreach (var vdev in declared)
             {
-                var type = vdev.RequiredString("type");
-                var devices = ReadDevices(vdev.StringList("devices"));
+                var devices = ReadDevices(vdev.Devices);
                 if (!devices.IsOk)
                 {
                     return devices.Error;
                 }
 
-                var (layout, minimum) = Layouts[type];
+                var (layout, minimum) = Layout(vdev.Type);
                 if (devices.Value.Length < minimum)
                 {
-                    return Result<PoolTopology?>.Fail($"a {type} vdev in {option} needs at least {minimum} devices, got {devices.Value.Length}");
+                    return Result<PoolTopology?>.Fail($"a {vdev.Type.ToString().ToLowerInvariant()} vdev in {option} needs at least {minimum} devices, got {devices.Value.Length}");
                 }
 
                 vdevs.AddRange(layout == VdevLayout.Disk
@@ -96,9 +80,9 @@ public static class PoolDeclarationReader
             }
         }
 
-        foreach (var (option, vdevClass) in new[] { ("cache", VdevClass.Cache), ("spare", VdevClass.Spare) })
+        foreach (var (declared, vdevClass) in new[] { (arguments.Cache, VdevClass.Cache), (arguments.Spare, VdevClass.Spare) })
         {
-            var devices = ReadDevices(parameters.StringList(option));
+            var devices = ReadDevices(declared);
             if (!devices.IsOk)
             {
                 return devices.Error;
@@ -109,6 +93,15 @@ public static class PoolDeclarationReader
 
         return Result.Ok<PoolTopology?>(vdevs.Count == 0 ? null : new PoolTopology(vdevs.ToImmutable()));
     }
+
+    private static (VdevLayout Layout, int MinDevices) Layout(VdevType type) => type switch
+    {
+        VdevType.Mirror => (VdevLayout.Mirror, 2),
+        VdevType.Raidz1 => (VdevLayout.Raidz1, 2),
+        VdevType.Raidz2 => (VdevLayout.Raidz2, 3),
+        VdevType.Raidz3 => (VdevLayout.Raidz3, 4),
+        _ => (VdevLayout.Disk, 1),
+    };
 
     private static Result<ImmutableArray<string>> ReadDevices(IEnumerable<string> devices)
     {
@@ -126,10 +119,6 @@ public static class PoolDeclarationReader
 
         return Result.Ok(normalized.ToImmutable());
     }
-
-    /// <summary>Pool properties and the root filesystem's, under the same rules as every declared property.</summary>
-    private static Result<ImmutableSortedDictionary<string, string>> ReadProperties(ModuleParameters parameters, string option) =>
-        PropertyValueReader.ReadChecked(option, parameters.Dict(option), option == "properties" ? PropertyHolder.Pool : PropertyHolder.Dataset);
 
     private static Error? CheckPath(string path) =>
         path.Length == 0 || path[0] != '/' || path.Any(char.IsControl) || path.Length > DevicePaths.MaxPathLength

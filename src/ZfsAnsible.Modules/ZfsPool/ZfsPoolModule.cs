@@ -18,7 +18,7 @@ public static class ZfsPoolModule
 
     public static ModuleResult Execute(ModuleContext context, ICommandRunner runner)
     {
-        var declared = PoolDeclarationReader.Read(context.Parameters);
+        var declared = PoolDeclarationReader.Read(ZfsPoolArguments.From(context.Parameters));
         if (!declared.IsOk)
         {
             return ModuleResult.Fail(declared.Error.Message);

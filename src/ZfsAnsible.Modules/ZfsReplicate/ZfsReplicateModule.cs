@@ -11,11 +11,7 @@ public static class ZfsReplicateModule
 
     public static ModuleResult Execute(ModuleContext context, ICommandRunner runner, IPipeRunner pipe, TimeProvider clock)
     {
-        var p = context.Parameters;
-        var request = ReplicationRequest.Create(
-            p.StringList("datasets"), p.StringList("source_roots"), p.String("target_root"), p.String("direction") ?? "pull", p.String("remote_host"), p.String("remote_user") ?? "root",
-            p.Int("remote_port") ?? 22, p.String("ssh_key"), p.StringList("ssh_options"), p.String("bandwidth_limit"),
-            p.Bool("raw"), p.Bool("resume"), p.Bool("hold"), p.String("lock_dir") ?? ReplicationRequest.DefaultLockDirectory);
+        var request = ReplicationRequest.Create(ZfsReplicateArguments.From(context.Parameters));
         if (!request.IsOk)
         {
             return ModuleResult.Fail(request.Error.Message);

@@ -13,13 +13,13 @@ public static class ZfsReplicateSpec
         ("target_root", Option.Str(required: true)),
         ("direction", Option.Str(@default: "pull", choices: ["pull", "push"])),
         ("remote_host", Option.Str()),
-        ("remote_user", Option.Str(@default: "root")),
-        ("remote_port", Option.Int(@default: 22)),
+        ("remote_user", Option.Str(@default: ZfsReplicateArguments.DefaultRemoteUser)),
+        ("remote_port", Option.Int(@default: ZfsReplicateArguments.DefaultRemotePort)),
         ("ssh_key", Option.Path() with { NoLog = true }),
         ("ssh_options", Option.List()),
         ("bandwidth_limit", Option.Str()),
         ("raw", Option.Bool()),
         ("resume", Option.Bool(@default: true)),
         ("hold", Option.Bool(@default: true)),
-        ("lock_dir", Option.Path() with { Default = System.Text.Json.Nodes.JsonValue.Create(ReplicationRequest.DefaultLockDirectory) }));
+        ("lock_dir", Option.Path(@default: ZfsReplicateArguments.DefaultLockDirectory)));
 }

@@ -13,34 +13,27 @@ namespace ZfsAnsible.Modules.ZfsSnapshotPrune;
 /// <param name="LockWait">How long a run waits for another snapshot run on the host (the timer, a playbook) to finish.</param>
 public sealed record SnapshotRunRequest(ImmutableArray<string> Datasets, SnapshotRunOptions Options, bool DryRun, string LockDirectory, TimeSpan LockWait)
 {
-    public const string DefaultLockDirectory = "/run/zfsansible";
-
-    public const long DefaultLockTimeoutSeconds = 300;
-
-    /// <summary>Checks what a user typed before any of it reaches zfs.</summary>
-    public static Result<SnapshotRunRequest> Create(IEnumerable<string> datasets, bool take, bool prune, long maxDestroy, bool dryRun,
-        string lockDirectory = DefaultLockDirectory, long lockTimeoutSeconds = DefaultLockTimeoutSeconds)
+    /// <summary>Checks what the argument spec cannot express before any of it reaches zfs; every problem at once.</summary>
+    public static Result<SnapshotRunRequest> Create(ZfsSnapshotPruneArguments arguments, bool dryRun)
     {
-        var names = datasets.ToImmutableArray();
-        var problems = names.Select(ZfsNames.CheckDatasetName).OfType<Error>().Select(e => e.Message).ToList();
-        if (maxDestroy is < 0 or > ZfsSnapshotPruneSpec.MaxDestroyLimit)
+        var problems = arguments.Datasets.Select(ZfsNames.CheckDatasetName).OfType<Error>().Select(e => e.Message).ToList();
+        if (arguments.MaxDestroy is < 0 or > ZfsSnapshotPruneArguments.MaxDestroyLimit)
         {
-            problems.Add($"max_destroy must be between 0 and {ZfsSnapshotPruneSpec.MaxDestroyLimit}, got {maxDestroy}");
+            problems.Add($"max_destroy must be between 0 and {ZfsSnapshotPruneArguments.MaxDestroyLimit}, got {arguments.MaxDestroy}");
         }
 
-        if (!Path.IsPathFullyQualified(lockDirectory))
+        if (!Path.IsPathFullyQualified(arguments.LockDir))
         {
             problems.Add("lock_dir must be an absolute path");
         }
 
-        if (lockTimeoutSeconds is < 0 or > 86_400)
+        if (arguments.LockTimeout is < 0 or > 86_400)
         {
-            problems.Add($"lock_timeout must be between 0 and 86400 seconds, got {lockTimeoutSeconds}");
+            problems.Add($"lock_timeout must be between 0 and 86400 seconds, got {arguments.LockTimeout}");
         }
 
-        return problems.Count > 0
-            ? Result<SnapshotRunRequest>.Fail(string.Join("; ", problems))
-            : Result.Ok(new SnapshotRunRequest(names, new SnapshotRunOptions(take, prune, (int)maxDestroy), dryRun, lockDirectory, TimeSpan.FromSeconds(lockTimeoutSeconds)));
+        return Result.From(problems, () => new SnapshotRunRequest(
+            arguments.Datasets, new SnapshotRunOptions(arguments.Snapshot, arguments.Prune, (int)arguments.MaxDestroy), dryRun, arguments.LockDir, TimeSpan.FromSeconds(arguments.LockTimeout)));
     }
 }
 

@@ -12,10 +12,7 @@ public static class ZfsSnapshotPruneModule
 
     public static ModuleResult Execute(ModuleContext context, ICommandRunner runner, TimeProvider clock)
     {
-        var parameters = context.Parameters;
-        var request = SnapshotRunRequest.Create(parameters.StringList("datasets"), parameters.Bool("snapshot"), parameters.Bool("prune"),
-            parameters.Int("max_destroy") ?? SnapshotRunOptions.Default.MaxDestroy, dryRun: context.CheckMode,
-            parameters.String("lock_dir") ?? SnapshotRunRequest.DefaultLockDirectory, parameters.Int("lock_timeout") ?? SnapshotRunRequest.DefaultLockTimeoutSeconds);
+        var request = SnapshotRunRequest.Create(ZfsSnapshotPruneArguments.From(context.Parameters), dryRun: context.CheckMode);
         if (!request.IsOk)
         {
             return ModuleResult.Fail(request.Error.Message);

@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+using ZfsAnsible.Modules.ZfsDatasetPolicy;
+using ZfsAnsible.Modules.ZfsPool;
+using ZfsAnsible.Modules.ZfsReplicate;
+using ZfsAnsible.Modules.ZfsSnapshotPrune;
+
+namespace ZfsAnsible.Modules;
+
+/// <summary>
+/// Binds validated module parameters (defaults applied, types coerced by the spec) to each module's typed
+/// arguments: option names in snake_case, choices to enums (read without regard to case).
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ZfsPoolArguments))]
+[JsonSerializable(typeof(ZfsDatasetPolicyArguments))]
+[JsonSerializable(typeof(ZfsSnapshotPruneArguments))]
+[JsonSerializable(typeof(ZfsReplicateArguments))]
+internal sealed partial class ModuleArgumentsJson : JsonSerializerContext;
