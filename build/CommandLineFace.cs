@@ -30,6 +30,7 @@ internal static class CommandLineFace
         {
             settings.HelpWriter = null;
             settings.AllowMultiInstance = true;
+            settings.CaseInsensitiveEnumValues = true;
         });
         var parsed = parser.ParseArguments(args, verbs);
         if (parsed.Tag == ParserResultType.Parsed && MissingValue(args, parsed.TypeInfo.Current) is { } option)

@@ -58,6 +58,14 @@ public static class Option
     public static OptionSpec Str(bool required = false, string? @default = null, params string[] choices) =>
         new(ArgumentType.Str) { Required = required, Default = @default is null ? null : JsonValue.Create(@default), Choices = [.. choices] };
 
+    /// <summary>
+    /// A choice among an enum's values, written in lower case ("pull"); the enum the module binds to is the one
+    /// list of choices. <paramref name="allowed"/> narrows it (log vdevs: stripe or mirror only); empty: every value.
+    /// </summary>
+    public static OptionSpec Choice<T>(T @default, params T[] allowed)
+        where T : struct, Enum =>
+        Str(@default: Word(@default), choices: [.. (allowed.Length > 0 ? allowed : Enum.GetValues<T>()).Select(Word)]);
+
     public static OptionSpec Path(bool required = false, string? @default = null) =>
         new(ArgumentType.Path) { Required = required, Default = @default is null ? null : JsonValue.Create(@default) };
 
@@ -75,4 +83,7 @@ public static class Option
     public static OptionSpec Dict(bool required = false) => new(ArgumentType.Dict) { Required = required, Default = new JsonObject() };
 
     public static OptionSpec Secret(bool required = false) => new(ArgumentType.Str) { Required = required, NoLog = true };
+
+    private static string Word<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
 }

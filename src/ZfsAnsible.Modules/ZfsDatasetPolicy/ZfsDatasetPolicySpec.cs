@@ -21,7 +21,7 @@ public static class ZfsDatasetPolicySpec
             ("name", Option.Str()),
             ("policy", Option.Str()),
             ("properties", Option.Dict()),
-            ("state", Option.Str(@default: "present", choices: ["present", "absent"])),
+            ("state", Option.Choice(DatasetState.Present)),
             ("allow_destroy", Option.Bool()))
         .WithMutuallyExclusive("datasets", "name")
         .WithMutuallyExclusive("datasets", "policy")

@@ -1,3 +1,4 @@
+using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.ModuleProtocol.Arguments;
 
 namespace ZfsAnsible.Modules.ZfsPool;
@@ -7,16 +8,16 @@ public static class ZfsPoolSpec
 {
     public const string ModuleName = "zfs_pool";
 
-    private static ArgumentSpec Vdev(params string[] types) => ArgumentSpec.Of(
-        ("type", Option.Str(@default: "stripe", choices: types)),
+    private static ArgumentSpec Vdev(params VdevType[] types) => ArgumentSpec.Of(
+        ("type", Option.Choice(VdevType.Stripe, types)),
         ("devices", Option.List(required: true)));
 
     public static ArgumentSpec Spec { get; } = ArgumentSpec.Of(
         ("name", Option.Str(required: true)),
-        ("state", Option.Str(@default: "present", choices: ["present", "absent", "exported", "imported"])),
-        ("vdevs", Option.ListOf(Vdev("stripe", "mirror", "raidz1", "raidz2", "raidz3"))),
-        ("log", Option.ListOf(Vdev("stripe", "mirror"))),
-        ("special", Option.ListOf(Vdev("stripe", "mirror"))),
+        ("state", Option.Choice(PoolState.Present)),
+        ("vdevs", Option.ListOf(Vdev())),
+        ("log", Option.ListOf(Vdev(VdevType.Stripe, VdevType.Mirror))),
+        ("special", Option.ListOf(Vdev(VdevType.Stripe, VdevType.Mirror))),
         ("cache", Option.List()),
         ("spare", Option.List()),
         ("add_vdevs", Option.Bool()),

@@ -39,8 +39,7 @@ public sealed record ReplicationRequest(
             problems.Add($"target_root: {invalidRoot.Message}");
         }
 
-        // The ssh settings are checked even without a remote host: a typo there is still a typo.
-        var remote = SshEndpoint.Create(arguments.RemoteHost ?? "localhost", arguments.RemoteUser, arguments.RemotePort, arguments.SshKey, arguments.SshOptions);
+        var remote = SshEndpoint.Optional(arguments.RemoteHost, arguments.RemoteUser, arguments.RemotePort, arguments.SshKey, arguments.SshOptions);
         if (!remote.IsOk)
         {
             problems.Add(remote.Error.Message);
@@ -58,7 +57,7 @@ public sealed record ReplicationRequest(
         }
 
         return Result.From(problems, () => new ReplicationRequest(
-            arguments.Datasets, arguments.SourceRoots, arguments.TargetRoot, arguments.Direction, arguments.RemoteHost is null ? null : remote.Value,
+            arguments.Datasets, arguments.SourceRoots, arguments.TargetRoot, arguments.Direction, remote.Value,
             rate.Value, arguments.Raw, arguments.Resume, arguments.Hold, arguments.LockDir));
     }
 

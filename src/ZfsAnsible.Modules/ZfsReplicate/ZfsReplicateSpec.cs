@@ -11,7 +11,7 @@ public static class ZfsReplicateSpec
         ("datasets", Option.List()),
         ("source_roots", Option.List()),
         ("target_root", Option.Str(required: true)),
-        ("direction", Option.Str(@default: "pull", choices: ["pull", "push"])),
+        ("direction", Option.Choice(Direction.Pull)),
         ("remote_host", Option.Str()),
         ("remote_user", Option.Str(@default: ZfsReplicateArguments.DefaultRemoteUser)),
         ("remote_port", Option.Int(@default: ZfsReplicateArguments.DefaultRemotePort)),

@@ -34,10 +34,17 @@ public sealed partial record SshEndpoint
     public ValueArray<string> Options { get; }
 
     /// <summary>Checks every value, naming each problem (in the module's option names), before anything reaches ssh.</summary>
-    public static Result<SshEndpoint> Create(string host, string user, long port, string? keyPath, IEnumerable<string> options)
+    public static Result<SshEndpoint> Create(string host, string user, long port, string? keyPath, IEnumerable<string> options) =>
+        Optional(host, user, port, keyPath, options).Map(endpoint => endpoint!);
+
+    /// <summary>
+    /// The endpoint of <paramref name="host"/>, or none without a host (both ends local). The ssh settings are
+    /// checked either way: a typo there is still a typo.
+    /// </summary>
+    public static Result<SshEndpoint?> Optional(string? host, string user, long port, string? keyPath, IEnumerable<string> options)
     {
         var problems = new List<string>();
-        if (!HostPattern().IsMatch(host))
+        if (host is not null && !HostPattern().IsMatch(host))
         {
             problems.Add($"remote_host '{ZfsNames.Printable(host)}' is not a host name or address");
         }
@@ -59,9 +66,7 @@ public sealed partial record SshEndpoint
 
         var list = options.ToImmutableArray();
         problems.AddRange(list.Select(SshOptions.Check).OfType<Error>().Select(e => e.Message));
-        return problems.Count > 0
-            ? Result<SshEndpoint>.Fail(string.Join("; ", problems))
-            : Result.Ok(new SshEndpoint(host, user, (int)port, keyPath, list));
+        return Result.From(problems, () => host is null ? null : new SshEndpoint(host, user, (int)port, keyPath, list));
     }
 
     public override string ToString() => $"{User}@{Host}:{Port}";
