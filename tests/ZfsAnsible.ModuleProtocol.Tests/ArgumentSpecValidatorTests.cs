@@ -24,11 +24,11 @@ public class ArgumentSpecValidatorTests
     {
         var result = Validate("""{"name": "tank", "count": "3", "force": "yes", "devices": "a,b", "_ansible_check_mode": true}""");
         Assert.True(result.IsValid, result.Message);
-        var p = result.Parameters!;
-        Assert.Equal("present", p.String("state"));
-        Assert.Equal(3, p.Int("count"));
-        Assert.True(p.Bool("force"));
-        Assert.Equal(["a", "b"], p.StringList("devices"));
+        var p = result.Parameters!.ToInvocation();
+        Assert.Equal("present", (string?)p["state"]);
+        Assert.Equal(3, (long?)p["count"]);
+        Assert.True((bool?)p["force"]);
+        Assert.Equal(["a", "b"], p["devices"]!.AsArray().Select(d => (string?)d));
     }
 
     [Fact]
@@ -70,10 +70,10 @@ public class ArgumentSpecValidatorTests
     [Fact]
     public void Sub_option_defaults_apply()
     {
-        var p = Validate("""{"name": "t", "vdevs": [{"devices": "a,b"}]}""").Parameters!;
-        var vdev = Assert.Single(p.List("vdevs"));
-        Assert.Equal("stripe", vdev.String("type"));
-        Assert.Equal(["a", "b"], vdev.StringList("devices"));
+        var p = Validate("""{"name": "t", "vdevs": [{"devices": "a,b"}]}""").Parameters!.ToInvocation();
+        var vdev = Assert.Single(p["vdevs"]!.AsArray())!;
+        Assert.Equal("stripe", (string?)vdev["type"]);
+        Assert.Equal(["a", "b"], vdev["devices"]!.AsArray().Select(d => (string?)d));
     }
 
     [Fact]

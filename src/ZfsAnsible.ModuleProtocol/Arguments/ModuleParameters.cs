@@ -5,41 +5,10 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace ZfsAnsible.ModuleProtocol.Arguments;
 
-/// <summary>Validated, coerced parameters with defaults applied; typed reads for module code.</summary>
+/// <summary>Validated, coerced parameters with defaults applied; a module binds them once to its typed arguments.</summary>
 public sealed class ModuleParameters(JsonObject values, ArgumentSpec spec)
 {
     public ArgumentSpec Spec => spec;
-
-    public string? String(string name) => values[name]?.GetValue<string>();
-
-    public string RequiredString(string name) => String(name) ?? throw new InvalidOperationException($"{name} is required by the spec");
-
-    public bool Bool(string name) => values[name]?.GetValue<bool>() ?? false;
-
-    public long? Int(string name) => values[name]?.GetValue<long>();
-
-    /// <summary>Whether the option was given (an option without a default is null when absent).</summary>
-    public bool IsSet(string name) => values[name] is not null;
-
-    public ImmutableArray<string> StringList(string name) =>
-        values[name] is JsonArray list ? [.. list.Select(item => item?.GetValue<string>() ?? string.Empty)] : [];
-
-    /// <summary>A dict option as written; values keep their JSON type for the module to interpret.</summary>
-    public ImmutableSortedDictionary<string, JsonNode?> Dict(string name) =>
-        values[name] is JsonObject dict
-            ? dict.ToImmutableSortedDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal)
-            : ImmutableSortedDictionary<string, JsonNode?>.Empty;
-
-    /// <summary>A list of dicts with sub-options, each as its own parameters.</summary>
-    public ImmutableArray<ModuleParameters> List(string name)
-    {
-        if (values[name] is not JsonArray list || spec.Options[name].Options is not { } itemSpec)
-        {
-            return [];
-        }
-
-        return [.. list.OfType<JsonObject>().Select(item => new ModuleParameters(item, itemSpec))];
-    }
 
     /// <summary>All options at once as the module's typed arguments record (source-generated, so trimming keeps it).</summary>
     public T Bind<T>(JsonTypeInfo<T> typeInfo) =>
