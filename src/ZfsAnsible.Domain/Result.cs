@@ -3,9 +3,10 @@ using System.Diagnostics.CodeAnalysis;
 namespace ZfsAnsible.Domain;
 
 /// <summary>An expected failure, worded for the person who runs the task.</summary>
+/// <remarks>ToString is sealed: a derived error (one holding a command's whole result) prints only its message.</remarks>
 public record Error(string Message)
 {
-    public override string ToString() => Message;
+    public sealed override string ToString() => Message;
 
     /// <summary>Every problem in one error, in order (a run shows them all at once); null when there is none.</summary>
     public static Error? Join(params IEnumerable<Error?> errors) => Join(errors.OfType<Error>().Select(e => e.Message));
@@ -50,14 +51,6 @@ public readonly record struct Result<T>
     public Result<TOut> Map<TOut>(Func<T, TOut> map) => IsOk ? Result<TOut>.Ok(map(_value!)) : Result<TOut>.Fail(Error);
 
     public Result<TOut> Bind<TOut>(Func<T, Result<TOut>> bind) => IsOk ? bind(_value!) : Result<TOut>.Fail(Error);
-
-    /// <summary>The value, or the error for the caller to return: <c>if (!r.TryGet(out var v, out var e)) return e;</c>.</summary>
-    public bool TryGet([MaybeNullWhen(false)] out T value, [NotNullWhen(false)] out Error? error)
-    {
-        value = _value;
-        error = Error;
-        return IsOk;
-    }
 }
 
 public static class Result
@@ -67,8 +60,4 @@ public static class Result
     /// <summary>The value, or every problem found: a run reports all of them, not only the first.</summary>
     public static Result<T> From<T>(IEnumerable<string> problems, Func<T> value) =>
         Error.Join(problems) is { } error ? error : Result<T>.Ok(value());
-
-    /// <summary>Both values, or the errors of both (not only the first's).</summary>
-    public static Result<(TA, TB)> Both<TA, TB>(Result<TA> a, Result<TB> b) =>
-        a.IsOk && b.IsOk ? Ok((a.Value, b.Value)) : Error.Join(a.Error, b.Error)!;
 }

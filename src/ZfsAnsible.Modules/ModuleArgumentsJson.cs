@@ -10,7 +10,8 @@ namespace ZfsAnsible.Modules;
 /// Binds validated module parameters (defaults applied, types coerced by the spec) to each module's typed
 /// arguments: option names in snake_case, choices to enums (read without regard to case).
 /// </summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true)]
+// MaxDepth: a dict option given as a JSON string was parsed at the default depth and sits one level deeper here.
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true, MaxDepth = 256)]
 [JsonSerializable(typeof(ZfsPoolArguments))]
 [JsonSerializable(typeof(ZfsDatasetPolicyArguments))]
 [JsonSerializable(typeof(ZfsSnapshotPruneArguments))]

@@ -14,6 +14,9 @@ namespace ZfsAnsible.Modules;
 /// </summary>
 public sealed partial class RunLock : IDisposable
 {
+    /// <summary>Where every run's lock lives unless told otherwise (lock_dir): cleared at boot, like the locks' holders.</summary>
+    public const string DefaultDirectory = "/run/zfsansible";
+
     private readonly string _infoPath;
     private readonly SafeFileHandle _lock;
 

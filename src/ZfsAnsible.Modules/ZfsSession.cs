@@ -1,5 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using ZfsAnsible.Domain;
 using ZfsAnsible.ModuleProtocol.Hosting;
@@ -40,7 +40,7 @@ public sealed class ZfsSession
 
         for (var i = 0; i < commands.Length; i++)
         {
-            var result = Executor.Run(commands[i], CommandPolicy.Change);
+            var result = Executor.Run(commands[i], CommandPolicy.RetryWhileBusy);
             if (!result.IsOk)
             {
                 return new AppliedCommands(commands, i, result.Error);

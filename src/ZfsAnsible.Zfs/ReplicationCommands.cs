@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Zfs.Execution;
-using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 
@@ -23,14 +23,14 @@ public static class ReplicationCommands
 {
     public static ImmutableArray<ZfsWrite> For(ReplicationAction action, SuccessRecord record) => action switch
     {
-        CreateParents create => [Change(Command.Of("zfs", "create", "-p", create.Dataset))],
+        CreateParents create => [Write(Command.Of("zfs", "create", "-p", create.Dataset))],
         Protect protect => [Set("readonly", "on", protect.Target), Set("canmount", "noauto", protect.Target)],
         // A hold an earlier run left (it failed before releasing the old base) is the hold this run wants.
-        HoldBase hold => [new(Command.Of("zfs", "hold", hold.Tag, hold.Snapshot), CommandPolicy.Change.Tolerating(ZfsFailure.HoldExists))],
+        HoldBase hold => [new(Command.Of("zfs", "hold", hold.Tag, hold.Snapshot), CommandPolicy.Once.Tolerating(ZfsFailure.HoldExists))],
         // Someone may have released the hold by hand; the mark is what prune reads, so this only warns.
-        ReleaseBase release => [new(Command.Of("zfs", "release", release.Tag, release.Snapshot), CommandPolicy.Change,
+        ReleaseBase release => [new(Command.Of("zfs", "release", release.Tag, release.Snapshot), CommandPolicy.Once,
             WarnOnFailure: $"could not release the hold {release.Tag} on {release.Snapshot}; release it by hand with 'zfs release {release.Tag} {release.Snapshot}'")],
-        SetMarks { Marks.IsEmpty: true } unmark => [Change(Command.Of("zfs", "inherit", ZfsAnsibleProperties.Replicated, unmark.Snapshot))],
+        SetMarks { Marks.IsEmpty: true } unmark => [Write(Command.Of("zfs", "inherit", ZfsAnsibleProperties.Replicated, unmark.Snapshot))],
         SetMarks mark => [Set(ZfsAnsibleProperties.Replicated, ReplicationMark.Format(mark.Marks), mark.Snapshot)],
         RecordSuccess success =>
         [
@@ -41,7 +41,8 @@ public static class ReplicationCommands
         _ => throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "a transfer is a pipe, not a write"),
     };
 
-    private static ZfsWrite Set(string property, string value, string dataset) => Change(Command.Of("zfs", "set", $"{property}={value}", dataset));
+    private static ZfsWrite Set(string property, string value, string dataset) => Write(Command.Of("zfs", "set", $"{property}={value}", dataset));
 
-    private static ZfsWrite Change(Command command) => new(command, CommandPolicy.Change);
+    /// <summary>Replication writes run once, as they always have: a failure stops the dataset and is reported.</summary>
+    private static ZfsWrite Write(Command command) => new(command, CommandPolicy.Once);
 }

@@ -48,7 +48,10 @@ public static class ZfsFailures
             : ZfsFailure.Other;
     }
 
-    private static bool IsImportScan(Command command) => command.Program == "zpool" && command.Arguments is [ "import", .. ];
+    /// <summary>"zpool import [-d DIR]...": a scan, not the import of a named pool.</summary>
+    private static bool IsImportScan(Command command) =>
+        command.Program == "zpool" && command.Arguments is ["import", ..]
+        && command.Arguments.Count % 2 == 1 && command.Arguments.Where((_, i) => i % 2 == 1).All(option => option == "-d");
 }
 
 /// <summary>A zfs/zpool (or helper) command that failed: names the command (secrets masked), what it said, and why.</summary>

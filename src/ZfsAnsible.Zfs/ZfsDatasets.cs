@@ -2,9 +2,9 @@ using System.Collections.Immutable;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Datasets;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
-using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 

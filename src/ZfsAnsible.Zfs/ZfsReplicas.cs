@@ -3,10 +3,10 @@ using System.Globalization;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Datasets;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
-using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 
@@ -34,7 +34,7 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
         var values = read.Value.Dataset;
         string? Value(string property) => values.TryGetValue(property, out var value) ? value.Value : null;
         var token = Value("receive_resume_token") is { Length: > 1 } t ? t : null;
-        return Result.Ok(new TargetState(true, [.. read.Value.Snapshots.Select(s => s.Snapshot)], token, Value("readonly") == "on" && Value("canmount") == "noauto"));
+        return Result.Ok(new TargetState(true, [.. read.Value.Snapshots.Select(s => s.Snapshot)], token, ZfsPropertyRules.IsOn(Value("readonly")) && Value("canmount") == "noauto"));
     }
 
     /// <summary>One "zfs get -r": the dataset's own <paramref name="properties"/> and its snapshots with GUID, txg and mark.</summary>
@@ -73,8 +73,8 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
         var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", $"{ZfsAnsibleProperties.Replicate},{ZfsAnsibleProperties.DiscoverChildren}").WithArguments(roots);
         return _zfs.Read(command).Map(output => GetOutput.ByObject(output)
             .Where(o => !o.Key.Contains('@', StringComparison.Ordinal))
-            .Where(o => o.Value.TryGetValue(ZfsAnsibleProperties.Replicate, out var replicate) && replicate.Value == "on"
-                && (replicate.IsLocal || (o.Value.TryGetValue(ZfsAnsibleProperties.DiscoverChildren, out var discover) && discover.Value == "on")))
+            .Where(o => o.Value.TryGetValue(ZfsAnsibleProperties.Replicate, out var replicate) && ZfsPropertyRules.IsOn(replicate.Value)
+                && (replicate.IsLocal || (o.Value.TryGetValue(ZfsAnsibleProperties.DiscoverChildren, out var discover) && ZfsPropertyRules.IsOn(discover.Value))))
             .Select(o => o.Key)
             .Order(StringComparer.Ordinal)
             .ToImmutableArray());
@@ -93,7 +93,7 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     public Result<ulong> ResumedSnapshotGuid(string token)
     {
         var command = Command.Of("zfs", "send", "-nv", "-t", token);
-        var result = _zfs.Run(command, CommandPolicy.Read);
+        var result = _zfs.Run(command, CommandPolicy.Once);
         if (!result.IsOk)
         {
             return result.Error;

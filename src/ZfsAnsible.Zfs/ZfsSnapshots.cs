@@ -3,11 +3,11 @@ using System.Globalization;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Datasets;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Domain.Snapshots;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
-using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 

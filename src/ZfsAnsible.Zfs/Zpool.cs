@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
-using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Zfs;
 
@@ -17,8 +17,11 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
 
     public ZfsCapabilities Capabilities => capabilities;
 
+    /// <summary>zpool answers "busy" right after a mount or unmount even to a read; every zpool command retries it.</summary>
+    private Result<string> Read(Command command) => _zfs.Read(command, CommandPolicy.RetryWhileBusy);
+
     public Result<ImmutableArray<string>> ImportedPools() =>
-        _zfs.Read(Command.Of("zpool", "list", "-H", "-o", "name"))
+        Read(Command.Of("zpool", "list", "-H", "-o", "name"))
             .Map(output => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToImmutableArray());
 
     public Result<PoolSummary> Summary(string pool)
@@ -27,7 +30,7 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
         var command = Command.Of("zpool", "list", "-H")
             .WithArguments(capabilities.ParsableOutput ? ["-p"] : [])
             .WithArguments("-o", columns, pool);
-        return _zfs.Read(command).Bind(output =>
+        return Read(command).Bind(output =>
         {
             var fields = output.Trim().Split('\t');
             if (fields.Length < 6 || !Sizes.TryParse(fields[2], out var size) || !Sizes.TryParse(fields[3], out var allocated) || !Sizes.TryParse(fields[4], out var free))
@@ -45,7 +48,7 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
         var command = Command.Of("zpool", "status")
             .WithArguments(capabilities.StatusFullPaths ? ["-P"] : [])
             .WithArguments(pool is null ? [] : [pool]);
-        return _zfs.Read(command).Map(output => ZpoolStatusParser.Parse(output)
+        return Read(command).Map(output => ZpoolStatusParser.Parse(output)
             .Select(pool => pool.WithLeafNames(Devices.DeviceNames.Absolute))
             .ToImmutableArray());
     }
@@ -54,7 +57,7 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
     public Result<ImmutableArray<string>> Importable(IEnumerable<string> searchDirectories)
     {
         var command = Command.Of("zpool", "import").WithArguments(searchDirectories.SelectMany(d => new[] { "-d", d }));
-        return _zfs.Run(command, CommandPolicy.Read.Tolerating(ZfsFailure.NothingToImport)).Map(result => ImportScanParser.Parse(result.StandardOutput));
+        return _zfs.Run(command, CommandPolicy.Once.Tolerating(ZfsFailure.NothingToImport)).Map(result => ImportScanParser.Parse(result.StandardOutput));
     }
 
     public Result<IReadOnlyDictionary<string, ObservedProperty>> Properties(string pool, IReadOnlyCollection<string> names)
@@ -66,9 +69,9 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
 
         var list = string.Join(',', names);
         return capabilities.ParsableOutput
-            ? _zfs.Read(Command.Of("zpool", "get", "-H", "-p", "-o", "property,value,source", list, pool))
+            ? Read(Command.Of("zpool", "get", "-H", "-p", "-o", "property,value,source", list, pool))
                 .Map(output => (IReadOnlyDictionary<string, ObservedProperty>)GetOutput.OfOne(output))
-            : _zfs.Read(Command.Of("zpool", "get", list, pool))
+            : Read(Command.Of("zpool", "get", list, pool))
                 .Map(output => (IReadOnlyDictionary<string, ObservedProperty>)GetOutput.Table(output));
     }
 }

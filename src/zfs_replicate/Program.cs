@@ -52,8 +52,8 @@ internal sealed class RunOptions
     [Option("no-hold", HelpText = "Do not hold and mark the replicated base snapshot on the source.")]
     public bool NoHold { get; set; }
 
-    [Option("lock-dir", Default = ZfsReplicateArguments.DefaultLockDirectory)]
-    public string LockDirectory { get; set; } = ZfsReplicateArguments.DefaultLockDirectory;
+    [Option("lock-dir", Default = RunLock.DefaultDirectory)]
+    public string LockDirectory { get; set; } = RunLock.DefaultDirectory;
 
     [Option('n', "dry-run", HelpText = "Plan and report; transfer nothing.")]
     public bool DryRun { get; set; }

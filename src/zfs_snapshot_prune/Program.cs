@@ -37,8 +37,8 @@ internal sealed class RunOptions : SelectionOptions
     [Option("max-destroy", Default = ZfsSnapshotPruneArguments.DefaultMaxDestroy, HelpText = "Refuse the whole run when it would destroy more snapshots than this.")]
     public long MaxDestroy { get; set; }
 
-    [Option("lock-dir", Default = ZfsSnapshotPruneArguments.DefaultLockDirectory, HelpText = "Where the host's snapshot lock lives.")]
-    public string LockDirectory { get; set; } = ZfsSnapshotPruneArguments.DefaultLockDirectory;
+    [Option("lock-dir", Default = RunLock.DefaultDirectory, HelpText = "Where the host's snapshot lock lives.")]
+    public string LockDirectory { get; set; } = RunLock.DefaultDirectory;
 
     [Option("lock-timeout", Default = ZfsSnapshotPruneArguments.DefaultLockTimeoutSeconds, HelpText = "Seconds to wait for another snapshot run on this host to finish.")]
     public long LockTimeout { get; set; }

@@ -40,7 +40,7 @@ public static class BadInputCorpus
         yield return Json("relative escape", """{"name": "ztx", "vdevs": [{"devices": ["../../etc/passwd"]}]}""", "must be absolute");
         yield return Json("property name hostile", """{"name": "ztx", "vdevs": [{"devices": ["{dir}/vdev1"]}], "properties": {"-o x": "1"}}""", "invalid property name");
         yield return Json("property value a list", """{"name": "ztx", "vdevs": [{"devices": ["{dir}/vdev1"]}], "filesystem_properties": {"compression": ["on"]}}""", "must be a string, number or on/off");
-        yield return Json("huge property value", "{\"name\": \"ztx\", \"vdevs\": [{\"devices\": [\"{dir}/vdev1\"]}], \"filesystem_properties\": {\"user:x\": \"" + new string('v', 9000) + "\"}}", "longer than 8192");
+        yield return Json("huge property value", "{\"name\": \"ztx\", \"vdevs\": [{\"devices\": [\"{dir}/vdev1\"]}], \"filesystem_properties\": {\"user:x\": \"" + new string('v', 9000) + "\"}}", "has a value 9000 characters long; the maximum is 8191");
         yield return Json("relative mountpoint", """{"name": "ztx", "vdevs": [{"devices": ["{dir}/vdev1"]}], "mountpoint": "mnt"}""", "must be an absolute path");
         yield return Json("huge integer", """{"name": "ztx", "force": 99999999999999999999999999}""", "unable to convert to bool");
         yield return Json("destroy without allow", """{"name": "{pool}", "state": "absent"}""", "allow_destroy: true");

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Datasets;
-using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Tests;

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Pools;
-using ZfsAnsible.Domain.Snapshots;
 using ZfsAnsible.Domain.Properties;
+using ZfsAnsible.Domain.Snapshots;
 
 namespace ZfsAnsible.Domain.Tests;
 

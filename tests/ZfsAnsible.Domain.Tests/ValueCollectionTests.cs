@@ -30,6 +30,20 @@ public class ValueCollectionTests
     }
 
     [Fact]
+    public void Dictionaries_with_a_case_insensitive_comparer_hash_alike_when_equal()
+    {
+        ValueDictionary<string, int> a = ImmutableSortedDictionary.CreateRange(StringComparer.OrdinalIgnoreCase, [KeyValuePair.Create("A", 1)]);
+        ValueDictionary<string, int> b = ImmutableSortedDictionary.CreateRange(StringComparer.OrdinalIgnoreCase, [KeyValuePair.Create("a", 1)]);
+        Assert.Equal(a, b);
+        Assert.Equal(b, a);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+    }
+
+    [Fact]
+    public void A_derived_error_prints_only_its_message() =>
+        Assert.Equal("one line", new PolicyConfigurationError(["one line"]).ToString().Replace("invalid policy configuration: ", string.Empty, StringComparison.Ordinal));
+
+    [Fact]
     public void Records_holding_them_get_value_equality_without_hand_written_equals()
     {
         var one = SnapshotPolicy.Create("standard", true, (Interval.Hourly, 24), (Interval.Daily, 7));

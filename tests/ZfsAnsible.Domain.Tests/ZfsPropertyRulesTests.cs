@@ -9,11 +9,16 @@ public class ZfsPropertyRulesTests
     [InlineData("com.sun:auto-snapshot", "true", PropertyHolder.Dataset)]
     [InlineData("feature@async_destroy", "enabled", PropertyHolder.Pool)]
     [InlineData("org.example:note", "a b c", PropertyHolder.Pool)]
+    [InlineData("userquota@alice", "10G", PropertyHolder.Dataset)]
+    [InlineData("projectobjquota@1001", "1000", PropertyHolder.Dataset)]
     public void Native_user_and_feature_names_pass(string name, string value, PropertyHolder holder) =>
         Assert.Null(ZfsPropertyRules.Check("x", name, value, holder));
 
     [Theory]
     [InlineData("feature@async_destroy", "x", PropertyHolder.Dataset, "invalid property name")]
+    [InlineData("userquota@alice", "1G", PropertyHolder.Pool, "invalid property name")]
+    [InlineData("userquota@a;b", "1G", PropertyHolder.Dataset, "invalid property name")]
+    [InlineData("compression@x", "on", PropertyHolder.Dataset, "invalid property name")]
     [InlineData("Compression", "x", PropertyHolder.Pool, "invalid property name")]
     [InlineData("-o", "x", PropertyHolder.Pool, "invalid property name")]
     [InlineData("zfsansible:policy", "x", PropertyHolder.Pool, "is reserved")]

@@ -77,6 +77,8 @@ public class SshEndpointTests
         Assert.False(result.Succeeded);
         Assert.DoesNotContain("/keys/", result.ErrorSummary, StringComparison.Ordinal);
         Assert.DoesNotContain("/keys/", endpoint.Wrap(Command.Of("zfs", "list")).ToString(), StringComparison.Ordinal);
+        var inner = Command.Of("helper").WithSecretArguments("hunter2");
+        Assert.DoesNotContain("hunter2", endpoint.Wrap(inner).ToString(), StringComparison.Ordinal);
     }
 }
 

@@ -1,5 +1,5 @@
-using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Zfs.Parsing;
 
 namespace ZfsAnsible.Zfs.Tests;

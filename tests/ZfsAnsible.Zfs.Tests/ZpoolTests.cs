@@ -1,7 +1,7 @@
-using ZfsAnsible.Domain.Properties;
 using System.Collections.Immutable;
 using Moq;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Zfs.Execution;
 
 using ZfsAnsible.Testing;
@@ -118,21 +118,25 @@ public class ZfsExecutorTests
     public void A_busy_pool_is_tried_again_for_a_change_and_other_failures_are_not()
     {
         var busyOnce = new SequenceRunner([(1, "cannot destroy 'tank': pool is busy"), (0, string.Empty)]);
-        Assert.True(new ZfsExecutor(busyOnce).Run(Destroy, CommandPolicy.Change).IsOk);
+        Assert.True(new ZfsExecutor(busyOnce).Run(Destroy, CommandPolicy.RetryWhileBusy).IsOk);
         Assert.Equal(2, busyOnce.Calls);
 
         var denied = new SequenceRunner([(1, "permission denied"), (0, string.Empty)]);
-        var failed = new ZfsExecutor(denied).Run(Destroy, CommandPolicy.Change);
+        var failed = new ZfsExecutor(denied).Run(Destroy, CommandPolicy.RetryWhileBusy);
         Assert.Equal(ZfsFailure.Other, Assert.IsType<ZfsCommandError>(failed.Error).Failure);
         Assert.Equal(1, denied.Calls);
     }
 
     [Fact]
-    public void A_read_is_not_retried_and_its_failure_is_classified()
+    public void A_command_run_once_is_not_retried_and_a_zpool_read_is()
     {
         var busy = new SequenceRunner([(1, "cannot open 'tank/x': pool is busy"), (0, string.Empty)]);
         Assert.Equal(ZfsFailure.Busy, Assert.IsType<ZfsCommandError>(new ZfsExecutor(busy).Read(Destroy).Error).Failure);
         Assert.Equal(1, busy.Calls);
+
+        var busyPool = new SequenceRunner([(1, "cannot open 'tank': pool is busy"), (0, string.Empty)]);
+        Assert.True(new Zpool(busyPool, ZfsCapabilities.Legacy).ImportedPools().IsOk);
+        Assert.Equal(2, busyPool.Calls);
     }
 
     [Theory]
@@ -145,17 +149,33 @@ public class ZfsExecutorTests
     {
         var runner = new SequenceRunner([(1, stderr)]);
         var command = Command.Of("zfs", "hold", "t", "tank/x@a");
-        Assert.Equal(expected, Assert.IsType<ZfsCommandError>(new ZfsExecutor(runner).Run(command, CommandPolicy.Read).Error).Failure);
-        Assert.True(new ZfsExecutor(new SequenceRunner([(1, stderr)])).Run(command, CommandPolicy.Read.Tolerating(expected)).IsOk);
+        Assert.Equal(expected, Assert.IsType<ZfsCommandError>(new ZfsExecutor(runner).Run(command, CommandPolicy.Once).Error).Failure);
+        Assert.True(new ZfsExecutor(new SequenceRunner([(1, stderr)])).Run(command, CommandPolicy.Once.Tolerating(expected)).IsOk);
     }
 
     [Fact]
     public void An_empty_import_scan_is_nothing_to_import_not_an_error()
     {
-        var scan = new ZfsExecutor(new SequenceRunner([(1, "no pools available to import")])).Run(Command.Of("zpool", "import"), CommandPolicy.Read);
+        var scan = new ZfsExecutor(new SequenceRunner([(1, "no pools available to import")])).Run(Command.Of("zpool", "import"), CommandPolicy.Once);
         Assert.Equal(ZfsFailure.NothingToImport, Assert.IsType<ZfsCommandError>(scan.Error).Failure);
-        var other = new ZfsExecutor(new SequenceRunner([(1, string.Empty)])).Run(Command.Of("zpool", "destroy", "x"), CommandPolicy.Read);
+        var other = new ZfsExecutor(new SequenceRunner([(1, string.Empty)])).Run(Command.Of("zpool", "destroy", "x"), CommandPolicy.Once);
         Assert.Equal(ZfsFailure.Other, Assert.IsType<ZfsCommandError>(other.Error).Failure);
+    }
+
+    [Fact]
+    public void Only_a_scan_that_finds_nothing_is_nothing_to_import()
+    {
+        var scan = new ZfsExecutor(new SequenceRunner([(1, string.Empty)])).Run(Command.Of("zpool", "import", "-d", "/dev/disk/by-id"), CommandPolicy.Once);
+        Assert.Equal(ZfsFailure.NothingToImport, Assert.IsType<ZfsCommandError>(scan.Error).Failure);
+        var named = new ZfsExecutor(new SequenceRunner([(1, string.Empty)])).Run(Command.Of("zpool", "import", "-d", "/dev", "tank"), CommandPolicy.Once);
+        Assert.Equal(ZfsFailure.Other, Assert.IsType<ZfsCommandError>(named.Error).Failure);
+    }
+
+    [Fact]
+    public void A_command_error_prints_its_message_not_the_whole_result()
+    {
+        var error = new ZfsCommandError(new CommandResult(Command.Of("zfs", "list"), 1, "secret stdout", "boom"));
+        Assert.Equal("zfs list failed (exit 1): boom", error.ToString());
     }
 
     [Fact]

@@ -151,6 +151,10 @@ options:
         when they differ from the existing pool, never re-set.
       - Values are compared as ZFS prints them; use the spelling C(zpool get) shows (for
         example C("on") / C("off") quoted, so YAML does not turn them into booleans).
+      - Names and values follow the same rules as every declared property (C(zfs_datasets)
+        too) - lower-case native names or C(feature@name), user properties containing C(:),
+        values up to 8191 characters without control characters; the C(zfsansible:)
+        namespace is reserved for the tool.
     type: dict
     default: {}
   filesystem_properties:
@@ -159,6 +163,7 @@ options:
         C(xattr), C(acltype), C(canmount).
       - Passed as C(zpool create -O name=value) at creation and set with C(zfs set) later
         when they differ.
+      - A YAML boolean becomes C(on)/C(off); the same name and value rules as I(properties).
     type: dict
     default: {}
   mountpoint:

@@ -38,17 +38,31 @@ public readonly struct ValueDictionary<TKey, TValue> : IReadOnlyDictionary<TKey,
 
     public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value) => Entries.TryGetValue(key, out value);
 
-    /// <summary>Same keys (by this map's comparer) with equal values; the order of insertion never matters.</summary>
+    /// <summary>
+    /// The same entries in the same sorted order, keys compared by this map's comparer: symmetric for maps sorted
+    /// alike, and the order of insertion never matters (both are sorted).
+    /// </summary>
     public bool Equals(ValueDictionary<TKey, TValue> other)
     {
-        var theirs = other.Entries;
-        return Count == theirs.Count && Entries.All(e => theirs.TryGetValue(e.Key, out var value) && EqualityComparer<TValue>.Default.Equals(e.Value, value));
+        var keys = Entries.KeyComparer;
+        return Count == other.Count && Entries.Zip(other.Entries).All(pair =>
+            keys.Compare(pair.First.Key, pair.Second.Key) == 0 && EqualityComparer<TValue>.Default.Equals(pair.First.Value, pair.Second.Value));
     }
 
     public override bool Equals(object? obj) => obj is ValueDictionary<TKey, TValue> other && Equals(other);
 
-    /// <summary>Order-independent, so maps equal under <see cref="Equals(ValueDictionary{TKey, TValue})"/> hash alike.</summary>
-    public override int GetHashCode() => Entries.Aggregate(Count, (hash, e) => hash ^ HashCode.Combine(e.Key, e.Value));
+    /// <summary>From the count and the values in key order: equal maps hash alike whatever their key comparer.</summary>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Count);
+        foreach (var value in Entries.Values)
+        {
+            hash.Add(value);
+        }
+
+        return hash.ToHashCode();
+    }
 
     public IEnumerator<KeyValuePair<TKey, TValue>> GetEnumerator() => Entries.GetEnumerator();
 

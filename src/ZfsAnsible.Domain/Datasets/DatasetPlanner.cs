@@ -1,7 +1,7 @@
-using ZfsAnsible.Domain.Collections;
 using System.Collections.Immutable;
-using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Collections;
 using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Datasets;
@@ -51,7 +51,7 @@ public static class DatasetPlanner
                 var current = observed.PropertyOf(dataset.Name, property);
 
                 // Policy properties must be set on the dataset itself: inherited, they describe an ancestor's policy.
-                var mustBeLocal = property.StartsWith(ZfsAnsibleProperties.Namespace, StringComparison.Ordinal);
+                var mustBeLocal = ZfsAnsibleProperties.IsOwn(property);
                 if (current is not null && PropertyValues.AreEquivalent(value, current.Value) && (!mustBeLocal || current.IsLocal))
                 {
                     continue;

@@ -73,8 +73,6 @@ public sealed record PolicyConfigurationError : Error
 
     public ImmutableArray<string> Problems { get; }
 
-    public override string ToString() => Message;
-
     private static string Describe(ImmutableArray<string> problems)
     {
         var listed = string.Join("; ", problems.Take(MaxListed).Select(OneLine));

@@ -1,5 +1,5 @@
-using ZfsAnsible.Domain.Collections;
 using System.Collections.Immutable;
+using ZfsAnsible.Domain.Collections;
 
 namespace ZfsAnsible.Domain.Pools;
 

@@ -22,14 +22,15 @@ public static class ZfsPropertyRules
     public const int MaxValueLength = 8191;
 
     /// <summary>
-    /// Native properties are lower-case words (pools also take feature@name); user properties contain a ':' and may
-    /// also use '.', '-', '+' (zfsprops(7), zpoolprops(7)). The tool's own namespace is reserved: it writes those itself.
+    /// Native properties are lower-case words (pools also take feature@name, datasets userquota@name and its kin);
+    /// user properties contain a ':' and may also use '.', '-', '+' (zfsprops(7), zpoolprops(7)). The tool's own
+    /// namespace is reserved: it writes those itself.
     /// </summary>
     public static string? Check(string subject, string name, string value, PropertyHolder holder = PropertyHolder.Dataset)
     {
         if (!IsValidName(name, holder))
         {
-            var feature = holder == PropertyHolder.Pool ? ", feature@name" : string.Empty;
+            var feature = holder == PropertyHolder.Pool ? ", feature@name" : ", userquota@name and its kin";
             return $"{subject}: invalid property name '{ZfsNames.Printable(name)}' (lower-case letters, digits and '_'{feature}; user properties also ':', '.', '-', '+' and must contain ':')";
         }
 
@@ -53,7 +54,10 @@ public static class ZfsPropertyRules
     }
 
     /// <summary>YAML reads "atime: off" as a boolean (as Ansible does); ZFS wants its own words back.</summary>
-    public static string ValueOf(bool value) => value ? "on" : "off";
+    public static string ValueOf(bool value) => value ? On : Off;
+
+    /// <summary>Whether a boolean property (or one the tool wrote with <see cref="ValueOf"/>) reads on.</summary>
+    public static bool IsOn(string? value) => value == On;
 
     private static bool IsValidName(string name, PropertyHolder holder)
     {
@@ -62,14 +66,25 @@ public static class ZfsPropertyRules
             return false;
         }
 
-        if (holder == PropertyHolder.Pool && name.StartsWith("feature@", StringComparison.Ordinal))
+        var at = name.IndexOf('@', StringComparison.Ordinal);
+        if (at > 0)
         {
-            return name.Length > "feature@".Length && name["feature@".Length..].All(IsNativeCharacter);
+            var prefix = name[..at];
+            var target = name[(at + 1)..];
+            return holder == PropertyHolder.Pool
+                ? prefix == "feature" && target.Length > 0 && target.All(IsNativeCharacter)
+                : QuotaPrefixes.Contains(prefix) && target.Length > 0 && target.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
         }
 
         var isUser = name.Contains(':', StringComparison.Ordinal);
         return name.All(c => IsNativeCharacter(c) || (isUser && c is ':' or '.' or '-' or '+'));
     }
+
+    private const string On = "on";
+    private const string Off = "off";
+
+    /// <summary>The per-user, -group and -project quotas, set as userquota@alice (zfsprops(7)).</summary>
+    private static readonly string[] QuotaPrefixes = ["userquota", "groupquota", "projectquota", "userobjquota", "groupobjquota", "projectobjquota"];
 
     private static bool IsNativeCharacter(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_';
 }

@@ -1,5 +1,5 @@
-using ZfsAnsible.Domain.Collections;
 using System.Collections.Immutable;
+using ZfsAnsible.Domain.Collections;
 using ZfsAnsible.Domain.Datasets;
 using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Pools;
@@ -34,7 +34,7 @@ public static class ManagedDatasets
             }
 
             var local = policy.IsLocal;
-            var discovered = properties.TryGetValue(ZfsAnsibleProperties.DiscoverChildren, out var discover) && discover.Value == "on";
+            var discovered = properties.TryGetValue(ZfsAnsibleProperties.DiscoverChildren, out var discover) && ZfsPropertyRules.IsOn(discover.Value);
             if (!local && !discovered)
             {
                 continue;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -8,8 +7,6 @@ namespace ZfsAnsible.ModuleProtocol.Arguments;
 /// <summary>Validated, coerced parameters with defaults applied; a module binds them once to its typed arguments.</summary>
 public sealed class ModuleParameters(JsonObject values, ArgumentSpec spec)
 {
-    public ArgumentSpec Spec => spec;
-
     /// <summary>All options at once as the module's typed arguments record (source-generated, so trimming keeps it).</summary>
     public T Bind<T>(JsonTypeInfo<T> typeInfo) =>
         values.Deserialize(typeInfo) ?? throw new InvalidOperationException($"validated parameters did not bind to {typeof(T).Name}");

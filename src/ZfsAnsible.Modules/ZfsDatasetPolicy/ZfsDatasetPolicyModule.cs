@@ -2,15 +2,15 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Datasets;
-using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.ModuleProtocol.Arguments;
 using ZfsAnsible.ModuleProtocol.Hosting;
 using ZfsAnsible.Policies;
 using ZfsAnsible.Zfs;
 using ZfsAnsible.Zfs.Execution;
 using ZfsAnsible.Zfs.Parsing;
-using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Modules.ZfsDatasetPolicy;
 

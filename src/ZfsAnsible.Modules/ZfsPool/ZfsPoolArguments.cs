@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
-using ZfsAnsible.ModuleProtocol.Arguments;
 using ZfsAnsible.Domain.Pools;
+using ZfsAnsible.ModuleProtocol.Arguments;
 
 namespace ZfsAnsible.Modules.ZfsPool;
 

@@ -30,13 +30,15 @@ public sealed record ZfsReplicateArguments(
     bool Raw = false,
     bool Resume = true,
     bool Hold = true,
-    string LockDir = ZfsReplicateArguments.DefaultLockDirectory)
+    string LockDir = RunLock.DefaultDirectory)
 {
     public const string DefaultRemoteUser = "root";
     public const long DefaultRemotePort = 22;
-    public const string DefaultLockDirectory = "/run/zfsansible";
 
     public ImmutableArray<string> SshOptions { get; init; } = SshOptions.IsDefault ? [] : SshOptions;
+
+    /// <summary>Every option at its default: the spec's defaults are read from here.</summary>
+    internal static ZfsReplicateArguments Defaults { get; } = new([], [], string.Empty);
 
     public static ZfsReplicateArguments From(ModuleParameters parameters) => parameters.Bind(ModuleArgumentsJson.Default.ZfsReplicateArguments);
 }

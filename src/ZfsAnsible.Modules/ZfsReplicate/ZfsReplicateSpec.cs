@@ -11,15 +11,15 @@ public static class ZfsReplicateSpec
         ("datasets", Option.List()),
         ("source_roots", Option.List()),
         ("target_root", Option.Str(required: true)),
-        ("direction", Option.Choice(Direction.Pull)),
+        ("direction", Option.Choice(ZfsReplicateArguments.Defaults.Direction)),
         ("remote_host", Option.Str()),
-        ("remote_user", Option.Str(@default: ZfsReplicateArguments.DefaultRemoteUser)),
-        ("remote_port", Option.Int(@default: ZfsReplicateArguments.DefaultRemotePort)),
+        ("remote_user", Option.Str(@default: ZfsReplicateArguments.Defaults.RemoteUser)),
+        ("remote_port", Option.Int(@default: ZfsReplicateArguments.Defaults.RemotePort)),
         ("ssh_key", Option.Path() with { NoLog = true }),
         ("ssh_options", Option.List()),
         ("bandwidth_limit", Option.Str()),
-        ("raw", Option.Bool()),
-        ("resume", Option.Bool(@default: true)),
-        ("hold", Option.Bool(@default: true)),
-        ("lock_dir", Option.Path(@default: ZfsReplicateArguments.DefaultLockDirectory)));
+        ("raw", Option.Bool(@default: ZfsReplicateArguments.Defaults.Raw)),
+        ("resume", Option.Bool(@default: ZfsReplicateArguments.Defaults.Resume)),
+        ("hold", Option.Bool(@default: ZfsReplicateArguments.Defaults.Hold)),
+        ("lock_dir", Option.Path(@default: ZfsReplicateArguments.Defaults.LockDir)));
 }

@@ -12,15 +12,17 @@ public sealed record ZfsSnapshotPruneArguments(
     bool Snapshot = true,
     bool Prune = true,
     long MaxDestroy = ZfsSnapshotPruneArguments.DefaultMaxDestroy,
-    string LockDir = ZfsSnapshotPruneArguments.DefaultLockDirectory,
+    string LockDir = RunLock.DefaultDirectory,
     long LockTimeout = ZfsSnapshotPruneArguments.DefaultLockTimeoutSeconds)
 {
     public const long DefaultMaxDestroy = 100;
-    public const string DefaultLockDirectory = "/run/zfsansible";
     public const long DefaultLockTimeoutSeconds = 300;
 
     /// <summary>Above this, max_destroy is a typo rather than a cap.</summary>
     public const long MaxDestroyLimit = 1_000_000;
+
+    /// <summary>Every option at its default: the spec's defaults are read from here.</summary>
+    internal static ZfsSnapshotPruneArguments Defaults { get; } = new([]);
 
     public static ZfsSnapshotPruneArguments From(ModuleParameters parameters) => parameters.Bind(ModuleArgumentsJson.Default.ZfsSnapshotPruneArguments);
 }

@@ -9,9 +9,9 @@ public static class ZfsSnapshotPruneSpec
 
     public static ArgumentSpec Spec { get; } = ArgumentSpec.Of(
         ("datasets", Option.List()),
-        ("snapshot", Option.Bool(@default: true)),
-        ("prune", Option.Bool(@default: true)),
-        ("max_destroy", Option.Int(@default: ZfsSnapshotPruneArguments.DefaultMaxDestroy)),
-        ("lock_dir", Option.Path(@default: ZfsSnapshotPruneArguments.DefaultLockDirectory)),
-        ("lock_timeout", Option.Int(@default: ZfsSnapshotPruneArguments.DefaultLockTimeoutSeconds)));
+        ("snapshot", Option.Bool(@default: ZfsSnapshotPruneArguments.Defaults.Snapshot)),
+        ("prune", Option.Bool(@default: ZfsSnapshotPruneArguments.Defaults.Prune)),
+        ("max_destroy", Option.Int(@default: ZfsSnapshotPruneArguments.Defaults.MaxDestroy)),
+        ("lock_dir", Option.Path(@default: ZfsSnapshotPruneArguments.Defaults.LockDir)),
+        ("lock_timeout", Option.Int(@default: ZfsSnapshotPruneArguments.Defaults.LockTimeout)));
 }

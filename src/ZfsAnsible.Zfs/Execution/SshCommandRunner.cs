@@ -91,8 +91,14 @@ public sealed partial record SshEndpoint
             ssh = ssh.WithArguments("-o").WithSecretArguments(option);
         }
 
-        return ssh.WithArguments($"{User}@{Host}", "--")
-            .WithArguments(RemoteEnvironment.Concat([command.Program]).Concat(command.Arguments).Select(Quote));
+        ssh = ssh.WithArguments($"{User}@{Host}", "--").WithArguments(RemoteEnvironment.Concat([command.Program]).Select(Quote));
+        foreach (var argument in command.Arguments)
+        {
+            // A secret of the remote command stays one: its quoted form is masked too.
+            ssh = command.Secrets.Contains(argument) ? ssh.WithSecretArguments(Quote(argument)) : ssh.WithArguments(Quote(argument));
+        }
+
+        return ssh;
     }
 
     // Host names, IPv4 and IPv6 literals; never a leading '-' (ssh would read an option).

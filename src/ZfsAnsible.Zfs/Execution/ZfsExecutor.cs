@@ -7,13 +7,16 @@ namespace ZfsAnsible.Zfs.Execution;
 /// What a failure of one command means, decided where the command is planned rather than where it runs:
 /// whether "busy" is tried again, and which failures mean the work is already done.
 /// </summary>
-public sealed record CommandPolicy(bool RetryWhileBusy, ValueArray<ZfsFailure> Tolerated)
+public sealed record CommandPolicy(bool RetriesWhileBusy, ValueArray<ZfsFailure> Tolerated)
 {
-    /// <summary>A read: any failure is the answer.</summary>
-    public static CommandPolicy Read { get; } = new(false, []);
+    /// <summary>Run once: any failure is the answer.</summary>
+    public static CommandPolicy Once { get; } = new(false, []);
 
-    /// <summary>A change: "busy" right after a mount or unmount changed nothing, so it is tried again a few times.</summary>
-    public static CommandPolicy Change { get; } = new(true, []);
+    /// <summary>
+    /// "busy" right after a mount or unmount (zfs-fuse especially) changed nothing, so the command is tried again a
+    /// few times: every zpool command and every planned change of zfs_pool, zfs_dataset_policy and zfs_snapshot_prune.
+    /// </summary>
+    public static CommandPolicy RetryWhileBusy { get; } = new(true, []);
 
     /// <summary>A copy that counts <paramref name="failure"/> as success (e.g. a hold an earlier run left).</summary>
     public CommandPolicy Tolerating(ZfsFailure failure) => this with { Tolerated = [.. Tolerated, failure] };
@@ -27,13 +30,11 @@ public sealed class ZfsExecutor(ICommandRunner runner)
 {
     private const int BusyRetries = 5;
 
-    public ICommandRunner Runner => runner;
-
     /// <summary>The result of a success or of a tolerated failure; otherwise the classified error.</summary>
     public Result<CommandResult> Run(Command command, CommandPolicy policy)
     {
         var result = runner.Run(command);
-        for (var attempt = 1; policy.RetryWhileBusy && attempt <= BusyRetries && ZfsFailures.Classify(result) == ZfsFailure.Busy; attempt++)
+        for (var attempt = 1; policy.RetriesWhileBusy && attempt <= BusyRetries && ZfsFailures.Classify(result) == ZfsFailure.Busy; attempt++)
         {
             Thread.Sleep(TimeSpan.FromMilliseconds(200 * attempt));
             result = runner.Run(command);
@@ -48,6 +49,8 @@ public sealed class ZfsExecutor(ICommandRunner runner)
         return policy.Tolerated.Contains(error.Failure) ? result : error;
     }
 
-    /// <summary>A read's standard output.</summary>
-    public Result<string> Read(Command command) => Run(command, CommandPolicy.Read).Map(r => r.StandardOutput);
+    /// <summary>A read's standard output, the command run once.</summary>
+    public Result<string> Read(Command command) => Read(command, CommandPolicy.Once);
+
+    public Result<string> Read(Command command, CommandPolicy policy) => Run(command, policy).Map(r => r.StandardOutput);
 }
