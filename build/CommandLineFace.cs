@@ -39,6 +39,12 @@ internal static class CommandLineFace
             return 2;
         }
 
+        if (parsed is NotParsed<object> notParsed && BadChoice(args, notParsed.Errors, parsed.TypeInfo.Current) is { } choice)
+        {
+            Console.Error.WriteLine($"usage: {name} VERB [OPTIONS]   ({choice}; {name} {args[0]} --help lists the options)");
+            return 2;
+        }
+
         return parsed.MapResult(run, errors => Usage(name, parsed, [.. errors]));
     }
 
@@ -62,6 +68,30 @@ internal static class CommandLineFace
             if (valued.Contains(args[i]) && (i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
             {
                 return args[i];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// An enum option given a word it does not know: the parser only says "bad format", so this names the choices,
+    /// in the lower case the module options use.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070",
+        Justification = "Every verb type is kept whole by a DynamicDependency on its Program's Main, as CommandLineParser itself needs.")]
+    private static string? BadChoice(string[] args, IEnumerable<Error> errors, Type verb)
+    {
+        foreach (var error in errors.OfType<BadFormatConversionError>())
+        {
+            var option = "--" + error.NameInfo.LongName;
+            var property = verb.GetProperties().FirstOrDefault(p =>
+                p.GetCustomAttributes(typeof(OptionAttribute), inherit: true).OfType<OptionAttribute>().Any(o => o.LongName == error.NameInfo.LongName));
+            var given = Array.IndexOf(args, option) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : string.Empty;
+            if (property?.PropertyType is { IsEnum: true } type)
+            {
+                var choices = string.Join(" or ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()));
+                return $"option {option} takes {choices}, got '{given}'";
             }
         }
 

@@ -22,7 +22,7 @@ internal sealed class RunOptions
     [Option("source-root", HelpText = "Without --dataset: discover below these datasets only (repeatable). Default: every imported pool of the source.")]
     public IEnumerable<string> SourceRoots { get; set; } = [];
 
-    [Option("direction", Default = ZfsAnsible.Modules.ZfsReplicate.Direction.Pull, HelpText = "pull: this host receives from --remote-host; push: this host sends to it.")]
+    [Option("direction", HelpText = "pull (the default): this host receives from --remote-host; push: this host sends to it.")]
     public Direction Direction { get; set; } = Direction.Pull;
 
     [Option('H', "remote-host", HelpText = "The other host (ssh). Without it, both ends are on this host.")]

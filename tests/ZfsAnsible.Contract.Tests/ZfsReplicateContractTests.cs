@@ -107,4 +107,16 @@ public class ZfsReplicateContractTests
 
         Assert.False(File.Exists("/tmp/zfsansible-pwned"), "a shell ran part of the input");
     }
+
+    [Theory]
+    [MemberData(nameof(BothArchitectures.Each), MemberType = typeof(BothArchitectures))]
+    public void A_choice_the_timer_command_does_not_know_is_named_with_the_choices(string rid)
+    {
+        var outcome = new NativeModule("zfs_replicate", rid).Run(["run", "--target-root", "tank/b", "--direction", "sideways"]);
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Empty(outcome.StandardOutput);
+        Assert.Equal(
+            "usage: zfs_replicate VERB [OPTIONS]   (option --direction takes pull or push, got 'sideways'; zfs_replicate run --help lists the options)",
+            outcome.StandardError.Trim());
+    }
 }

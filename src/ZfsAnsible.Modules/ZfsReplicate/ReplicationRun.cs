@@ -233,7 +233,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
 
     /// <summary>One side's failure, naming the command as the report shows it (never the ssh key path).</summary>
     private static string? Failure(CommandResult result, string display) =>
-        result.Succeeded ? null : $"{display} failed (exit {result.ExitCode}): {result.ErrorSummary}";
+        result.Succeeded ? null : result.FailureSummaryAs(display);
 
     /// <summary>One end of the transfer: its runner (local or ssh), what its ZFS can do, and, when remote, the endpoint that wraps the pipe's half.</summary>
     private sealed class Side(ICommandRunner runner, SshEndpoint? remote, ZfsCapabilities capabilities)

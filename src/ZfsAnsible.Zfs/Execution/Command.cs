@@ -59,7 +59,10 @@ public sealed record CommandResult(Command Command, int ExitCode, string Standar
     }
 
     /// <summary>"COMMAND failed (exit N): stderr", the command shown with its secrets masked.</summary>
-    public string FailureSummary => $"{Command} failed (exit {ExitCode}): {ErrorSummary}";
+    public string FailureSummary => FailureSummaryAs(Command.ToString());
+
+    /// <summary>The same, with the command shown as the report shows it (e.g. "ssh root@host zfs recv …").</summary>
+    public string FailureSummaryAs(string shown) => $"{shown} failed (exit {ExitCode}): {ErrorSummary}";
 }
 
 /// <summary>Runs commands. The real one starts processes; tests substitute scripted answers.</summary>
