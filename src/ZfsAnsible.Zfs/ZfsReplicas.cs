@@ -88,9 +88,9 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
 
     /// <summary>
     /// Which snapshot an interrupted receive delivers once resumed: "zfs send -nv -t TOKEN" on the sending side prints
-    /// the token's contents ("toguid = 0x..."), and sends nothing.
+    /// the token's contents ("toguid = 0x...", "toname = pool/fs@snap"), and sends nothing.
     /// </summary>
-    public Result<ulong> ResumedSnapshotGuid(string token)
+    public Result<ResumedSnapshot> ResumedSnapshot(string token)
     {
         var command = Command.Of("zfs", "send", "-nv", "-t", token);
         var result = _zfs.Run(command, CommandPolicy.Once);
@@ -99,10 +99,11 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
             return result.Error;
         }
 
-        var line = (result.Value.StandardError + "\n" + result.Value.StandardOutput).Split('\n').Select(l => l.Trim())
-            .FirstOrDefault(l => l.StartsWith("toguid = 0x", StringComparison.Ordinal));
-        return line is not null && ulong.TryParse(line["toguid = 0x".Length..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var guid)
-            ? Result.Ok(guid)
+        var lines = (result.Value.StandardError + "\n" + result.Value.StandardOutput).Split('\n').Select(l => l.Trim()).ToList();
+        string? Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name + " = ", StringComparison.Ordinal))?[(name.Length + 3)..];
+        return Field("toguid") is { } guid && guid.StartsWith("0x", StringComparison.Ordinal)
+            && ulong.TryParse(guid[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id)
+            ? Result.Ok(new ResumedSnapshot(id, Field("toname")))
             : new ZfsOutputError(command, "no toguid in the resume token's contents");
     }
 
@@ -123,3 +124,6 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
     public Command Receive(string target) =>
         Command.Of("zfs", "recv", "-u").WithArguments(capabilities.ResumableReceive ? ["-s"] : []).WithArguments(target);
 }
+
+/// <summary>What a resume token continues: the snapshot's GUID and, where the token says it, its name.</summary>
+public sealed record ResumedSnapshot(ulong Guid, string? Name);

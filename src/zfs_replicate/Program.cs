@@ -66,6 +66,13 @@ internal sealed class RunOptions
         [.. Datasets], [.. SourceRoots], TargetRoot, Direction, RemoteHost, RemoteUser, RemotePort, SshKey, [.. SshOptions], BandwidthLimit, Raw, !NoResume, !NoHold, LockDirectory);
 }
 
+[Verb("serve", HelpText = "The source side of a pull, as the backup server key's ssh forced command: runs the command the pull asked for (SSH_ORIGINAL_COMMAND) only if it lists, sends, holds or marks a dataset at or below an --allow root; refuses anything else.")]
+internal sealed class ServeOptions
+{
+    [Option("allow", Required = true, HelpText = "A dataset the pull may read and send, with everything below it (repeatable).")]
+    public IEnumerable<string> Allow { get; set; } = [];
+}
+
 [Verb("probe", HelpText = "Print which ZFS command line this host has and what it supports.")]
 internal sealed class ProbeOptions
 {
@@ -74,6 +81,7 @@ internal sealed class ProbeOptions
 internal static class Program
 {
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RunOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ServeOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
     public static int Main(string[] args)
     {
@@ -85,9 +93,10 @@ internal static class Program
     {
         using var logging = CommandLineFace.StderrLogging();
         var log = logging.CreateLogger("zfs_replicate");
-        return CommandLineFace.Dispatch("zfs_replicate", args, [typeof(RunOptions), typeof(ProbeOptions)], options => options switch
+        return CommandLineFace.Dispatch("zfs_replicate", args, [typeof(RunOptions), typeof(ServeOptions), typeof(ProbeOptions)], options => options switch
         {
             RunOptions o => Run(o, runner, log),
+            ServeOptions o => Serve(o, runner, log),
             _ => Probe(runner),
         });
     }
@@ -140,6 +149,19 @@ internal static class Program
         }
 
         return 0;
+    }
+
+    private static int Serve(ServeOptions o, ICommandRunner runner, ILogger log)
+    {
+        var roots = ReplicationServer.CheckRoots([.. o.Allow]);
+        if (!roots.IsOk)
+        {
+            log.LogError("{Reason}", roots.Error.Message);
+            return 2;
+        }
+
+        var server = new ReplicationServer(runner, ProcessCommandRunner.RunAttached, (severity, message) => SystemLog.Write("zfs_replicate-serve", severity, message));
+        return server.Serve(Environment.GetEnvironmentVariable("SSH_ORIGINAL_COMMAND"), roots.Value);
     }
 
     private static int Probe(ICommandRunner runner)

@@ -21,5 +21,11 @@ public static class ReplicationMark
 
     /// <summary>The hold tag of one target: short and fixed-length whatever the id (hold tags are limited in length).</summary>
     public static string HoldTag(string targetId) =>
-        "zfsansible-replica-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(targetId)))[..16];
+        HoldTagPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(targetId)))[..16];
+
+    /// <summary>Whether <paramref name="tag"/> has the form of <see cref="HoldTag"/>: the only holds a source serves.</summary>
+    public static bool IsHoldTag(string tag) =>
+        tag.Length == HoldTagPrefix.Length + 16 && tag.StartsWith(HoldTagPrefix, StringComparison.Ordinal) && tag[HoldTagPrefix.Length..].All(char.IsAsciiHexDigitLower);
+
+    private const string HoldTagPrefix = "zfsansible-replica-";
 }

@@ -158,8 +158,8 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         var found = snapshots.IsOk ? target.Zfs.Target(destination) : Result<TargetState>.Fail(snapshots.Error);
         if (found is { IsOk: true, Value.ResumeToken: { } token } && request.Resume)
         {
-            var resumed = source.Zfs.ResumedSnapshotGuid(token);
-            found = resumed.IsOk ? Result.Ok(found.Value with { ResumeToGuid = resumed.Value }) : Result<TargetState>.Fail(resumed.Error);
+            var resumed = source.Zfs.ResumedSnapshot(token);
+            found = resumed.IsOk ? Result.Ok(found.Value with { ResumeToGuid = resumed.Value.Guid }) : Result<TargetState>.Fail(resumed.Error);
         }
 
         return found.Map(state => ReplicationPlanner.Plan(dataset, destination, snapshots.Value, state, options));

@@ -32,6 +32,35 @@ public sealed class ProcessCommandRunner : ICommandRunner
         }
     }
 
+    /// <summary>
+    /// Runs with this process's own stdin, stdout and stderr (a zfs send served to ssh streams straight through);
+    /// returns the exit code.
+    /// </summary>
+    public static int RunAttached(Command command)
+    {
+        var startInfo = StartInfo(command, out var problem);
+        if (startInfo is null)
+        {
+            Console.Error.WriteLine(problem!.StandardError);
+            return problem.ExitCode;
+        }
+
+        startInfo.RedirectStandardInput = false;
+        startInfo.RedirectStandardOutput = false;
+        startInfo.RedirectStandardError = false;
+        try
+        {
+            using var process = Process.Start(startInfo)!;
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+        catch (Win32Exception exception)
+        {
+            Console.Error.WriteLine($"{startInfo.FileName}: cannot be started (error {exception.NativeErrorCode})");
+            return 126;
+        }
+    }
+
     /// <summary>How every process of this layer starts: the program found on PATH or in the system directories, argv, C locale.</summary>
     internal static ProcessStartInfo? StartInfo(Command command, out CommandResult? problem)
     {
