@@ -76,6 +76,18 @@ public sealed class LocalSshd : IDisposable
 
     public LoopbackSsh Endpoint { get; }
 
+    /// <summary>
+    /// A second key, authorized with <paramref name="options"/> (e.g. restrict,command="…"), as the backup server's
+    /// key is authorized on a source.
+    /// </summary>
+    public LoopbackSsh AuthorizeKey(string name, string options)
+    {
+        var key = Path.Combine(_directory, name);
+        Processes.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", key);
+        File.AppendAllText(Path.Combine(_directory, "authorized_keys"), $"{options} {File.ReadAllText(key + ".pub").Trim()}\n");
+        return Endpoint with { KeyPath = key };
+    }
+
     public void Dispose()
     {
         if (!_sshd.HasExited)

@@ -56,6 +56,9 @@ public sealed class ZfsSandbox : IZfsTarget
 
     public LoopbackSsh LoopbackSsh() => (_sshd ??= new LocalSshd()).Endpoint;
 
+    /// <summary>A key of the sandbox's sshd authorized with <paramref name="options"/> (a forced command, restrict).</summary>
+    public LoopbackSsh AuthorizedSsh(string name, string options) => (_sshd ??= new LocalSshd()).AuthorizeKey(name, options);
+
     public string Upload(string localPath) => localPath;
 
     private LocalSshd? _sshd;
