@@ -127,6 +127,34 @@ internal sealed class DocumentReader
             ReadProperties(subject, settings["properties"]));
     }
 
+    /// <summary>
+    /// A mapping of policy name (or "*") to retention counts, e.g. zfs_replicate's replica_retention:
+    /// { critical: { monthly: 24 } }. Worded like the policies' own snapshots.
+    /// </summary>
+    public ImmutableSortedDictionary<string, ImmutableSortedDictionary<Interval, int>> ReadRetentionMap(string option, JsonNode? node)
+    {
+        var map = ImmutableSortedDictionary.CreateBuilder<string, ImmutableSortedDictionary<Interval, int>>(StringComparer.Ordinal);
+        if (node is null)
+        {
+            return map.ToImmutable();
+        }
+
+        if (node is not JsonObject entries)
+        {
+            Problems.Add($"{option} must be a mapping of policy name (or '*') to retention counts, got {Describe(node)}");
+            return map.ToImmutable();
+        }
+
+        foreach (var (name, entry) in entries)
+        {
+            var retention = ReadRetention(name, $"{option} '{ZfsNames.Printable(name)}'", entry);
+            Problems.AddRange(retention.Where(r => !PolicyRules.IsValidRetention(r.Value)).Select(r => PolicyRules.RetentionProblem(name, r.Key, r.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            map[name] = retention;
+        }
+
+        return map.ToImmutable();
+    }
+
     private ImmutableSortedDictionary<Interval, int> ReadRetention(string policy, string subject, JsonNode? node)
     {
         var retention = ImmutableSortedDictionary.CreateBuilder<Interval, int>();

@@ -32,6 +32,7 @@ public static class ReplicationCommands
             WarnOnFailure: $"could not release the hold {release.Tag} on {release.Snapshot}; release it by hand with 'zfs release {release.Tag} {release.Snapshot}'")],
         SetMarks { Marks.IsEmpty: true } unmark => [Write(Command.Of("zfs", "inherit", ZfsAnsibleProperties.Replicated, unmark.Snapshot))],
         SetMarks mark => [Set(ZfsAnsibleProperties.Replicated, ReplicationMark.Format(mark.Marks), mark.Snapshot)],
+        LabelReplica label => [Set(ZfsAnsibleProperties.ReplicaPolicy, label.Label.Policy, label.Target), Set(ZfsAnsibleProperties.ReplicaRetention, label.Label.Retention, label.Target)],
         RecordSuccess success =>
         [
             Set(ZfsAnsibleProperties.LastSuccess, record.At.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), success.Target),

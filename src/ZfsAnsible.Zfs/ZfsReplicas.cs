@@ -16,16 +16,28 @@ namespace ZfsAnsible.Zfs;
 /// </summary>
 public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilities)
 {
+    private static readonly string[] TargetProperties = ["readonly", "canmount", ZfsAnsibleProperties.ReplicaPolicy, ZfsAnsibleProperties.ReplicaRetention];
+
     private readonly ZfsExecutor _zfs = new(runner);
 
     public ZfsCapabilities Capabilities => capabilities;
 
-    public Result<ImmutableArray<MarkedSnapshot>> Snapshots(string dataset) => Read(dataset, []).Map(read => read.Snapshots);
+    /// <summary>A source dataset: its snapshots by GUID and the label its replicas get (its policy, or the label it carries itself).</summary>
+    public Result<SourceState> Source(string dataset) =>
+        Read(dataset, [ZfsAnsibleProperties.Policy, ZfsAnsibleProperties.Retention, ZfsAnsibleProperties.ReplicaPolicy, ZfsAnsibleProperties.ReplicaRetention])
+            .Map(read => new SourceState(read.Snapshots, LabelOf(read.Dataset, ZfsAnsibleProperties.Policy, ZfsAnsibleProperties.Retention, localOnly: false)
+                ?? LabelOf(read.Dataset, ZfsAnsibleProperties.ReplicaPolicy, ZfsAnsibleProperties.ReplicaRetention, localOnly: true)));
+
+    /// <summary>A label from two properties; a replica's counts only where set on the dataset itself (the pull sets it there).</summary>
+    private static ReplicaLabel? LabelOf(ImmutableDictionary<string, ObservedProperty> values, string policy, string retention, bool localOnly) =>
+        values.TryGetValue(policy, out var p) && values.TryGetValue(retention, out var r) && (!localOnly || (p.IsLocal && r.IsLocal))
+            ? ReplicaLabel.Of(p.Value, r.Value)
+            : null;
 
     /// <summary>The target as found, from the same one zfs get as its snapshots; a missing dataset is absent, not an error.</summary>
     public Result<TargetState> Target(string dataset)
     {
-        var read = Read(dataset, capabilities.ResumableReceive ? ["readonly", "canmount", "receive_resume_token"] : ["readonly", "canmount"]);
+        var read = Read(dataset, capabilities.ResumableReceive ? [.. TargetProperties, "receive_resume_token"] : TargetProperties);
         if (!read.IsOk)
         {
             return read.Error is ZfsCommandError { Failure: ZfsFailure.DoesNotExist } ? TargetState.Absent : read.Error;
@@ -34,7 +46,8 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
         var values = read.Value.Dataset;
         string? Value(string property) => values.TryGetValue(property, out var value) ? value.Value : null;
         var token = Value("receive_resume_token") is { Length: > 1 } t ? t : null;
-        return Result.Ok(new TargetState(true, [.. read.Value.Snapshots.Select(s => s.Snapshot)], token, ZfsPropertyRules.IsOn(Value("readonly")) && Value("canmount") == "noauto"));
+        return Result.Ok(new TargetState(true, [.. read.Value.Snapshots.Select(s => s.Snapshot)], token, ZfsPropertyRules.IsOn(Value("readonly")) && Value("canmount") == "noauto",
+            Label: LabelOf(values, ZfsAnsibleProperties.ReplicaPolicy, ZfsAnsibleProperties.ReplicaRetention, localOnly: true)));
     }
 
     /// <summary>One "zfs get -r": the dataset's own <paramref name="properties"/> and its snapshots with GUID, txg and mark.</summary>
@@ -127,3 +140,6 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
 
 /// <summary>What a resume token continues: the snapshot's GUID and, where the token says it, its name.</summary>
 public sealed record ResumedSnapshot(ulong Guid, string? Name);
+
+/// <summary>A source dataset as a pull reads it: its snapshots with their marks, and the label its replica gets.</summary>
+public sealed record SourceState(ImmutableArray<MarkedSnapshot> Snapshots, ReplicaLabel? Label);

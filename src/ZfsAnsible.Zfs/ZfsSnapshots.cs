@@ -33,7 +33,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
             return Result.Ok(new SnapshotInventory(ImmutableDictionary<string, ImmutableDictionary<string, ObservedProperty>>.Empty, ImmutableDictionary<string, ImmutableArray<Snapshot>>.Empty));
         }
 
-        var properties = string.Join(',', ZfsAnsibleProperties.PolicyNames.Concat(SnapshotProperties));
+        var properties = string.Join(',', ZfsAnsibleProperties.ManagedNames.Concat(SnapshotProperties));
         var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", properties).WithArguments(roots);
         var output = _zfs.Read(command);
         if (!output.IsOk)

@@ -52,6 +52,9 @@ internal sealed class RunOptions
     [Option("no-hold", HelpText = "Do not hold and mark the replicated base snapshot on the source.")]
     public bool NoHold { get; set; }
 
+    [Option("allow-empty", HelpText = "Finding no dataset to replicate only warns (default: the run fails).")]
+    public bool AllowEmpty { get; set; }
+
     [Option("lock-dir", Default = RunLock.DefaultDirectory)]
     public string LockDirectory { get; set; } = RunLock.DefaultDirectory;
 
@@ -63,7 +66,7 @@ internal sealed class RunOptions
 
     /// <summary>The module's arguments: one set of names and defaults for both faces.</summary>
     public ZfsReplicateArguments ToArguments() => new(
-        [.. Datasets], [.. SourceRoots], TargetRoot, Direction, RemoteHost, RemoteUser, RemotePort, SshKey, [.. SshOptions], BandwidthLimit, Raw, !NoResume, !NoHold, LockDirectory);
+        [.. Datasets], [.. SourceRoots], TargetRoot, Direction, RemoteHost, RemoteUser, RemotePort, SshKey, [.. SshOptions], BandwidthLimit, Raw, !NoResume, !NoHold, LockDirectory, AllowEmpty: AllowEmpty);
 }
 
 [Verb("serve", HelpText = "The source side of a pull, as the backup server key's ssh forced command: runs the command the pull asked for (SSH_ORIGINAL_COMMAND) only if it lists, sends, holds or marks a dataset at or below an --allow root; refuses anything else.")]

@@ -38,6 +38,9 @@ public class ZfsReplicateContractTests
         yield return ("bad direction", "{" + Root + ", \"direction\": \"sideways\"}", "value of direction must be one of: pull, push, got: sideways");
         yield return ("lock dir is a file", "{" + Root + ", \"datasets\": [\"{pool}/a\"], \"lock_dir\": \"/etc/hostname/locks\"}",
             "cannot use the lock directory /etc/hostname/locks: /etc/hostname is a file, not a directory");
+        yield return ("replica retention not a mapping", "{" + Root + ", \"replica_retention\": {\"critical\": \"forever\"}}", "'snapshots' must be a mapping of interval to count");
+        yield return ("replica retention negative", "{" + Root + ", \"replica_retention\": {\"*\": {\"monthly\": -1}}}", "snapshots.monthly must be a whole number from 0");
+        yield return ("replica retention unknown interval", "{" + Root + ", \"replica_retention\": {\"*\": {\"fortnightly\": 2}}}", "unknown interval 'fortnightly'");
         yield return ("relative lock dir", "{" + Root + ", \"lock_dir\": \"locks\"}", "lock_dir must be an absolute path");
         yield return ("missing source", "{" + Root + ", \"datasets\": [\"{pool}/nothing\"], \"lock_dir\": \"/tmp/zfsansible-contract-locks\"}", "{pool}/nothing");
     }

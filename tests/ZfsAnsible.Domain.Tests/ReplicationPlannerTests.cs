@@ -171,4 +171,21 @@ public class ReplicationPlannerTests
         var plan = ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", Marked(A), TargetState.Absent, Options with { Hold = false });
         Assert.Equal([new CreateParents("backup/tank"), new Transfer("tank/docs", "backup/tank/docs", new FullSend(A)), new Protect("backup/tank/docs"), new RecordSuccess("backup/tank/docs")], plan.Actions);
     }
+
+    [Fact]
+    public void A_replica_is_labelled_once_up_to_date_and_not_again()
+    {
+        var label = new ReplicaLabel("critical", "hourly=48,monthly=24");
+        var first = ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", Marked(A, B), TargetState.Absent, Options, label);
+        var labelled = Assert.Single(first.Actions.OfType<LabelReplica>());
+        Assert.Equal(new LabelReplica("backup/tank/docs", label), labelled);
+        Assert.IsType<RecordSuccess>(first.Actions[^1]);
+
+        var again = ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", Marked(A, B), Target(A, B) with { Label = label }, Options, label);
+        Assert.DoesNotContain(again.Actions, a => a is LabelReplica);
+
+        // The backup's retention changed (an override): only the label is written.
+        var relabel = ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", Marked(A, B), Target(A, B) with { Label = label }, Options with { Hold = false }, label with { Retention = "hourly=48" });
+        Assert.Equal([new LabelReplica("backup/tank/docs", label with { Retention = "hourly=48" })], relabel.Actions);
+    }
 }

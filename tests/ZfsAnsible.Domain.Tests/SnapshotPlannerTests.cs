@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Properties;
+using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Domain.Snapshots;
 
 namespace ZfsAnsible.Domain.Tests;
@@ -102,7 +103,30 @@ public class ManagedDatasetsTests
     [InlineData("hourly=-1", -1)]
     [InlineData("", -1)]
     public void Retention_text(string text, int intervals) =>
-        Assert.Equal(intervals, ManagedDatasets.ParseRetention(text)?.Count ?? -1);
+        Assert.Equal(intervals, RetentionText.Parse(text)?.Count ?? -1);
+
+    [Fact]
+    public void A_replica_is_managed_by_the_label_its_pull_set_locally_and_an_inherited_label_is_not_one()
+    {
+        var tree = new Dictionary<string, ImmutableDictionary<string, ObservedProperty>>(StringComparer.Ordinal)
+        {
+            ["slowpool/raw/h/tank/docs"] = ImmutableDictionary.CreateRange(
+            [
+                KeyValuePair.Create("zfsansible:replica_policy", new ObservedProperty("critical", PropertySource.Local)),
+                KeyValuePair.Create("zfsansible:replica_retention", new ObservedProperty("hourly=48,monthly=24", PropertySource.Local)),
+            ]),
+            ["slowpool/raw/h/tank/docs/child"] = ImmutableDictionary.CreateRange(
+            [
+                KeyValuePair.Create("zfsansible:replica_retention", new ObservedProperty("hourly=48,monthly=24", PropertySource.InheritedFrom("slowpool/raw/h/tank/docs"))),
+            ]),
+        };
+        var managed = Assert.Single(ManagedDatasets.FromProperties(tree).Value);
+        Assert.Equal(new ManagedDataset("slowpool/raw/h/tank/docs", "critical",
+            ImmutableSortedDictionary.CreateRange([KeyValuePair.Create(Interval.Hourly, 48), KeyValuePair.Create(Interval.Monthly, 24)]), "slowpool/raw/h/tank/docs", Replica: true), managed);
+
+        tree["slowpool/raw/h/tank/docs"] = tree["slowpool/raw/h/tank/docs"].SetItem("zfsansible:replica_retention", new ObservedProperty("forever", PropertySource.Local));
+        Assert.Contains("cannot read zfsansible:replica_retention 'forever'", ManagedDatasets.FromProperties(tree).Error!.Message, StringComparison.Ordinal);
+    }
 }
 
 public class SnapshotPlannerTests
@@ -239,5 +263,49 @@ public class SnapshotPlannerTests
         Assert.Equal(hourlies, KeepRules.Expired(hourlies, rules));
         var held = hourlies[0] with { UserRefs = 2 };
         Assert.DoesNotContain(held, KeepRules.Expired([held, .. hourlies[1..]], rules));
+    }
+
+    [Fact]
+    public void A_replica_is_pruned_by_its_retention_but_never_snapshotted_and_keeps_its_newest()
+    {
+        var replica = Docs with { Replica = true };
+        // Hourly 3 kept; the newest (a daily the source took after them) stays whatever the retention says.
+        var hourlies = Hourlies(6);
+        var pushBase = Own(Interval.Hourly, TimeSpan.FromHours(30), mark: "belinda:offsite/belinda");
+        var newest = Own(Interval.Weekly, TimeSpan.FromMinutes(50));
+        var plan = Plan([pushBase, .. hourlies, newest], dataset: replica with { Retention = ImmutableSortedDictionary.CreateRange([KeyValuePair.Create(Interval.Hourly, 3)]) }).Value;
+        Assert.Empty(plan.Take);
+        Assert.Equal(hourlies.Take(3).Select(h => h.Name), plan.Destroy.Select(d => d.Name));
+        Assert.DoesNotContain(plan.Destroy, d => d == newest || d == pushBase);
+
+        // Retention "none": still only the base of the next pull and the offsite base survive.
+        var none = Plan([pushBase, .. hourlies, newest], dataset: replica with { Retention = ImmutableSortedDictionary<Interval, int>.Empty }).Value;
+        Assert.Empty(none.Take);
+        Assert.Equal(hourlies.Select(h => h.Name), none.Destroy.Select(d => d.Name));
+    }
+}
+
+public class ReplicaLabelTests
+{
+    [Theory]
+    [InlineData(null, "hourly=24")]
+    [InlineData("-", "hourly=24")]
+    [InlineData("unmanaged", "none")]
+    [InlineData("standard", "-")]
+    [InlineData("standard", "hourly=lots")]
+    public void A_dataset_without_a_readable_policy_gives_no_label(string? policy, string retention) => Assert.Null(ReplicaLabel.Of(policy, retention));
+
+    [Fact]
+    public void Overrides_put_the_star_entry_then_the_policy_entry_over_the_source_retention()
+    {
+        var label = ReplicaLabel.Of("critical", "hourly=48,daily=30,monthly=12")!;
+        var overrides = new Dictionary<string, ImmutableSortedDictionary<Interval, int>>
+        {
+            ["*"] = ImmutableSortedDictionary.CreateRange([KeyValuePair.Create(Interval.Hourly, 0), KeyValuePair.Create(Interval.Monthly, 18)]),
+            ["critical"] = ImmutableSortedDictionary.CreateRange([KeyValuePair.Create(Interval.Monthly, 24)]),
+            ["standard"] = ImmutableSortedDictionary.CreateRange([KeyValuePair.Create(Interval.Yearly, 5)]),
+        };
+        Assert.Equal(new ReplicaLabel("critical", "hourly=0,daily=30,monthly=24"), label.WithOverrides(overrides));
+        Assert.Equal(label, label.WithOverrides(new Dictionary<string, ImmutableSortedDictionary<Interval, int>>()));
     }
 }

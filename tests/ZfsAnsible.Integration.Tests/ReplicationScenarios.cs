@@ -313,6 +313,58 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
         Assert.Equal(2, left.Count);          // the base and the hourly taken now
     }
 
+    [Fact]
+    public void A_replica_carries_its_sources_policy_and_the_backup_prunes_it_by_that_never_snapshotting_it()
+    {
+        var policy = Target.Play(AnsiblePlaybook.Play($$"""
+                  zfsansible.zfs.zfs_dataset_policy:
+                    policies: { kept: { snapshots: { hourly: 2 }, replicate: true } }
+                    datasets: [{ name: {{Docs}}, policy: kept }]
+            """));
+        Assert.True(policy.ExitCode == 0, policy.ToString());
+        var old = Enumerable.Range(2, 4).Select(h => "zfsansible_" + (DateTimeOffset.UtcNow - TimeSpan.FromHours(h)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) + "_hourly").Reverse().ToArray();
+        Snapshot(Docs, old);
+        var pull = Replicate();
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+        Assert.Equal("kept", Get("zfsansible:replica_policy", Replica));
+        Assert.Equal("hourly=2", Get("zfsansible:replica_retention", Replica));
+        Assert.Equal("-", Get("zfsansible:policy", Replica)); // the backup server never snapshots a replica
+
+        var prune = Target.Play(AnsiblePlaybook.Play($"""
+                  zfsansible.zfs.zfs_snapshot_prune:
+                    datasets: [{Backup}]
+            """));
+        Assert.True(prune.ExitCode == 0, prune.ToString());
+        Assert.Empty(prune.Result()["taken"]!.AsArray());
+        Assert.Equal(old[2..], SnapshotNames(Replica)); // the two newest; the newest is the base of the next pull
+        Assert.Contains(prune.Result()["compliance"]!.AsArray(), c => c!["dataset"]!.GetValue<string>() == Replica && c["ratio"]!.GetValue<double>() == 1.0);
+
+        // The next pull still finds its base, and changes nothing.
+        var again = Replicate();
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(0, again.Changed);
+
+        // The backup keeps more than the source: an override per policy relabels the replica, nothing else.
+        var longer = Replicate("        replica_retention: { kept: { hourly: 5 } }");
+        Assert.True(longer.ExitCode == 0, longer.ToString());
+        Assert.Equal(1, longer.Changed);
+        Assert.Equal([$"zfs set zfsansible:replica_policy=kept {Replica}", $"zfs set zfsansible:replica_retention=hourly=5 {Replica}"], Commands(longer));
+        Assert.Equal("hourly=5", Get("zfsansible:replica_retention", Replica));
+    }
+
+    [Fact]
+    public void A_discovery_that_finds_nothing_to_send_fails_unless_that_is_allowed()
+    {
+        Snapshot(Docs, "s1"); // no policy: nothing says replicate
+        var run = Replicate($"        source_roots: [{Source}]", datasets: "[]");
+        Assert.Equal(1, run.Failures);
+        Assert.Contains($"found no dataset to replicate below {Source} of 127.0.0.1", run.Result()["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var allowed = Replicate($"        source_roots: [{Source}]\n        allow_empty: true", datasets: "[]");
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        Assert.Contains(allowed.Result()["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("found no dataset to replicate", StringComparison.Ordinal));
+    }
+
     /// <summary>zfs-fuse has no resumable receive: the next run starts the transfer again and completes it.</summary>
     protected override void AfterInterruption()
     {

@@ -14,9 +14,9 @@ public sealed class ReplicationRunTests : IDisposable
     private static ScriptedRunner LegacyZfsWithOneSnapshot() => new ScriptedRunner()
         .On("zfs version", exit: 2, stderr: "unrecognized command")
         .On("zpool list -H -p -o name", exit: 2, stderr: "invalid option 'p'")
-        .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated tank/docs",
+        .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,zfsansible:policy,zfsansible:retention,zfsansible:replica_policy,zfsansible:replica_retention tank/docs",
             "tank/docs@s1\tguid\t11\t-\ntank/docs@s1\tcreatetxg\t5\t-\ntank/docs@s1\tzfsansible:replicated\t-\t-\n")
-        .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount backup/h/tank/docs",
+        .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention backup/h/tank/docs",
             exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist")
         .On("zfs create -p backup/h/tank");
 
@@ -50,7 +50,7 @@ public sealed class ReplicationRunTests : IDisposable
     public void A_target_it_did_not_create_gets_no_command_and_is_named_in_the_failure()
     {
         var runner = LegacyZfsWithOneSnapshot()
-            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount backup/h/tank/docs",
+            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention backup/h/tank/docs",
                 "backup/h/tank/docs\treadonly\toff\tdefault\nbackup/h/tank/docs\tcanmount\ton\tdefault\n");
         var outcome = Run(runner, new PipeResult(Ok("send"), Ok("recv"), 0, TimeSpan.Zero, false));
         Assert.StartsWith("backup/h/tank/docs exists but shares no snapshot with tank/docs", outcome.Failure, StringComparison.Ordinal);

@@ -24,7 +24,7 @@ public class ServeRulesTests
     {
         var runner = new ScriptedRunner();
         var replicas = new ZfsReplicas(runner, ZfsCapabilities.OpenZfs("2.3.2"));
-        _ = replicas.Snapshots("tank/documents/scans");
+        _ = replicas.Source("tank/documents/scans");
         _ = replicas.MarkedForReplication(Roots);
         _ = replicas.ResumedSnapshot("1-e3f1a0c9-d8-789c636064000310a500c4ec50360710e72765a5269740f80cd8e");
         _ = CapabilityProbe.Probe(runner);

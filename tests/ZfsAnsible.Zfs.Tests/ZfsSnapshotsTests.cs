@@ -7,7 +7,7 @@ namespace ZfsAnsible.Zfs.Tests;
 
 public class ZfsSnapshotsTests
 {
-    private const string Get = "zfs get -H -p -r -o name,property,value,source zfsansible:policy,zfsansible:policy_source,zfsansible:retention,zfsansible:replicate,zfsansible:discover_children,createtxg,creation,userrefs,zfsansible:replicated tank";
+    private const string Get = "zfs get -H -p -r -o name,property,value,source zfsansible:policy,zfsansible:policy_source,zfsansible:retention,zfsansible:replicate,zfsansible:discover_children,zfsansible:replica_policy,zfsansible:replica_retention,createtxg,creation,userrefs,zfsansible:replicated tank";
 
     private static readonly string Listing = string.Join('\n',
         "tank/docs\tzfsansible:policy\tcritical\tlocal",

@@ -36,6 +36,18 @@ description:
     M(zfsansible.zfs.zfs_snapshot_prune) never destroys a held snapshot, nor the newest one marked for any target.
   - The target records C(zfsansible:last_success) (Unix time), C(zfsansible:last_duration_ms)
     and C(zfsansible:last_bytes) for the metrics.
+  - Each replica is labelled with its source's policy - C(zfsansible:replica_policy) and
+    C(zfsansible:replica_retention), set locally on the target (never a received C(zfsansible:policy))
+    - so M(zfsansible.zfs.zfs_snapshot_prune) on the backup server prunes it by that retention
+    (or I(replica_retention)'s), never takes a snapshot of it, and always keeps its newest snapshot
+    (the base of the next pull) and any snapshot that is the base of an onward push.
+  - A discovery (no I(datasets)) that finds no dataset to replicate fails the task instead of
+    reporting "0 datasets up to date", unless I(allow_empty=true).
+  - On a source, the backup server's key can be restricted to exactly what a pull needs with the
+    forced command C(zfs_replicate serve --allow DATASET ...) (see the C(backups_zfs_server) role):
+    list and read the allowed datasets, send them (full, incremental, resumed), hold and release
+    replication tags and mark bases; anything else is refused with its reason on stderr and in the
+    system log. A pull through it needs I(source_roots) or I(datasets) (it cannot list the pools).
   - One run per source host at a time - a lock file in I(lock_dir), held with C(flock) (the kernel
     drops it when the process dies), and beside it a C(.pid) file with the PID and start time. A lock a dead run left is
     taken over with a warning; a live one fails the task naming the PID and since when. SIGTERM, SIGINT and SIGHUP stop the transfer's processes, release the
@@ -132,6 +144,21 @@ options:
     description: Directory of the per-source-host lock files (C(replicate-<remote_host>.lock) and C(.pid) when pulling, C(replicate-local.*) when the source is this host).
     type: path
     default: /run/zfsansible
+  replica_retention:
+    description:
+      - Retention the replicas keep instead of their source's, per policy name, with C("*") for every
+        policy, for example C({"*": {daily: 60}, critical: {monthly: 24}}) (the C("*") entry first,
+        then the policy's own entry, each interval put over the source's count).
+      - Written on each replica as C(zfsansible:replica_retention); changing it relabels the replicas
+        and transfers nothing.
+    type: dict
+    default: {}
+  allow_empty:
+    description:
+      - When discovery finds no dataset to replicate, only warn. By default the run fails, so a
+        replication that is configured but does nothing never looks healthy.
+    type: bool
+    default: false
 notes:
   - Each run observes both ends of every dataset and plans it whole before anything changes - parents, transfers,
     holds, marks, protection, the success record. Check mode is the same run without applying, and its

@@ -20,9 +20,7 @@ public static class PolicyProperties
                 PolicySource.Inherited => $"inherited:{dataset.InheritedFrom}",
                 _ => "unmanaged",
             }),
-            KeyValuePair.Create(ZfsAnsibleProperties.Retention, dataset.Policy is { Retention.Count: > 0 } policy
-                ? string.Join(',', policy.Retention.Select(r => $"{r.Key.YamlName()}={r.Value}"))
-                : "none"),
+            KeyValuePair.Create(ZfsAnsibleProperties.Retention, RetentionText.Format(dataset.Policy?.Retention ?? [])),
             KeyValuePair.Create(ZfsAnsibleProperties.Replicate, ZfsPropertyRules.ValueOf(dataset.Policy?.Replicate == true)),
             // "on" anywhere inside a discovering subtree: a dataset created later below it inherits "on" and is managed
             // with its nearest configured ancestor's policy, exactly as PolicyTree.PolicyForDiscovered decides.

@@ -52,6 +52,12 @@ public sealed record SetMarks(string Snapshot, ValueArray<string> Marks) : Repli
     public override ReplicationSide Side => ReplicationSide.Source;
 }
 
+/// <summary>The replica's policy and retention, for the backup server's snapshot timer (<see cref="ReplicaLabel"/>).</summary>
+public sealed record LabelReplica(string Target, ReplicaLabel Label) : ReplicationAction
+{
+    public override ReplicationSide Side => ReplicationSide.Target;
+}
+
 /// <summary>When, how long and how many bytes the run's transfers took, on the target: what the metrics read.</summary>
 public sealed record RecordSuccess(string Target) : ReplicationAction
 {

@@ -14,7 +14,8 @@ public sealed record MarkedSnapshot(ReplicaSnapshot Snapshot, string Marks)
 /// <summary>The target dataset as found: absent, or present with its snapshots and an interrupted receive's token.</summary>
 /// <param name="Protected">readonly=on and canmount=noauto, as every received dataset must be.</param>
 /// <param name="ResumeToGuid">The GUID of the snapshot the interrupted receive delivers when resumed (read from its token).</param>
-public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Snapshots, string? ResumeToken, bool Protected = true, ulong? ResumeToGuid = null)
+/// <param name="Label">The replica label the target carries (set locally by an earlier pull), or null.</param>
+public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Snapshots, string? ResumeToken, bool Protected = true, ulong? ResumeToGuid = null, ReplicaLabel? Label = null)
 {
     public static TargetState Absent { get; } = new(false, [], null);
 }
@@ -72,9 +73,10 @@ public static class ReplicationPlanner
     /// chooses one after another on the state each leaves behind, each base held and marked as soon as the target has
     /// it (a long seed or an interrupted run still protects its base), the previous base released, the target
     /// protected once it is known to be this replication's, and the success recorded. A dataset that must be left
-    /// alone gets a refusal and no action at all.
+    /// alone gets a refusal and no action at all. A replica whose <paramref name="label"/> differs from the one it
+    /// carries is labelled once it is up to date.
     /// </summary>
-    public static DatasetPlan Plan(string source, string target, ImmutableArray<MarkedSnapshot> sourceSnapshots, TargetState state, ReplicationOptions options)
+    public static DatasetPlan Plan(string source, string target, ImmutableArray<MarkedSnapshot> sourceSnapshots, TargetState state, ReplicationOptions options, ReplicaLabel? label = null)
     {
         var snapshots = sourceSnapshots.Select(s => s.Snapshot).ToImmutableArray();
         var before = state.Snapshots.MaxBy(s => s.CreateTxg)?.Name;
@@ -125,6 +127,11 @@ public static class ReplicationPlanner
             switch (next.Value)
             {
                 case UpToDate upToDate:
+                    if (label is not null && label != current.Label)
+                    {
+                        actions.Add(new LabelReplica(target, label));
+                    }
+
                     if (actions.Any(a => a is Transfer))
                     {
                         actions.Add(new RecordSuccess(target));

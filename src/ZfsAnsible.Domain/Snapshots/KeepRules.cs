@@ -43,6 +43,17 @@ public sealed record KeepReplicationBase : IKeepRule
             .Distinct();
 }
 
+/// <summary>
+/// On a replica, the newest snapshot is what the replica and its source have in common: the base of the next pull.
+/// Whoever named it, it stays.
+/// </summary>
+public sealed record KeepNewestReceived : IKeepRule
+{
+    public string Reason => "base of the next pull";
+
+    public IEnumerable<Snapshot> Keep(IReadOnlyList<Snapshot> snapshots) => snapshots.MaxBy(s => s.CreateTxg) is { } newest ? [newest] : [];
+}
+
 /// <summary>The policy's retention: the newest <paramref name="Count"/> snapshots of one interval.</summary>
 public sealed record KeepNewest(Interval Interval, int Count) : IKeepRule
 {
@@ -57,9 +68,9 @@ public sealed record KeepNewest(Interval Interval, int Count) : IKeepRule
 
 public static class KeepRules
 {
-    /// <summary>The rules for a dataset under a policy: the safety rules first, then one per retained interval.</summary>
+    /// <summary>The rules for a dataset under a policy: the safety rules first (a replica's newest too), then one per retained interval.</summary>
     public static IReadOnlyList<IKeepRule> For(ManagedDataset dataset) =>
-        [new KeepForeign(), new KeepHeld(), new KeepReplicationBase(), .. dataset.Retention.Where(r => r.Value > 0).Select(r => new KeepNewest(r.Key, r.Value))];
+        [new KeepForeign(), new KeepHeld(), new KeepReplicationBase(), .. dataset.Replica ? [new KeepNewestReceived()] : Array.Empty<IKeepRule>(), .. dataset.Retention.Where(r => r.Value > 0).Select(r => new KeepNewest(r.Key, r.Value))];
 
     /// <summary>The snapshots no rule keeps, oldest first.</summary>
     public static IReadOnlyList<Snapshot> Expired(IReadOnlyList<Snapshot> snapshots, IReadOnlyList<IKeepRule> rules)

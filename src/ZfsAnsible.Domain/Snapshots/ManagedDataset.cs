@@ -9,7 +9,8 @@ namespace ZfsAnsible.Domain.Snapshots;
 
 /// <summary>A dataset the snapshot timer manages, with the policy it reads from the dataset's own properties.</summary>
 /// <param name="From">The configured dataset the policy was read from: itself, or the discovering ancestor.</param>
-public sealed record ManagedDataset(string Name, string Policy, ValueDictionary<Interval, int> Retention, string From)
+/// <param name="Replica">A received replica: pruned by its retention, never snapshotted, its newest snapshot always kept.</param>
+public sealed record ManagedDataset(string Name, string Policy, ValueDictionary<Interval, int> Retention, string From, bool Replica = false)
 {
     public int RetentionFor(Interval interval) => Retention.GetValueOrDefault(interval);
 }
@@ -22,12 +23,28 @@ public sealed record ManagedDataset(string Name, string Policy, ValueDictionary<
 /// </summary>
 public static class ManagedDatasets
 {
+    /// <remarks>A received replica carries zfsansible:replica_retention, set locally by the pull that made it.</remarks>
     public static Result<ImmutableArray<ManagedDataset>> FromProperties(IReadOnlyDictionary<string, ImmutableDictionary<string, ObservedProperty>> datasets)
     {
         var managed = ImmutableArray.CreateBuilder<ManagedDataset>();
         var problems = new List<string>();
         foreach (var (name, properties) in datasets.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
+            if (properties.TryGetValue(ZfsAnsibleProperties.ReplicaRetention, out var replicaRetention) && replicaRetention.IsLocal)
+            {
+                if (RetentionText.Parse(replicaRetention.Value) is { } kept)
+                {
+                    var replicaPolicy = properties.TryGetValue(ZfsAnsibleProperties.ReplicaPolicy, out var p) && p.IsLocal ? p.Value : "unknown";
+                    managed.Add(new ManagedDataset(name, replicaPolicy, kept, name, Replica: true));
+                }
+                else
+                {
+                    problems.Add($"{name}: cannot read {ZfsAnsibleProperties.ReplicaRetention} '{replicaRetention.Value}' (expected e.g. hourly=24,daily=7 or none); the next pull sets it again");
+                }
+
+                continue;
+            }
+
             if (!properties.TryGetValue(ZfsAnsibleProperties.Policy, out var policy) || policy.Value is "-" or "" or "unmanaged" || !policy.IsSet)
             {
                 continue;
@@ -40,7 +57,7 @@ public static class ManagedDatasets
                 continue;
             }
 
-            var retention = properties.TryGetValue(ZfsAnsibleProperties.Retention, out var value) ? ParseRetention(value.Value) : null;
+            var retention = properties.TryGetValue(ZfsAnsibleProperties.Retention, out var value) ? RetentionText.Parse(value.Value) : null;
             if (retention is null)
             {
                 problems.Add($"{name}: cannot read {ZfsAnsibleProperties.Retention} '{value?.Value}' (expected e.g. hourly=24,daily=7 or none); run zfs_dataset_policy again");
@@ -52,29 +69,5 @@ public static class ManagedDatasets
         }
 
         return problems.Count > 0 ? Result<ImmutableArray<ManagedDataset>>.Fail(string.Join("; ", problems)) : Result.Ok(managed.ToImmutable());
-    }
-
-    /// <summary>"hourly=48,daily=30" (written by <see cref="PolicyProperties"/>) or "none"; null when unreadable.</summary>
-    public static ImmutableSortedDictionary<Interval, int>? ParseRetention(string text)
-    {
-        if (text == "none")
-        {
-            return ImmutableSortedDictionary<Interval, int>.Empty;
-        }
-
-        var retention = ImmutableSortedDictionary.CreateBuilder<Interval, int>();
-        foreach (var entry in text.Split(','))
-        {
-            var parts = entry.Split('=');
-            if (parts.Length != 2 || Intervals.Parse(parts[0]) is not { } interval || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
-                || retention.ContainsKey(interval))
-            {
-                return null;
-            }
-
-            retention[interval] = count;
-        }
-
-        return retention.ToImmutable();
     }
 }

@@ -55,7 +55,8 @@ public static class SnapshotPlanner
         foreach (var dataset in datasets)
         {
             var own = existing[dataset.Name];
-            var taken = options.Take ? Due(now, dataset, own) : [];
+            // A replica receives its snapshots from its source: taking one here would break the next incremental pull.
+            var taken = options.Take && !dataset.Replica ? Due(now, dataset, own) : [];
             take.AddRange(taken);
 
             // The new snapshots count towards retention, so the oldest one drops out in the same run.

@@ -1,12 +1,17 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Naming;
+using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Replication;
+using ZfsAnsible.Policies;
 using ZfsAnsible.Zfs.Execution;
 
 namespace ZfsAnsible.Modules.ZfsReplicate;
 
 /// <summary>What one replication run is asked to do, from the module's options or the timer's command line.</summary>
 /// <param name="SourceRoots">Where discovery looks when <paramref name="Datasets"/> is empty; empty: every imported pool.</param>
+/// <param name="ReplicaRetention">Per policy (or "*"), the intervals a replica keeps instead of its source's (<see cref="ReplicaLabel.WithOverrides"/>).</param>
+/// <param name="AllowEmpty">A discovery that finds no dataset only warns, instead of failing the run.</param>
 public sealed record ReplicationRequest(
     ImmutableArray<string> Datasets,
     ImmutableArray<string> SourceRoots,
@@ -17,7 +22,9 @@ public sealed record ReplicationRequest(
     bool Raw,
     bool Resume,
     bool Hold,
-    string LockDirectory)
+    string LockDirectory,
+    ImmutableSortedDictionary<string, ImmutableSortedDictionary<Interval, int>> ReplicaRetention,
+    bool AllowEmpty)
 {
     /// <summary>The lock's name: one replication per source host ("local" when the source is this host).</summary>
     public string LockName => Direction == Direction.Pull && Remote is { } source ? source.Host : "local";
@@ -56,9 +63,15 @@ public sealed record ReplicationRequest(
             problems.Add("lock_dir must be an absolute path");
         }
 
+        var retention = RetentionMap.Read("replica_retention", arguments.ReplicaRetention);
+        if (!retention.IsOk)
+        {
+            problems.Add(retention.Error.Message);
+        }
+
         return Result.From(problems, () => new ReplicationRequest(
             arguments.Datasets, arguments.SourceRoots, arguments.TargetRoot, arguments.Direction, remote.Value,
-            rate.Value, arguments.Raw, arguments.Resume, arguments.Hold, arguments.LockDir));
+            rate.Value, arguments.Raw, arguments.Resume, arguments.Hold, arguments.LockDir, retention.Value!, arguments.AllowEmpty));
     }
 
     /// <summary>"3M", "500K": bytes per second; absent or "0": no limit.</summary>

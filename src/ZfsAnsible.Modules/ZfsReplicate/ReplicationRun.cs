@@ -103,6 +103,20 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 return state.Outcome(datasets.Error.Message);
             }
 
+            if (datasets.Value.IsEmpty)
+            {
+                // A configured replication that sends nothing must not look like a healthy one.
+                var nothing = $"found no dataset to replicate {(request.SourceRoots.IsEmpty ? "in any pool" : $"below {string.Join(", ", request.SourceRoots)}")}"
+                    + $"{(request.Remote is { } other && request.Direction == Direction.Pull ? $" of {other.Host}" : string.Empty)}: no dataset there has a policy with replicate: true"
+                    + (request.AllowEmpty ? string.Empty : " (set allow_empty: true if nothing is expected)");
+                if (!request.AllowEmpty)
+                {
+                    return state.Outcome(nothing);
+                }
+
+                state.Warnings.Add(nothing);
+            }
+
             var plans = new List<DatasetPlan>();
             foreach (var dataset in datasets.Value.Order(StringComparer.Ordinal))
             {
@@ -154,15 +168,16 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             return Result.Ok(DatasetPlan.Refuse(dataset, destination, $"{dataset} is left alone because its parent {refusedParent.Source} was refused"));
         }
 
-        var snapshots = source.Zfs.Snapshots(dataset);
-        var found = snapshots.IsOk ? target.Zfs.Target(destination) : Result<TargetState>.Fail(snapshots.Error);
+        var sourceState = source.Zfs.Source(dataset);
+        var found = sourceState.IsOk ? target.Zfs.Target(destination) : Result<TargetState>.Fail(sourceState.Error);
         if (found is { IsOk: true, Value.ResumeToken: { } token } && request.Resume)
         {
             var resumed = source.Zfs.ResumedSnapshot(token);
             found = resumed.IsOk ? Result.Ok(found.Value with { ResumeToGuid = resumed.Value.Guid }) : Result<TargetState>.Fail(resumed.Error);
         }
 
-        return found.Map(state => ReplicationPlanner.Plan(dataset, destination, snapshots.Value, state, options));
+        return found.Map(state => ReplicationPlanner.Plan(dataset, destination, sourceState.Value.Snapshots, state, options,
+            sourceState.Value.Label?.WithOverrides(request.ReplicaRetention)));
     }
 
     private Result<DatasetReplication> Apply(DatasetPlan plan, ReplicationRequest request, Side source, Side target, RunState state, CancellationToken cancellation)

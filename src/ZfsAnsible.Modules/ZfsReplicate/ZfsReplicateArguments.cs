@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Nodes;
 using ZfsAnsible.ModuleProtocol.Arguments;
 
 namespace ZfsAnsible.Modules.ZfsReplicate;
@@ -30,7 +31,9 @@ public sealed record ZfsReplicateArguments(
     bool Raw = false,
     bool Resume = true,
     bool Hold = true,
-    string LockDir = RunLock.DefaultDirectory)
+    string LockDir = RunLock.DefaultDirectory,
+    JsonObject? ReplicaRetention = null,
+    bool AllowEmpty = false)
 {
     public const string DefaultRemoteUser = "root";
     public const long DefaultRemotePort = 22;

@@ -21,5 +21,7 @@ public static class ZfsReplicateSpec
         ("raw", Option.Bool(@default: ZfsReplicateArguments.Defaults.Raw)),
         ("resume", Option.Bool(@default: ZfsReplicateArguments.Defaults.Resume)),
         ("hold", Option.Bool(@default: ZfsReplicateArguments.Defaults.Hold)),
-        ("lock_dir", Option.Path(@default: ZfsReplicateArguments.Defaults.LockDir)));
+        ("lock_dir", Option.Path(@default: ZfsReplicateArguments.Defaults.LockDir)),
+        ("replica_retention", Option.Dict()),
+        ("allow_empty", Option.Bool(@default: ZfsReplicateArguments.Defaults.AllowEmpty)));
 }

@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+using ZfsAnsible.Domain.Policies;
+
+namespace ZfsAnsible.Domain.Replication;
+
+/// <summary>
+/// What a pull writes on each replica it makes (zfsansible:replica_policy and zfsansible:replica_retention), so the
+/// backup server's snapshot timer prunes the replica by policy without ever taking a snapshot of it (DESIGN §6.8).
+/// </summary>
+/// <param name="Retention">In the properties' text form ("hourly=24,daily=14", "none").</param>
+public sealed record ReplicaLabel(string Policy, string Retention)
+{
+    /// <summary>The key of <c>replica_retention</c> that applies to every policy.</summary>
+    public const string AnyPolicy = "*";
+
+    /// <summary>
+    /// The label a source dataset asks for: its policy and retention, or, when the source is itself a replica (an
+    /// offsite push from the backup server), the label it carries. Null for a dataset without a policy.
+    /// </summary>
+    public static ReplicaLabel? Of(string? policy, string? retention) =>
+        policy is null or "" or "-" or "unmanaged" || retention is null || RetentionText.Parse(retention) is null ? null : new(policy, retention);
+
+    /// <summary>
+    /// The retention the backup keeps: the source's, with the intervals of the <see cref="AnyPolicy"/> entry and then
+    /// of this policy's entry put over it (e.g. { critical: { monthly: 24 } } keeps two years of monthlies).
+    /// </summary>
+    public ReplicaLabel WithOverrides(IReadOnlyDictionary<string, ImmutableSortedDictionary<Interval, int>> overrides)
+    {
+        if (overrides.Count == 0)
+        {
+            return this;
+        }
+
+        var retention = (RetentionText.Parse(Retention) ?? ImmutableSortedDictionary<Interval, int>.Empty).ToBuilder();
+        foreach (var key in new[] { AnyPolicy, Policy })
+        {
+            foreach (var (interval, count) in overrides.GetValueOrDefault(key) ?? ImmutableSortedDictionary<Interval, int>.Empty)
+            {
+                retention[interval] = count;
+            }
+        }
+
+        return this with { Retention = RetentionText.Format(retention) };
+    }
+}
