@@ -98,6 +98,21 @@ internal static class CommandLineFace
         return null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="option"/> (--options-file) stands alone but for <paramref name="beside"/> (--json,
+    /// --dry-run): two sources of one option would leave a person guessing which one the run used.
+    /// </summary>
+    public static bool StandsAlone(string name, string[] args, string option, params string[] beside)
+    {
+        var others = args.Skip(1).Where(a => a.StartsWith('-') && a != option && !beside.Contains(a)).ToList();
+        if (others.Count > 0)
+        {
+            Console.Error.WriteLine($"usage: {name} {args[0]} {option} FILE [{string.Join("] [", beside)}]   (the options come from the file; {string.Join(", ", others)} cannot be given beside it)");
+        }
+
+        return others.Count == 0;
+    }
+
     private static int Usage(string name, ParserResult<object> parsed, Error[] errors)
     {
         if (errors.IsVersion())

@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using ZfsAnsible.Modules.ZfsDatasetPolicy;
 using ZfsAnsible.Modules.ZfsPool;
 using ZfsAnsible.Modules.ZfsReplicate;
+using ZfsAnsible.Modules.Access;
+using ZfsAnsible.Modules.Timers;
 using ZfsAnsible.Modules.ZfsSnapshotPrune;
 
 namespace ZfsAnsible.Modules;
@@ -16,4 +18,7 @@ namespace ZfsAnsible.Modules;
 [JsonSerializable(typeof(ZfsDatasetPolicyArguments))]
 [JsonSerializable(typeof(ZfsSnapshotPruneArguments))]
 [JsonSerializable(typeof(ZfsReplicateArguments))]
+[JsonSerializable(typeof(ZfsTimerArguments))]
+[JsonSerializable(typeof(ZfsPullKeyArguments))]
+[JsonSerializable(typeof(ZfsPullSourceArguments))]
 internal sealed partial class ModuleArgumentsJson : JsonSerializerContext;

@@ -2,8 +2,11 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using CommandLine;
 using Microsoft.Extensions.Logging;
+using ZfsAnsible.ModuleProtocol.Arguments;
 using ZfsAnsible.ModuleProtocol.Hosting;
 using ZfsAnsible.Modules;
+using ZfsAnsible.Modules.Access;
+using ZfsAnsible.Modules.Timers;
 using ZfsAnsible.Modules.ZfsReplicate;
 using ZfsAnsible.Zfs;
 using ZfsAnsible.Zfs.Execution;
@@ -13,7 +16,7 @@ namespace ZfsAnsible.Executables.ZfsReplicate;
 [Verb("run", HelpText = "Replicate datasets (send | ssh | recv), the backup timer's command. Same options as the module.")]
 internal sealed class RunOptions
 {
-    [Option('t', "target-root", Required = true, HelpText = "Dataset under which each source dataset is received by its full name.")]
+    [Option('t', "target-root", HelpText = "Dataset under which each source dataset is received by its full name (required without --options-file).")]
     public string TargetRoot { get; set; } = string.Empty;
 
     [Option('d', "dataset", HelpText = "Source dataset (repeatable). Default: every dataset with zfsansible:replicate=on on the source.")]
@@ -58,6 +61,9 @@ internal sealed class RunOptions
     [Option("lock-dir", Default = RunLock.DefaultDirectory)]
     public string LockDirectory { get; set; } = RunLock.DefaultDirectory;
 
+    [Option("options-file", HelpText = "Read the module's options from this JSON file (what zfs_timer saves for a pull or push timer); only --json and --dry-run may be given beside it.")]
+    public string? OptionsFile { get; set; }
+
     [Option('n', "dry-run", HelpText = "Plan and report; transfer nothing.")]
     public bool DryRun { get; set; }
 
@@ -89,7 +95,9 @@ internal static class Program
     public static int Main(string[] args)
     {
         var runner = new ProcessCommandRunner();
-        return ModuleEntryPoint.Main(args, ZfsReplicateModule.Definition(runner, new ProcessPipe(), TimeProvider.System), cliArgs => Cli(cliArgs, runner));
+        var timer = new TimerProgram("zfs_replicate", ZfsReplicateSpec.Spec, parameters => ReplicationRequest.Create(ZfsReplicateArguments.From(parameters)).Error);
+        return ModuleEntryPoint.Main(args, [ZfsReplicateModule.Definition(runner, new ProcessPipe(), TimeProvider.System), ZfsTimerModule.Definition(timer, runner),
+            ZfsPullKeyModule.Definition(runner), ZfsPullSourceModule.Definition()], cliArgs => Cli(cliArgs, runner));
     }
 
     private static int Cli(string[] args, ICommandRunner runner)
@@ -98,15 +106,38 @@ internal static class Program
         var log = logging.CreateLogger("zfs_replicate");
         return CommandLineFace.Dispatch("zfs_replicate", args, [typeof(RunOptions), typeof(ServeOptions), typeof(ProbeOptions)], options => options switch
         {
-            RunOptions o => Run(o, runner, log),
+            RunOptions { OptionsFile: { } file } o => CommandLineFace.StandsAlone("zfs_replicate", args, "--options-file", "--json", "--dry-run", "-n")
+                ? RunSaved(o, file, runner, log)
+                : 2,
+            RunOptions { TargetRoot.Length: 0 } => MissingTargetRoot(),
+            RunOptions o => Run(o, o.ToArguments(), runner, log),
             ServeOptions o => Serve(o, runner, log),
             _ => Probe(runner),
         });
     }
 
-    private static int Run(RunOptions o, ICommandRunner runner, ILogger log)
+    /// <summary>A run with the options zfs_timer saved for a pull or push timer, checked by the module's own spec.</summary>
+    private static int RunSaved(RunOptions o, string path, ICommandRunner runner, ILogger log)
     {
-        var request = ReplicationRequest.Create(o.ToArguments());
+        var (saved, error) = OptionsFile.Read(path, ZfsReplicateSpec.Spec, "zfs_replicate");
+        if (saved is null)
+        {
+            log.LogError("{Reason}", error);
+            return 2;
+        }
+
+        return Run(o, ZfsReplicateArguments.From(saved), runner, log);
+    }
+
+    private static int MissingTargetRoot()
+    {
+        Console.Error.WriteLine("usage: zfs_replicate run --target-root DATASET [OPTIONS] | --options-file FILE   (--target-root is required)");
+        return 2;
+    }
+
+    private static int Run(RunOptions o, ZfsReplicateArguments arguments, ICommandRunner runner, ILogger log)
+    {
+        var request = ReplicationRequest.Create(arguments);
         if (!request.IsOk)
         {
             log.LogError("{Reason}", request.Error.Message);

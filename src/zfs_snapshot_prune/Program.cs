@@ -5,8 +5,10 @@ using Microsoft.Extensions.Logging;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Snapshots;
+using ZfsAnsible.ModuleProtocol.Arguments;
 using ZfsAnsible.ModuleProtocol.Hosting;
 using ZfsAnsible.Modules;
+using ZfsAnsible.Modules.Timers;
 using ZfsAnsible.Modules.ZfsSnapshotPrune;
 using ZfsAnsible.Zfs;
 using ZfsAnsible.Zfs.Execution;
@@ -40,6 +42,9 @@ internal sealed class RunOptions : SelectionOptions
     [Option("lock-dir", Default = RunLock.DefaultDirectory, HelpText = "Where the host's snapshot lock lives.")]
     public string LockDirectory { get; set; } = RunLock.DefaultDirectory;
 
+    [Option("options-file", HelpText = "Read the module's options from this JSON file (what zfs_timer saves for the snapshot timer); only --json and --dry-run may be given beside it.")]
+    public string? OptionsFile { get; set; }
+
     [Option("lock-timeout", Default = ZfsSnapshotPruneArguments.DefaultLockTimeoutSeconds, HelpText = "Seconds to wait for another snapshot run on this host to finish.")]
     public long LockTimeout { get; set; }
 
@@ -66,7 +71,9 @@ internal static class Program
     public static int Main(string[] args)
     {
         var runner = new ProcessCommandRunner();
-        return ModuleEntryPoint.Main(args, ZfsSnapshotPruneModule.Definition(runner, TimeProvider.System), cliArgs => Cli(cliArgs, runner));
+        var timer = new TimerProgram("zfs_snapshot_prune", ZfsSnapshotPruneSpec.Spec,
+            parameters => SnapshotRunRequest.Create(ZfsSnapshotPruneArguments.From(parameters), dryRun: false).Error);
+        return ModuleEntryPoint.Main(args, [ZfsSnapshotPruneModule.Definition(runner, TimeProvider.System), ZfsTimerModule.Definition(timer, runner)], cliArgs => Cli(cliArgs, runner));
     }
 
     /// <summary>Without an args file the module is the snapshot timer's command: results on stdout, logs on stderr.</summary>
@@ -76,10 +83,20 @@ internal static class Program
         var log = logging.CreateLogger("zfs_snapshot_prune");
         return CommandLineFace.Dispatch("zfs_snapshot_prune", args, [typeof(RunOptions), typeof(StatusOptions), typeof(ProbeOptions)], options => options switch
         {
+            RunOptions { OptionsFile: { } file } o => CommandLineFace.StandsAlone("zfs_snapshot_prune", args, "--options-file", "--json", "--dry-run", "-n")
+                ? Run(runner, log, o, Saved(file).Bind(saved => SnapshotRunRequest.Create(saved, o.DryRun)))
+                : 2,
             RunOptions o => Run(runner, log, o, SnapshotRunRequest.Create(o.ToArguments(), o.DryRun)),
             StatusOptions o => Run(runner, log, o, SnapshotRunRequest.Create(new([.. o.Datasets], Snapshot: false, Prune: false, MaxDestroy: 0), dryRun: true)),
             _ => Probe(runner),
         });
+    }
+
+    /// <summary>The options zfs_timer saved for the snapshot timer, checked by the module's own spec.</summary>
+    private static Result<ZfsSnapshotPruneArguments> Saved(string path)
+    {
+        var (saved, error) = OptionsFile.Read(path, ZfsSnapshotPruneSpec.Spec, "zfs_snapshot_prune");
+        return saved is null ? Result<ZfsSnapshotPruneArguments>.Fail(error!) : ZfsSnapshotPruneArguments.From(saved);
     }
 
     private static int Run(ICommandRunner runner, ILogger log, SelectionOptions selection, Result<SnapshotRunRequest> request)

@@ -49,6 +49,25 @@ public sealed class OpenZfsGuest : IZfsTarget
 
     public PlaybookRun Play(string playbook, params string[] options) => AnsiblePlaybook.Run(playbook, ["-i", _inventory, .. options]);
 
+    /// <summary>
+    /// A playbook against an inventory of several host names that are all this guest (a backup server and its sources
+    /// on one machine): each name gets the guest's connection settings.
+    /// </summary>
+    public PlaybookRun PlayAs(string[] hostNames, string playbook, params string[] options)
+    {
+        var connection = File.ReadAllLines(_inventory).First(l => l.StartsWith("vmzfs ", StringComparison.Ordinal))["vmzfs ".Length..];
+        var inventory = Path.Combine(Path.GetTempPath(), $"zfsansible-inventory-{Prefix}.ini");
+        File.WriteAllLines(inventory, ["[guest]", .. hostNames.Select(h => $"{h} {connection}")]);
+        try
+        {
+            return AnsiblePlaybook.Run(playbook, ["-i", inventory, .. options]);
+        }
+        finally
+        {
+            File.Delete(inventory);
+        }
+    }
+
     /// <summary>The guest's own sshd on port 22, with a key made in the guest (its root is fresh every boot).</summary>
     public LoopbackSsh LoopbackSsh()
     {

@@ -104,7 +104,7 @@ class NativeModuleAction(ActionBase):
 
             module = self.module_leaf_name()
             arch = self._target_architecture(module, task_vars)
-            native_name = self._native_module_name(module, arch)
+            native_name = self._native_module_name(self.executable_name(), arch)
 
             module_result = self._execute_module(
                 module_name=native_name,
@@ -125,6 +125,10 @@ class NativeModuleAction(ActionBase):
     def module_leaf_name(self):
         """Short module name from the task's action (``ns.coll.zfs_pool`` or ``zfs_pool``)."""
         return to_text(self._task.action).rsplit('.', 1)[-1]
+
+    def executable_name(self):
+        """The executable that answers this module: its own, unless a subclass says otherwise."""
+        return self.module_leaf_name()
 
     def display_name(self, module=None):
         return '%s.%s' % (_collection_name(), module or self.module_leaf_name())

@@ -47,6 +47,9 @@ public sealed record ArgumentSpec(ImmutableDictionary<string, OptionSpec> Option
     public static ArgumentSpec Of(params (string Name, OptionSpec Spec)[] options) =>
         new(options.ToImmutableDictionary(o => o.Name, o => o.Spec, StringComparer.Ordinal));
 
+    /// <summary>The same options, none required: for options that are checked whole only in some states (a removal needs none).</summary>
+    public ArgumentSpec WithoutRequired() => this with { Options = Options.ToImmutableDictionary(o => o.Key, o => o.Value with { Required = false }, StringComparer.Ordinal) };
+
     public ArgumentSpec WithMutuallyExclusive(params string[] names) => this with { MutuallyExclusive = MutuallyExclusive.Add([.. names]) };
 
     public ArgumentSpec WithRequiredTogether(params string[] names) => this with { RequiredTogether = RequiredTogether.Add([.. names]) };

@@ -6,7 +6,13 @@ namespace ZfsAnsible.ModuleProtocol.Hosting;
 /// </summary>
 public static class ModuleEntryPoint
 {
-    public static int Main(string[] args, ModuleDefinition module, Func<string[], int> cli)
+    public static int Main(string[] args, ModuleDefinition module, Func<string[], int> cli) => Main(args, [module], cli);
+
+    /// <summary>
+    /// An executable that answers several modules (its own, and e.g. zfs_timer, which installs the executable itself):
+    /// the task's module name picks one, the first is the default.
+    /// </summary>
+    public static int Main(string[] args, IReadOnlyList<ModuleDefinition> modules, Func<string[], int> cli)
     {
         if (IsModuleInvocation(args))
         {
@@ -15,7 +21,7 @@ public static class ModuleEntryPoint
             // no longer be pure JSON. Without TERM there is no terminfo to write from; stdout is a raw stream.
             Environment.SetEnvironmentVariable("TERM", null);
             using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            return ModuleRunner.Run(module, args[0], stdout);
+            return ModuleRunner.Run(modules, args[0], stdout);
         }
 
         return cli(args);

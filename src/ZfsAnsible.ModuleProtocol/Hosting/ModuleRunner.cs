@@ -17,17 +17,23 @@ public static class ModuleRunner
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Runs the module on the args file and writes the answer; returns the process exit code.</summary>
-    public static int Run(ModuleDefinition module, string argsPath, TextWriter stdout)
+    public static int Run(ModuleDefinition module, string argsPath, TextWriter stdout) => Run([module], argsPath, stdout);
+
+    public static int Run(IReadOnlyList<ModuleDefinition> modules, string argsPath, TextWriter stdout)
     {
-        var response = Respond(module, () => ReadArgs(argsPath));
+        var response = Respond(modules, () => ReadArgs(argsPath));
         stdout.Write(response.ToJsonString());
         stdout.Flush();
         return response["failed"]?.GetValue<bool>() == true ? 1 : 0;
     }
 
     /// <summary>The whole answer for given args text; separate from I/O so tests can drive it.</summary>
-    public static JsonObject Respond(ModuleDefinition module, Func<string> readArgs)
+    public static JsonObject Respond(ModuleDefinition module, Func<string> readArgs) => Respond([module], readArgs);
+
+    /// <summary>The answer of the module the args name (the leaf of _ansible_module_name), or of the first.</summary>
+    public static JsonObject Respond(IReadOnlyList<ModuleDefinition> modules, Func<string> readArgs)
     {
+        var module = modules[0];
         ModuleParameters? parameters = null;
         try
         {
@@ -39,6 +45,7 @@ public static class ModuleRunner
 
             // Errors name the module as the task did (zfs_pool or zfsansible.zfs.zfs_pool), like ansible-core.
             var taskName = input.Args!["_ansible_module_name"] is JsonValue name && name.GetValueKind() == JsonValueKind.String ? name.GetValue<string>() : module.Name;
+            module = modules.FirstOrDefault(m => m.Name == taskName.Split('.')[^1]) ?? module;
             var validation = ArgumentSpecValidator.Validate(input.Args!, module.Spec, taskName);
             if (!validation.IsValid)
             {

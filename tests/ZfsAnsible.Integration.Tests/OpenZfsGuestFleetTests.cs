@@ -1,0 +1,134 @@
+using ZfsAnsible.Testing;
+
+namespace ZfsAnsible.Integration.Tests;
+
+/// <summary>
+/// The fleet running itself, under the real systemd of the OpenZFS guest: the system_zfs_policy and
+/// backups_zfs_server roles converge a backup server whose two sources (srcA, srcB) are the same guest reached as
+/// 127.0.0.1 and as localhost (two source hosts, two locks). The timers are listed, a pull service replicates through
+/// the forced command, one source never runs twice, two sources run in parallel, and a stopped pull leaves nothing
+/// behind and completes on the next start.
+/// </summary>
+public sealed class OpenZfsGuestFleetTests : IDisposable
+{
+    private static readonly string[] Hosts = ["backup", "srcA", "srcB"];
+
+    private readonly OpenZfsGuest _guest = new();
+    private readonly string _source;
+    private readonly string _backup;
+
+    public OpenZfsGuestFleetTests()
+    {
+        _source = _guest.Pool("s");
+        _backup = _guest.Pool("b");
+        var vdevs = _guest.Vdevs(2);
+        _guest.Check("zpool", "create", "-f", "-m", $"{_guest.Scratch}/{_source}", _source, vdevs[0]);
+        _guest.Check("zpool", "create", "-f", "-m", $"{_guest.Scratch}/{_backup}", _backup, vdevs[1]);
+    }
+
+    public void Dispose()
+    {
+        _guest.Run("sh", "-c", "systemctl disable --now zfs-snapshot.timer 'zfs-pull@srcA.timer' 'zfs-pull@srcB.timer'; systemctl stop 'zfs-pull@*.service' zfs-snapshot.service;"
+            + " rm -f /etc/systemd/system/zfs-* /etc/zfsansible/timers/*; systemctl daemon-reload");
+        _guest.Dispose();
+    }
+
+    private string Playbook => $$"""
+        - hosts: backup
+          gather_facts: false
+          vars:
+            zfs_policies: { kept: { snapshots: { hourly: 3 }, replicate: true } }
+            zfs_datasets: [{ name: {{_source}}/a, policy: kept }]
+            backups_zfs_server_target_base: {{_backup}}/raw
+            backups_zfs_server_sources:
+              - { host: srcA, address: 127.0.0.1, source_roots: [{{_source}}], bandwidth_limit: 20M }
+              - { host: srcB, address: localhost, source_roots: [{{_source}}], bandwidth_limit: 20M }
+          roles:
+            - zfsansible.zfs.system_zfs_policy
+            - zfsansible.zfs.backups_zfs_server
+        """;
+
+    private string Systemctl(params string[] arguments) => _guest.Run(["systemctl", .. arguments]).StandardOutput.Trim();
+
+    /// <summary>Polls until <paramref name="condition"/> holds (at most a minute): services take their time to start.</summary>
+    private static void Eventually(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (condition())
+            {
+                return;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        Assert.Fail($"not within a minute: {what}");
+    }
+
+    private void AddData(string name, int megabytes)
+    {
+        _guest.Check("dd", "if=/dev/urandom", $"of={_guest.Scratch}/{_source}/a/{name}", "bs=1M", $"count={megabytes}", "status=none");
+        _guest.Check("zfs", "snapshot", $"{_source}/a@{name}");
+    }
+
+    private string Replica(string source) => $"{_backup}/raw/{source}/{_source}/a";
+
+    [Fact]
+    public void The_roles_install_timers_that_snapshot_and_pull_under_systemd_one_run_per_source_and_clean_stops()
+    {
+        var check = _guest.PlayAs(Hosts, Playbook, "--check");
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.DoesNotContain("zfs-pull@srcA.timer", Systemctl("list-timers", "--all"), StringComparison.Ordinal);
+
+        var converge = _guest.PlayAs(Hosts, Playbook);
+        Assert.True(converge.ExitCode == 0, converge.ToString());
+        var again = _guest.PlayAs(Hosts, Playbook);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(0, again.Changed);
+
+        // The timers are systemd's now.
+        var timers = Systemctl("list-timers", "--all");
+        Assert.Contains("zfs-snapshot.timer", timers, StringComparison.Ordinal);
+        Assert.Contains("zfs-pull@srcA.timer", timers, StringComparison.Ordinal);
+        Assert.Contains("zfs-pull@srcB.timer", timers, StringComparison.Ordinal);
+        Assert.Contains("command=\"/usr/local/lib/zfsansible/zfs_replicate serve --allow " + _source + "\"", _guest.Check("cat", "/root/.ssh/authorized_keys"), StringComparison.Ordinal);
+
+        // The snapshot service takes the policy's snapshot; a pull service brings it over through the forced command.
+        Assert.Equal(0, _guest.Run("systemctl", "start", "zfs-snapshot.service").ExitCode);
+        Assert.Contains("_hourly", _guest.Check("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", $"{_source}/a"), StringComparison.Ordinal);
+        var pulled = _guest.Run("systemctl", "start", "zfs-pull@srcA.service");
+        Assert.True(pulled.ExitCode == 0, pulled + _guest.Run("journalctl", "-u", "zfs-pull@srcA.service", "--no-pager").StandardOutput);
+        Assert.Equal("kept", _guest.Check("zfs", "get", "-H", "-o", "value", "zfsansible:replica_policy", Replica("srcA")).Trim());
+        Assert.Contains("replicated 1 of 1 datasets", _guest.Check("journalctl", "-u", "zfs-pull@srcA.service", "--no-pager"), StringComparison.Ordinal);
+        Assert.Contains("serving 'zfs send", _guest.Check("journalctl", "-t", "zfs_replicate-serve", "--no-pager"), StringComparison.Ordinal);
+
+        // One source never twice: while the timer's run holds srcA's lock, a run by hand is refused and names it.
+        AddData("d1", 60);
+        _guest.Check("systemctl", "start", "--no-block", "zfs-pull@srcA.service");
+        Eventually(() => _guest.Run("test", "-s", "/run/zfsansible/replicate-127.0.0.1.pid").ExitCode == 0, "srcA's pull holds its lock");
+        var byHand = _guest.Run("/usr/local/lib/zfsansible/zfs_replicate", "run", "--options-file", "/etc/zfsansible/timers/zfs-pull@srcA.json");
+        Assert.Equal(1, byHand.ExitCode);
+        Assert.Matches("replication from 127.0.0.1 is already running: PID [0-9]+ holds", byHand.StandardError);
+
+        // Two sources in parallel: srcB's pull runs while srcA's still does.
+        _guest.Check("systemctl", "start", "--no-block", "zfs-pull@srcB.service");
+        Eventually(() => Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "activating\nactivating", "both pulls run at once");
+        Eventually(() => Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "inactive\ninactive", "both pulls end");
+        Assert.Equal("inactive", Systemctl("is-failed", "zfs-pull@srcA.service", "zfs-pull@srcB.service").Split('\n').Distinct().Single());
+        Assert.Contains("d1", _guest.Check("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", Replica("srcB")), StringComparison.Ordinal);
+
+        // systemctl stop in the middle of a transfer: nothing is left running, the lock is free, the next run completes.
+        AddData("d2", 80);
+        _guest.Check("systemctl", "start", "--no-block", "zfs-pull@srcA.service");
+        Eventually(() => _guest.Run("pgrep", "-f", $"[z]fs send -I {_source}/a@").ExitCode == 0, "srcA's transfer runs");
+        _guest.Check("systemctl", "stop", "zfs-pull@srcA.service");
+        Assert.NotEqual(0, _guest.Run("pgrep", "-f", "[z]fs_replicate run").ExitCode);
+        Assert.NotEqual(0, _guest.Run("pgrep", "-f", $"[z]fs (send|recv).*{_source}").ExitCode);
+        Assert.Equal(0, _guest.Run("flock", "-n", "/run/zfsansible/replicate-127.0.0.1.lock", "true").ExitCode);
+        Assert.Equal("failed", Systemctl("is-failed", "zfs-pull@srcA.service"));
+        var resumed = _guest.Run("systemctl", "start", "zfs-pull@srcA.service");
+        Assert.True(resumed.ExitCode == 0, resumed + _guest.Run("journalctl", "-u", "zfs-pull@srcA.service", "--no-pager").StandardOutput);
+        Assert.Contains("d2", _guest.Check("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", Replica("srcA")), StringComparison.Ordinal);
+    }
+}
