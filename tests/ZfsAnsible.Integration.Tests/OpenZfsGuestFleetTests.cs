@@ -77,10 +77,7 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
     [Fact]
     public void The_roles_install_timers_that_snapshot_and_pull_under_systemd_one_run_per_source_and_clean_stops()
     {
-        var check = _guest.PlayAs(Hosts, Playbook, "--check");
-        Assert.True(check.ExitCode == 0, check.ToString());
-        Assert.DoesNotContain("zfs-pull@srcA.timer", Systemctl("list-timers", "--all"), StringComparison.Ordinal);
-
+        // Check mode of the roles is tried on this machine (TimerTests, Molecule); the guest's time goes to systemd.
         var converge = _guest.PlayAs(Hosts, Playbook);
         Assert.True(converge.ExitCode == 0, converge.ToString());
         var again = _guest.PlayAs(Hosts, Playbook);
