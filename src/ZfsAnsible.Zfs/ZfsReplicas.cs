@@ -79,22 +79,37 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
 
     /// <summary>
     /// Datasets whose policy says replicate: zfsansible:replicate on, set on the dataset itself or inherited into a
-    /// discovering subtree (the same reading as the snapshot timer's). Parents come before their children.
+    /// discovering subtree (the same reading as the snapshot timer's); and replicas, labelled by the pull that made them
+    /// (a backup server's offsite push sends every replica onward). Parents come before their children.
     /// </summary>
     public Result<ImmutableArray<string>> MarkedForReplication(IReadOnlyCollection<string> roots)
     {
-        var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", $"{ZfsAnsibleProperties.Replicate},{ZfsAnsibleProperties.DiscoverChildren}").WithArguments(roots);
+        var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source",
+            $"{ZfsAnsibleProperties.Replicate},{ZfsAnsibleProperties.DiscoverChildren},{ZfsAnsibleProperties.ReplicaPolicy}").WithArguments(roots);
         return _zfs.Read(command).Map(output => GetOutput.ByObject(output)
             .Where(o => !o.Key.Contains('@', StringComparison.Ordinal))
-            .Where(o => o.Value.TryGetValue(ZfsAnsibleProperties.Replicate, out var replicate) && ZfsPropertyRules.IsOn(replicate.Value)
-                && (replicate.IsLocal || (o.Value.TryGetValue(ZfsAnsibleProperties.DiscoverChildren, out var discover) && ZfsPropertyRules.IsOn(discover.Value))))
+            .Where(o => SaysReplicate(o.Value) || IsReplica(o.Value))
             .Select(o => o.Key)
             .Order(StringComparer.Ordinal)
             .ToImmutableArray());
     }
 
+    private static bool SaysReplicate(ImmutableDictionary<string, ObservedProperty> values) =>
+        values.TryGetValue(ZfsAnsibleProperties.Replicate, out var replicate) && ZfsPropertyRules.IsOn(replicate.Value)
+        && (replicate.IsLocal || (values.TryGetValue(ZfsAnsibleProperties.DiscoverChildren, out var discover) && ZfsPropertyRules.IsOn(discover.Value)));
+
+    private static bool IsReplica(ImmutableDictionary<string, ObservedProperty> values) =>
+        values.TryGetValue(ZfsAnsibleProperties.ReplicaPolicy, out var label) && label.IsLocal && label.Value is not ("" or "-");
+
     /// <summary>The imported pools, read the way every module reads them (<see cref="Zpool.ImportedPools"/>).</summary>
     public Result<ImmutableArray<string>> ImportedPools() => new Zpool(runner, capabilities).ImportedPools();
+
+    /// <summary>The GUID of one snapshot (zfs get -H -p guid).</summary>
+    public Result<ulong> Guid(string snapshot) =>
+        _zfs.Read(Command.Of("zfs", "get", "-H", "-p", "-o", "value", "guid", snapshot)).Bind(output =>
+            ulong.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var guid)
+                ? Result.Ok(guid)
+                : Result<ulong>.Fail($"{snapshot} has no readable guid"));
 
     /// <summary>A write of a replication, under its own failure policy.</summary>
     public Result<CommandResult> Run(Command command, CommandPolicy policy) => _zfs.Run(command, policy);
@@ -113,11 +128,13 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
         }
 
         var lines = (result.Value.StandardError + "\n" + result.Value.StandardOutput).Split('\n').Select(l => l.Trim()).ToList();
-        string? Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name + " = ", StringComparison.Ordinal))?[(name.Length + 3)..];
-        return Field("toguid") is { } guid && guid.StartsWith("0x", StringComparison.Ordinal)
+        List<string> Fields(string name) => [.. lines.Where(l => l.StartsWith(name + " = ", StringComparison.Ordinal)).Select(l => l[(name.Length + 3)..])];
+        var (guids, names) = (Fields("toguid"), Fields("toname"));
+        // A token is the sender's own text: a field twice is a forged one, never a guess.
+        return guids is [{ } guid] && names.Count <= 1 && guid.StartsWith("0x", StringComparison.Ordinal)
             && ulong.TryParse(guid[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id)
-            ? Result.Ok(new ResumedSnapshot(id, Field("toname")))
-            : new ZfsOutputError(command, "no toguid in the resume token's contents");
+            ? Result.Ok(new ResumedSnapshot(id, names.SingleOrDefault()))
+            : new ZfsOutputError(command, "the resume token's contents name no single toguid and toname");
     }
 
     /// <summary>The sending half of a step; the runner of the sending side wraps it (ssh) when it is remote.</summary>

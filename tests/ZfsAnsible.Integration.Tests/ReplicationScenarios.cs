@@ -353,6 +353,42 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
     }
 
     [Fact]
+    public void The_offsite_push_sends_every_replica_onward_and_the_backup_keeps_the_push_base()
+    {
+        var policy = Target.Play(AnsiblePlaybook.Play($$"""
+                  zfsansible.zfs.zfs_dataset_policy:
+                    policies: { kept: { snapshots: { hourly: 2 }, replicate: true } }
+                    datasets: [{ name: {{Docs}}, policy: kept }]
+            """));
+        Assert.True(policy.ExitCode == 0, policy.ToString());
+        string Hourly(int minutesAgo) => "zfsansible_" + (DateTimeOffset.UtcNow - TimeSpan.FromMinutes(minutesAgo)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) + "_hourly";
+        var old = new[] { Hourly(300), Hourly(240) };
+        Snapshot(Docs, old);
+        Assert.Equal(0, Replicate().Failures);
+
+        // belinda's push: every replica below the backup root, found by its label, sent to the offsite root.
+        var offsite = $"{Backup}/offsite";
+        var push = Replicate($"        direction: push\n        source_roots: [{Root}]", datasets: "[]", root: offsite);
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.Equal([Replica], push.Result()["datasets"]!.AsArray().Select(d => d!["source"]!.GetValue<string>()));
+        Assert.Equal(old, SnapshotNames($"{offsite}/{Replica}"));
+        Assert.Equal("kept", Get("zfsansible:replica_policy", $"{offsite}/{Replica}")); // the offsite copy is pruned by it too
+        Assert.EndsWith($":{offsite}", Get("zfsansible:replicated", $"{Replica}@{old[1]}"));
+        Assert.Equal("1", Get("userrefs", $"{Replica}@{old[1]}"));
+
+        // Newer snapshots arrive by pull; the backup's prune keeps the push base beyond the retention.
+        var newer = new[] { Hourly(120), Hourly(60), Hourly(1) };
+        Snapshot(Docs, newer);
+        Assert.Equal(0, Replicate().Failures);
+        var prune = Target.Play(AnsiblePlaybook.Play($"""
+                  zfsansible.zfs.zfs_snapshot_prune:
+                    datasets: [{Root}]
+            """));
+        Assert.True(prune.ExitCode == 0, prune.ToString());
+        Assert.Equal([old[1], newer[1], newer[2]], SnapshotNames(Replica));
+    }
+
+    [Fact]
     public void A_discovery_that_finds_nothing_to_send_fails_unless_that_is_allowed()
     {
         Snapshot(Docs, "s1"); // no policy: nothing says replicate

@@ -44,7 +44,7 @@ description:
   - A discovery (no I(datasets)) that finds no dataset to replicate fails the task instead of
     reporting "0 datasets up to date", unless I(allow_empty=true).
   - On a source, the backup server's key can be restricted to exactly what a pull needs with the
-    forced command C(zfs_replicate serve --allow DATASET ...) (see the C(backups_zfs_server) role):
+    forced command C(zfs_replicate serve --allow DATASET ...) (see the C(backups_zfs_server) role) -
     list and read the allowed datasets, send them (full, incremental, resumed), hold and release
     replication tags and mark bases; anything else is refused with its reason on stderr and in the
     system log. A pull through it needs I(source_roots) or I(datasets) (it cannot list the pools).
@@ -146,9 +146,9 @@ options:
     default: /run/zfsansible
   replica_retention:
     description:
-      - Retention the replicas keep instead of their source's, per policy name, with C("*") for every
-        policy, for example C({"*": {daily: 60}, critical: {monthly: 24}}) (the C("*") entry first,
-        then the policy's own entry, each interval put over the source's count).
+      - "Retention the replicas keep instead of their source's, per policy name, with C(*) for every
+        policy, for example C({'*': {daily: 60}, critical: {monthly: 24}}) (the C(*) entry first,
+        then the policy's own entry, each interval put over the source's count)."
       - Written on each replica as C(zfsansible:replica_retention); changing it relabels the replicas
         and transfers nothing.
     type: dict

@@ -17,8 +17,15 @@ public sealed record ReplicaLabel(string Policy, string Retention)
     /// The label a source dataset asks for: its policy and retention, or, when the source is itself a replica (an
     /// offsite push from the backup server), the label it carries. Null for a dataset without a policy.
     /// </summary>
+    /// <remarks>
+    /// The text comes from the source's properties: a name or count that the policy rules would not accept (a line
+    /// break, a count out of range) is no label, so a source cannot smuggle text into the backup server's properties.
+    /// </remarks>
     public static ReplicaLabel? Of(string? policy, string? retention) =>
-        policy is null or "" or "-" or "unmanaged" || retention is null || RetentionText.Parse(retention) is null ? null : new(policy, retention);
+        policy is null or "" or "-" or "unmanaged" || PolicyRules.CheckPolicyName(policy) is not null
+        || retention is null || RetentionText.Parse(retention) is not { } counts || counts.Values.Any(c => !PolicyRules.IsValidRetention(c))
+            ? null
+            : new(policy, RetentionText.Format(counts));
 
     /// <summary>
     /// The retention the backup keeps: the source's, with the intervals of the <see cref="AnyPolicy"/> entry and then

@@ -75,7 +75,7 @@ public static class AuthorizedKeys
     /// <summary>The line's key fields (after any options) are this key's type and blob.</summary>
     public static bool Holds(string line, PublicKey key)
     {
-        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var words = line.Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
         return Enumerable.Range(0, Math.Max(0, words.Length - 1)).Any(i => words[i] == key.Type && words[i + 1] == key.Blob);
     }
 }

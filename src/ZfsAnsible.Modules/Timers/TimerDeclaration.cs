@@ -59,15 +59,17 @@ public sealed partial record TimerDeclaration(string Name, string Program, strin
             problems.Add($"root '{ZfsNames.Printable(root)}' must be an absolute path of letters, digits, '.', '_', '-' and '/'");
         }
 
-        if (onCalendar.Length is 0 or > 256 || onCalendar.Any(char.IsControl) || onCalendar.Contains('%', StringComparison.Ordinal))
+        // A trailing backslash would continue the line into the next directive.
+        if (onCalendar.Length is 0 or > 256 || onCalendar.Any(char.IsControl) || onCalendar.Contains('%', StringComparison.Ordinal) || onCalendar.EndsWith('\\'))
         {
             problems.Add($"on_calendar '{ZfsNames.Printable(onCalendar)}' is not a systemd calendar expression like *:0/15, hourly or daily");
         }
 
-        var text = description ?? $"ZfsAnsible {program} ({name})";
-        if (text.Length > 256 || text.Any(char.IsControl))
+        // One text for every instance: they share the template service.
+        var text = description ?? $"ZfsAnsible {program} ({name.Split('@')[0]})";
+        if (text.Length > 256 || text.Any(char.IsControl) || text.EndsWith('\\'))
         {
-            problems.Add("description must be one line of at most 256 characters");
+            problems.Add("description must be one line of at most 256 characters, not ending in '\\'");
         }
 
         return Result.From(problems, () => new TimerDeclaration(name, program, onCalendar, text, root.Length > 1 ? root.TrimEnd('/') : root));

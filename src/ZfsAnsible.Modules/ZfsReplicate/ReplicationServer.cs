@@ -34,10 +34,15 @@ public sealed class ReplicationServer(ICommandRunner runner, Func<Command, int> 
         var allowed = RemoteCommandLine.Parse(requested).Bind(words => ServeRules.Check(words, roots));
         if (allowed is { IsOk: true, Value.ResumeToken: { } token })
         {
-            var resumed = new ZfsReplicas(runner, CapabilityProbe.Probe(runner)).ResumedSnapshot(token);
+            // zfs sends the snapshot with the token's GUID, searched from the named dataset through its whole pool: the
+            // name must be allowed AND be that snapshot, or a forged token would send another dataset's data.
+            var replicas = new ZfsReplicas(runner, ZfsCapabilities.Legacy);
+            var resumed = replicas.ResumedSnapshot(token);
             var problem = !resumed.IsOk ? resumed.Error
                 : resumed.Value.Name is not { } name ? new Error("the resume token does not name its snapshot")
-                : ServeRules.CheckResumedDataset(name, roots);
+                : ServeRules.CheckResumedDataset(name, roots)
+                    ?? (replicas.Guid(name) is { IsOk: true } guid && guid.Value == resumed.Value.Guid ? null
+                        : new Error($"the resume token's snapshot is not {ZfsNames.Printable(name)}"));
             if (problem is not null)
             {
                 allowed = problem;

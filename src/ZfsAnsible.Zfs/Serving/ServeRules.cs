@@ -39,7 +39,7 @@ public static partial class ServeRules
         return argv[0] switch
         {
             "zfs" => Zfs(words, allowedRoots),
-            "zpool" when words.SequenceEqual(["list", "-H", "-p", "-o", "name"]) => Allow("zpool", words),
+            "zpool" when words.SequenceEqual(["list", "-H", "-p", "-o", "name"]) || words.SequenceEqual(["list", "-H", "-o", "name"]) => Allow("zpool", words),
             _ => Refuse($"'{ZfsNames.Printable(argv[0])}' is not served (only the zfs commands of a pull)"),
         };
     }
