@@ -39,6 +39,7 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
           vars:
             zfs_policies: { kept: { snapshots: { hourly: 3 }, replicate: true } }
             zfs_datasets: [{ name: {{_source}}/a, policy: kept }]
+            system_zfs_policy_snapshot_schedule: "*:*:0/15"   # every 15 s here, so the test sees the timer fire
             backups_zfs_server_target_base: {{_backup}}/raw
             backups_zfs_server_sources:
               - { host: srcA, address: 127.0.0.1, source_roots: [{{_source}}], bandwidth_limit: 20M }
@@ -91,9 +92,11 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
         Assert.Contains("zfs-pull@srcB.timer", timers, StringComparison.Ordinal);
         Assert.Contains("command=\"/usr/local/lib/zfsansible/zfs_replicate serve --allow " + _source + "\"", _guest.Check("cat", "/root/.ssh/authorized_keys"), StringComparison.Ordinal);
 
-        // The snapshot service takes the policy's snapshot; a pull service brings it over through the forced command.
-        Assert.Equal(0, _guest.Run("systemctl", "start", "zfs-snapshot.service").ExitCode);
-        Assert.Contains("_hourly", _guest.Check("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", $"{_source}/a"), StringComparison.Ordinal);
+        // The snapshot timer fires on its own and takes the policy's snapshot; a pull service brings it over through
+        // the forced command.
+        Eventually(() => _guest.Run("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", $"{_source}/a").StandardOutput.Contains("_hourly", StringComparison.Ordinal),
+            "the snapshot timer fired and took the hourly snapshot");
+        Assert.Contains("took 1 and destroyed 0 snapshot", _guest.Check("journalctl", "-u", "zfs-snapshot.service", "--no-pager"), StringComparison.Ordinal);
         var pulled = _guest.Run("systemctl", "start", "zfs-pull@srcA.service");
         Assert.True(pulled.ExitCode == 0, pulled + _guest.Run("journalctl", "-u", "zfs-pull@srcA.service", "--no-pager").StandardOutput);
         Assert.Equal("kept", _guest.Check("zfs", "get", "-H", "-o", "value", "zfsansible:replica_policy", Replica("srcA")).Trim());
