@@ -29,6 +29,7 @@ APT_PACKAGES=(
   qemu-user-static binfmt-support                     # running the arm64 builds
   hyperfine time                                      # benchmarks
   openssh-server openssh-client python3
+  systemd                                             # systemd-analyze: zfs_timer checks calendars, the tests verify units
 )
 
 say() { printf '%s\n' "$*"; }

@@ -10,7 +10,7 @@ namespace ZfsAnsible.Modules;
 /// </summary>
 public static class SystemLog
 {
-    public const string Socket = "/dev/log";
+    public const string SocketPath = "/dev/log";
 
     public enum Severity
     {
@@ -23,8 +23,8 @@ public static class SystemLog
     {
         try
         {
-            using var socket = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            socket.Connect(new UnixDomainSocketEndPoint(Socket));
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            socket.Connect(new UnixDomainSocketEndPoint(SocketPath));
             var line = $"<{(4 * 8) + (int)severity}>{identifier}[{Environment.ProcessId}]: {string.Join(' ', message.Split(['\r', '\n']))}";
             socket.Send(Encoding.UTF8.GetBytes(line));
         }

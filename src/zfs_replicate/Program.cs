@@ -187,7 +187,7 @@ internal static class Program
 
     private static int Serve(ServeOptions o, ICommandRunner runner, ILogger log)
     {
-        var roots = ReplicationServer.CheckRoots([.. o.Allow]);
+        var roots = ReplicationServer.CheckRoots([.. o.Allow], "--allow");
         if (!roots.IsOk)
         {
             log.LogError("{Reason}", roots.Error.Message);

@@ -15,11 +15,17 @@ public sealed partial record PublicKey(string Type, string Blob, string Comment)
             : Result<PublicKey>.Fail($"public_key '{ZfsNames.Printable(text)}' is not one OpenSSH public key line (ssh-ed25519 AAAA... comment)");
     }
 
+    /// <summary>A comment this key form accepts: one word of letters, digits and @._:+-.</summary>
+    public static bool IsComment(string comment) => CommentPattern().IsMatch(comment);
+
     public override string ToString() => Comment.Length == 0 ? $"{Type} {Blob}" : $"{Type} {Blob} {Comment}";
 
     // No quote, backslash or line break anywhere: the key is written into a line sshd parses.
     [GeneratedRegex(@"^(?<type>ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) (?<blob>[A-Za-z0-9+/]{16,16384}={0,3})( (?<comment>[A-Za-z0-9@._:+\-]{1,128}))?\z")]
     private static partial Regex KeyPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9@._:+\-]{1,128}\z")]
+    private static partial Regex CommentPattern();
 }
 
 /// <summary>

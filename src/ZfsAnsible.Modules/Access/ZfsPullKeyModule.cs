@@ -30,7 +30,7 @@ public static class ZfsPullKeyModule
             return ModuleResult.Fail("path must be the absolute path of the private key file");
         }
 
-        if (PublicKey.Parse($"ssh-ed25519 AAAAAAAAAAAAAAAAAAAA {comment}") is { IsOk: false })
+        if (!PublicKey.IsComment(comment))
         {
             return ModuleResult.Fail("comment must be one word of letters, digits and @._:+-");
         }

@@ -69,10 +69,10 @@ public static class ZfsPullSourceModule
         var serve = arguments.Access == SourceAccess.Serve && arguments.State == KeyState.Present;
         if (serve)
         {
-            var roots = ReplicationServer.CheckRoots(arguments.Allow);
+            var roots = ReplicationServer.CheckRoots(arguments.Allow, "allow");
             if (!roots.IsOk)
             {
-                return ModuleResult.Fail(roots.Error.Message.Replace("--allow", "allow", StringComparison.Ordinal));
+                return ModuleResult.Fail(roots.Error.Message);
             }
 
             if (self is null)

@@ -43,9 +43,7 @@ public static class HostFiles
 
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.zfsansible-{Environment.ProcessId}");
+        var temporary = TemporaryBeside(path);
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
         {
             File.SetUnixFileMode(temporary, mode);
@@ -58,9 +56,7 @@ public static class HostFiles
     /// <summary>Copies <paramref name="sourcePath"/> (this very executable, for instance) to <paramref name="path"/> atomically.</summary>
     public static void Copy(string sourcePath, string path, UnixFileMode mode)
     {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.zfsansible-{Environment.ProcessId}");
+        var temporary = TemporaryBeside(path);
         File.Copy(sourcePath, temporary, overwrite: true);
         File.SetUnixFileMode(temporary, mode);
         File.Move(temporary, path, overwrite: true);
@@ -75,6 +71,14 @@ public static class HostFiles
 
         File.Delete(path);
         return true;
+    }
+
+    /// <summary>A temporary name in the file's own directory (created if missing): rename is atomic only within one file system.</summary>
+    private static string TemporaryBeside(string path)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, $".{Path.GetFileName(path)}.zfsansible-{Environment.ProcessId}");
     }
 
     private static byte[] Hash(string path)

@@ -16,20 +16,23 @@ public sealed class Systemctl(ICommandRunner runner, bool running, string root =
 
     private string[] Root => root == "/" ? [] : [$"--root={root}"];
 
+    /// <summary>The changes listed so far (run, or in check mode only listed): the report's commands.</summary>
     public List<string> Ran { get; } = [];
-
-    /// <summary>How a change reads in the report (and in check mode, where it is only listed).</summary>
-    public string Describe(string[] arguments) => Command.Of("systemctl", [.. Root, .. arguments]).ToString();
 
     public bool IsEnabled(string unit) => runner.Run(Command.Of("systemctl", [.. Root, "is-enabled", "--", unit])) is { Succeeded: true } result && result.StandardOutput.Trim() == "enabled";
 
     public bool IsActive(string unit) => Running && runner.Run(Command.Of("systemctl", "is-active", "--quiet", "--", unit)).Succeeded;
 
-    /// <summary>Runs a change (enable, start, daemon-reload ...); the failure as one line, or null.</summary>
-    public string? Change(params string[] arguments)
+    /// <summary>Lists a change (enable, start, daemon-reload ...) and, unless in check mode, runs it; the failure as one line, or null.</summary>
+    public string? Change(bool checkMode, params string[] arguments)
     {
         var command = Command.Of("systemctl", [.. Root, .. arguments]);
         Ran.Add(command.ToString());
+        if (checkMode)
+        {
+            return null;
+        }
+
         var result = runner.Run(command);
         return result.Succeeded ? null : result.FailureSummary;
     }

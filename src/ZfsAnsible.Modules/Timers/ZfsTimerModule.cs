@@ -136,7 +136,7 @@ public static class ZfsTimerModule
         var warnings = systemctl.Running ? ImmutableArray<string>.Empty
             : [$"{(timer.OtherRoot ? $"installed into {timer.Root}, not this host's systemd" : "systemd is not running on this host")}: {timer.TimerUnit} is installed{(enabled ? " and enabled, and starts with systemd" : string.Empty)}"];
         var message = failure ?? $"{timer.TimerUnit} {(changed ? (context.CheckMode ? "would be " : string.Empty) + "installed" : "up to date")}: {timer.Program} on {timer.OnCalendar}{(enabled ? string.Empty : ", disabled")}";
-        return Report(new ModuleResult { Changed = changed, Failed = failure is not null, Msg = message, Warnings = warnings }, timer, changedFiles, systemctl, steps,
+        return Report(new ModuleResult { Changed = changed, Failed = failure is not null, Msg = message, Warnings = warnings }, timer, changedFiles, systemctl,
             before, Units(timer, path => files.FirstOrDefault(f => f.Path == path) is { Content: { } bytes } ? Encoding.UTF8.GetString(bytes) : null));
     }
 
@@ -166,31 +166,15 @@ public static class ZfsTimerModule
 
         var changed = paths.Count > 0 || steps.Count > 0;
         var message = failure ?? (changed ? $"{timer.TimerUnit} {(context.CheckMode ? "would be " : string.Empty)}removed ({timer.ProgramPath} stays for other timers)" : $"{timer.TimerUnit} is not installed");
-        return Report(new ModuleResult { Changed = changed, Failed = failure is not null, Msg = message }, timer, paths, systemctl, steps,
+        return Report(new ModuleResult { Changed = changed, Failed = failure is not null, Msg = message }, timer, paths, systemctl,
             before, Units(timer, path => paths.Contains(path) ? null : HostFiles.ReadText(path)));
     }
 
     /// <summary>Runs the systemctl steps (listed in check mode, not run); the first failure stops them.</summary>
-    private static string? Apply(List<string[]> steps, Systemctl systemctl, bool checkMode)
-    {
-        foreach (var step in steps)
-        {
-            if (checkMode)
-            {
-                systemctl.Ran.Add(systemctl.Describe(step));
-                continue;
-            }
+    private static string? Apply(List<string[]> steps, Systemctl systemctl, bool checkMode) =>
+        steps.Select(step => systemctl.Change(checkMode, step)).FirstOrDefault(failure => failure is not null);
 
-            if (systemctl.Change(step) is { } failure)
-            {
-                return failure;
-            }
-        }
-
-        return null;
-    }
-
-    private static ModuleResult Report(ModuleResult result, TimerDeclaration timer, List<string> changedFiles, Systemctl systemctl, List<string[]> steps, JsonObject before, JsonObject after) =>
+    private static ModuleResult Report(ModuleResult result, TimerDeclaration timer, List<string> changedFiles, Systemctl systemctl, JsonObject before, JsonObject after) =>
         (result with { Diff = new ModuleDiff(before, after) })
             .With("timer", timer.TimerUnit)
             .With("service", timer.IsInstance ? $"{timer.Base}@{timer.Name[(timer.Base.Length + 1)..]}.service" : timer.ServiceUnit)

@@ -18,12 +18,13 @@ public sealed class ReplicationServer(ICommandRunner runner, Func<Command, int> 
     /// <summary>The exit code of a refusal (ssh passes it to the pull, which reports the stderr line).</summary>
     public const int Refused = 126;
 
-    public static Result<IReadOnlyList<string>> CheckRoots(IReadOnlyCollection<string> roots)
+    /// <param name="option">How the caller names the roots: --allow on the command line, allow in a module.</param>
+    public static Result<IReadOnlyList<string>> CheckRoots(IReadOnlyCollection<string> roots, string option)
     {
-        var problems = roots.Select(r => ZfsNames.CheckDatasetName(r) is { } invalid && ZfsNames.CheckPoolName(r) is not null ? $"--allow: {invalid.Message}" : null).OfType<string>().ToList();
+        var problems = roots.Select(r => ZfsNames.CheckDatasetName(r) is { } invalid && ZfsNames.CheckPoolName(r) is not null ? $"{option}: {invalid.Message}" : null).OfType<string>().ToList();
         if (roots.Count == 0)
         {
-            problems.Add("serve needs at least one --allow DATASET: the datasets a pull may read and send");
+            problems.Add($"serve needs at least one {option} DATASET: the datasets a pull may read and send");
         }
 
         return Result.From<IReadOnlyList<string>>(problems, () => [.. roots]);

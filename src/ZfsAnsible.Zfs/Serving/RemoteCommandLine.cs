@@ -97,8 +97,7 @@ public static class RemoteCommandLine
             return words;
         }
 
-        var rest = words.Skip(1).SkipWhile(IsAssignment).ToImmutableArray();
-        return rest;
+        return [.. words.Skip(1).SkipWhile(IsAssignment)];
     }
 
     private static bool IsAssignment(string word)
