@@ -6,30 +6,37 @@ namespace ZfsAnsible.Integration.Tests;
 /// The fleet running itself, under the real systemd of the OpenZFS guest: the system_zfs_policy and
 /// backups_zfs_server roles converge a backup server whose two sources (srcA, srcB) are the same guest reached as
 /// 127.0.0.1 and as localhost (two source hosts, two locks). The timers are listed, a pull service replicates through
-/// the forced command, one source never runs twice, two sources run in parallel, and a stopped pull leaves nothing
-/// behind and completes on the next start.
+/// the forced command, one source never runs twice, two sources run in parallel, a stopped pull leaves nothing
+/// behind and completes on the next start, and the enabled offsite push sends every replica to a third pool through a
+/// second sshd (port 2022, its own authorized_keys: the same root cannot hold the key both forced and not).
 /// </summary>
 public sealed class OpenZfsGuestFleetTests : IDisposable
 {
-    private static readonly string[] Hosts = ["backup", "srcA", "srcB"];
+    private static readonly string[] Hosts = ["backup", "srcA", "srcB", "offsite"];
+    private const string OffsiteKeys = "/root/.ssh/authorized_keys_offsite";
 
     private readonly OpenZfsGuest _guest = new();
     private readonly string _source;
     private readonly string _backup;
+    private readonly string _offsite;
 
     public OpenZfsGuestFleetTests()
     {
         _source = _guest.Pool("s");
         _backup = _guest.Pool("b");
-        var vdevs = _guest.Vdevs(2);
+        _offsite = _guest.Pool("o");
+        var vdevs = _guest.Vdevs(3);
         _guest.Check("zpool", "create", "-f", "-m", $"{_guest.Scratch}/{_source}", _source, vdevs[0]);
         _guest.Check("zpool", "create", "-f", "-m", $"{_guest.Scratch}/{_backup}", _backup, vdevs[1]);
+        _guest.Check("zpool", "create", "-f", "-m", $"{_guest.Scratch}/{_offsite}", _offsite, vdevs[2]);
+        _guest.Check("/usr/sbin/sshd", "-p", "2022", "-o", "PidFile=/run/sshd-offsite.pid", "-o", $"AuthorizedKeysFile={OffsiteKeys}");
     }
 
     public void Dispose()
     {
-        _guest.Run("sh", "-c", "systemctl disable --now zfs-snapshot.timer 'zfs-pull@srcA.timer' 'zfs-pull@srcB.timer'; systemctl stop 'zfs-pull@*.service' zfs-snapshot.service;"
-            + " rm -f /etc/systemd/system/zfs-* /etc/zfsansible/timers/*; systemctl daemon-reload");
+        _guest.Run("sh", "-c", "systemctl disable --now zfs-snapshot.timer 'zfs-pull@srcA.timer' 'zfs-pull@srcB.timer' 'zfs-push@offsite.timer';"
+            + " systemctl stop 'zfs-pull@*.service' 'zfs-push@*.service' zfs-snapshot.service;"
+            + $" rm -f /etc/systemd/system/zfs-* /etc/zfsansible/timers/* {OffsiteKeys}; systemctl daemon-reload; kill $(cat /run/sshd-offsite.pid)");
         _guest.Dispose();
     }
 
@@ -44,6 +51,14 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
             backups_zfs_server_sources:
               - { host: srcA, address: 127.0.0.1, source_roots: [{{_source}}], bandwidth_limit: 20M }
               - { host: srcB, address: localhost, source_roots: [{{_source}}], bandwidth_limit: 20M }
+            backups_zfs_server_offsite:
+              enabled: true
+              host: offsite
+              address: 127.0.0.1
+              remote_port: 2022
+              authorized_keys: {{OffsiteKeys}}
+              target_root: {{_offsite}}/belinda
+              bandwidth_limit: 200M   # 3M in the fleet: here the 200 MB would take a minute
           roles:
             - zfsansible.zfs.system_zfs_policy
             - zfsansible.zfs.backups_zfs_server
@@ -90,6 +105,7 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
         Assert.Contains("zfs-snapshot.timer", timers, StringComparison.Ordinal);
         Assert.Contains("zfs-pull@srcA.timer", timers, StringComparison.Ordinal);
         Assert.Contains("zfs-pull@srcB.timer", timers, StringComparison.Ordinal);
+        Assert.Contains("zfs-push@offsite.timer", timers, StringComparison.Ordinal);
         Assert.Contains("command=\"/usr/local/lib/zfsansible/zfs_replicate serve --allow " + _source + "\"", _guest.Check("cat", "/root/.ssh/authorized_keys"), StringComparison.Ordinal);
 
         // The snapshot timer fires on its own and takes the policy's snapshot; a pull service brings it over through
@@ -130,5 +146,16 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
         var resumed = _guest.Run("systemctl", "start", "zfs-pull@srcA.service");
         Assert.True(resumed.ExitCode == 0, resumed + _guest.Run("journalctl", "-u", "zfs-pull@srcA.service", "--no-pager").StandardOutput);
         Assert.Contains("d2", _guest.Check("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", Replica("srcA")), StringComparison.Ordinal);
+
+        // The offsite push, enabled: its service sends both replicas, raw, and holds each base on the backup server.
+        Assert.Equal($"restrict {_guest.Check("cat", "/etc/zfsansible/ssh/pull_ed25519.pub").Trim()}", _guest.Check("cat", OffsiteKeys).Trim());
+        var pushed = _guest.Run("systemctl", "start", "zfs-push@offsite.service");
+        var pushLog = _guest.Run("journalctl", "-u", "zfs-push@offsite.service", "--no-pager").StandardOutput;
+        Assert.True(pushed.ExitCode == 0, pushed + pushLog);
+        Assert.Contains("replicated 2 of 2 datasets", pushLog, StringComparison.Ordinal);
+        var offsite = _guest.Check("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", _offsite);
+        Assert.Contains($"{_offsite}/belinda/{_backup}/raw/srcA/{_source}/a@d2", offsite, StringComparison.Ordinal);
+        Assert.Contains($"{_offsite}/belinda/{_backup}/raw/srcB/{_source}/a@d1", offsite, StringComparison.Ordinal);
+        Assert.Contains("zfsansible-replica-", _guest.Check("zfs", "holds", $"{Replica("srcA")}@d2"), StringComparison.Ordinal);
     }
 }

@@ -142,6 +142,16 @@ options:
         I(state=absent) on an existing dataset fails and changes nothing.
     type: bool
     default: false
+  pending_pools:
+    description:
+      - Pools that an earlier task of the same run declares but, in check mode, did not
+        create (the role C(zfsansible.zfs.system_zfs_policy) passes the names of C(zfs_pools)).
+      - In check mode, datasets in these pools are reported as would be created instead of
+        failing as outside every pool. Outside check mode only imported pools count, so a
+        pool that failed to appear still fails its datasets.
+    type: list
+    elements: str
+    default: []
 notes:
   - Filesystems only; volumes (zvols) are not managed by this version.
   - Works with zfs-fuse as well as OpenZFS; what zfs-fuse lacks (for example C(lz4),

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using ZfsAnsible.ModuleProtocol.Arguments;
 
@@ -12,6 +13,7 @@ public enum DatasetState
 /// <summary>zfs_dataset_policy's options, typed (bound once from the validated parameters).</summary>
 /// <param name="Datasets">The inventory's zfs_datasets as written (the resolver reads it); null when not given.</param>
 /// <param name="Policies">The inventory's zfs_policies as written.</param>
+/// <param name="PendingPools">Pools an earlier task declares but check mode did not create.</param>
 public sealed record ZfsDatasetPolicyArguments(
     JsonArray? Datasets,
     JsonObject Policies,
@@ -19,7 +21,8 @@ public sealed record ZfsDatasetPolicyArguments(
     string? Policy,
     JsonObject Properties,
     DatasetState State,
-    bool AllowDestroy)
+    bool AllowDestroy,
+    ImmutableArray<string> PendingPools)
 {
     public static ZfsDatasetPolicyArguments From(ModuleParameters parameters) => parameters.Bind(ModuleArgumentsJson.Default.ZfsDatasetPolicyArguments);
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.Datasets;
+using ZfsAnsible.Domain.Naming;
 using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Pools;
 using ZfsAnsible.Domain.Properties;
@@ -45,7 +46,13 @@ public static class ZfsDatasetPolicyModule
             return ModuleResult.Fail(pools.Error.Message);
         }
 
-        var tree = PolicyDocument.ParseAndResolve(Document(arguments).ToJsonString(), pools.Value);
+        var pending = PendingPools(arguments, pools.Value, context.CheckMode);
+        if (!pending.IsOk)
+        {
+            return ModuleResult.Fail(pending.Error.Message);
+        }
+
+        var tree = PolicyDocument.ParseAndResolve(Document(arguments).ToJsonString(), [.. pools.Value, .. pending.Value]);
         if (!tree.IsOk)
         {
             return ModuleResult.Fail(tree.Error.Message);
@@ -75,6 +82,22 @@ public static class ZfsDatasetPolicyModule
         return Report(tree.Value, observed.Value, plan.Value, context.CheckMode, single)
             .With("commands", ModuleJson.Commands(applied.Planned))
             .With("zfs_implementation", session.Capabilities.Implementation);
+    }
+
+    /// <summary>
+    /// In check mode, the declared pools the zfs_pool task before this one would have created: their datasets are
+    /// planned as new instead of refused as outside every pool. A real run sees the real pools only, so a pool that
+    /// failed to appear still fails its datasets.
+    /// </summary>
+    private static Result<ImmutableArray<string>> PendingPools(ZfsDatasetPolicyArguments arguments, IReadOnlyCollection<string> imported, bool checkMode)
+    {
+        var problems = arguments.PendingPools.Select(p => ZfsNames.CheckPoolName(p)).OfType<Error>().Select(e => e.Message).ToList();
+        if (problems.Count > 0)
+        {
+            return Result<ImmutableArray<string>>.Fail("pending_pools: " + string.Join("; ", problems));
+        }
+
+        return Result.Ok(checkMode ? [.. arguments.PendingPools.Except(imported, StringComparer.Ordinal)] : ImmutableArray<string>.Empty);
     }
 
     /// <summary>The module's arguments as the inventory document the resolver reads.</summary>

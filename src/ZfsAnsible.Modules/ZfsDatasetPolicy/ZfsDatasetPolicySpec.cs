@@ -22,7 +22,8 @@ public static class ZfsDatasetPolicySpec
             ("policy", Option.Str()),
             ("properties", Option.Dict()),
             ("state", Option.Choice(DatasetState.Present)),
-            ("allow_destroy", Option.Bool()))
+            ("allow_destroy", Option.Bool()),
+            ("pending_pools", Option.List()))
         .WithMutuallyExclusive("datasets", "name")
         .WithMutuallyExclusive("datasets", "policy")
         .WithMutuallyExclusive("datasets", "properties");
