@@ -26,14 +26,15 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
     private static readonly string[] SnapshotProperties = ["createtxg", "creation", "userrefs", ZfsAnsibleProperties.Replicated];
 
-    public Result<SnapshotInventory> Inventory(IReadOnlyCollection<string> roots)
+    /// <param name="extraProperties">Read beside the policy and snapshot properties, in the same pass (zfs-api: sizes).</param>
+    public Result<SnapshotInventory> Inventory(IReadOnlyCollection<string> roots, IReadOnlyCollection<string>? extraProperties = null)
     {
         if (roots.Count == 0)
         {
             return Result.Ok(new SnapshotInventory(ImmutableDictionary<string, ImmutableDictionary<string, ObservedProperty>>.Empty, ImmutableDictionary<string, ImmutableArray<Snapshot>>.Empty));
         }
 
-        var properties = string.Join(',', ZfsAnsibleProperties.ManagedNames.Concat(SnapshotProperties));
+        var properties = string.Join(',', ZfsAnsibleProperties.ManagedNames.Concat(SnapshotProperties).Concat(extraProperties ?? []).Distinct(StringComparer.Ordinal));
         var command = Command.Of("zfs", "get", "-H", "-p", "-r", "-o", "name,property,value,source", properties).WithArguments(roots);
         var output = _zfs.Read(command);
         if (!output.IsOk)

@@ -24,21 +24,33 @@ public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)
         Read(Command.Of("zpool", "list", "-H", "-o", "name"))
             .Map(output => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToImmutableArray());
 
-    public Result<PoolSummary> Summary(string pool)
+    public Result<PoolSummary> Summary(string pool) => Summaries(pool).Map(pools => pools.Single());
+
+    /// <summary>Sizes and health of one pool, or of every imported pool (one zpool list).</summary>
+    public Result<ImmutableArray<PoolSummary>> Summaries(string? pool = null)
     {
         var columns = capabilities.Fragmentation ? "name,health,size,allocated,free,capacity,fragmentation" : "name,health,size,allocated,free,capacity";
         var command = Command.Of("zpool", "list", "-H")
             .WithArguments(capabilities.ParsableOutput ? ["-p"] : [])
-            .WithArguments("-o", columns, pool);
+            .WithArguments("-o", columns)
+            .WithArguments(pool is null ? [] : [pool]);
         return Read(command).Bind(output =>
         {
-            var fields = output.Trim().Split('\t');
-            if (fields.Length < 6 || !Sizes.TryParse(fields[2], out var size) || !Sizes.TryParse(fields[3], out var allocated) || !Sizes.TryParse(fields[4], out var free))
+            var pools = ImmutableArray.CreateBuilder<PoolSummary>();
+            foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                return Result<PoolSummary>.Fail(new ZfsOutputError(command, $"unexpected line '{output.Trim()}'"));
+                var fields = line.Trim().Split('\t');
+                if (fields.Length < 6 || !Sizes.TryParse(fields[2], out var size) || !Sizes.TryParse(fields[3], out var allocated) || !Sizes.TryParse(fields[4], out var free))
+                {
+                    return Result<ImmutableArray<PoolSummary>>.Fail(new ZfsOutputError(command, $"unexpected line '{line.Trim()}'"));
+                }
+
+                pools.Add(new PoolSummary(fields[0], fields[1], size, allocated, free, Sizes.ParsePercent(fields[5]), fields.Length > 6 ? Sizes.ParsePercent(fields[6]) : null));
             }
 
-            return Result.Ok(new PoolSummary(fields[0], fields[1], size, allocated, free, Sizes.ParsePercent(fields[5]), fields.Length > 6 ? Sizes.ParsePercent(fields[6]) : null));
+            return pool is not null && pools.Count != 1
+                ? Result<ImmutableArray<PoolSummary>>.Fail(new ZfsOutputError(command, $"expected one line for pool {pool}, got {pools.Count}"))
+                : Result.Ok(pools.ToImmutable());
         });
     }
 

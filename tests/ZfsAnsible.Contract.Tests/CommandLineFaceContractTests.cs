@@ -8,7 +8,7 @@ namespace ZfsAnsible.Contract.Tests;
 /// </summary>
 public class CommandLineFaceContractTests
 {
-    private static readonly string[] Executables = ["zfs_pool", "zfs_dataset_policy", "zfs_snapshot_prune", "zfs_replicate", "zfs-policy"];
+    private static readonly string[] Executables = ["zfs_pool", "zfs_dataset_policy", "zfs_snapshot_prune", "zfs_replicate", "zfs-policy", "zfs-api"];
 
     public static TheoryData<string, string> Cases() => BothArchitectures.Times(Executables);
 
@@ -36,7 +36,7 @@ public class CommandLineFaceContractTests
     [MemberData(nameof(Cases))]
     public void A_vanished_args_file_is_a_failed_answer(string rid, string executable)
     {
-        if (executable == "zfs-policy")
+        if (executable is "zfs-policy" or "zfs-api")
         {
             // Not a module: a path is a usage error like any other stray word.
             Assert.Equal(2, new NativeModule(executable, rid).Run("/path/that/does/not/exist").ExitCode);

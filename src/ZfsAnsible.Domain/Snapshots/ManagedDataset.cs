@@ -26,8 +26,18 @@ public static class ManagedDatasets
     /// <remarks>A received replica carries zfsansible:replica_retention, set locally by the pull that made it.</remarks>
     public static Result<ImmutableArray<ManagedDataset>> FromProperties(IReadOnlyDictionary<string, ImmutableDictionary<string, ObservedProperty>> datasets)
     {
+        var (managed, problems) = Read(datasets);
+        return problems.IsEmpty ? Result.Ok(managed) : Result<ImmutableArray<ManagedDataset>>.Fail(string.Join("; ", problems));
+    }
+
+    /// <summary>
+    /// The datasets whose policy reads, and a problem for each that does not: the snapshot timer refuses to run on any
+    /// problem (<see cref="FromProperties"/>), a report (zfs-api) shows the rest and the problems beside them.
+    /// </summary>
+    public static (ImmutableArray<ManagedDataset> Managed, ImmutableArray<string> Problems) Read(IReadOnlyDictionary<string, ImmutableDictionary<string, ObservedProperty>> datasets)
+    {
         var managed = ImmutableArray.CreateBuilder<ManagedDataset>();
-        var problems = new List<string>();
+        var problems = ImmutableArray.CreateBuilder<string>();
         foreach (var (name, properties) in datasets.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             if (properties.TryGetValue(ZfsAnsibleProperties.ReplicaRetention, out var replicaRetention) && replicaRetention.IsLocal)
@@ -68,6 +78,6 @@ public static class ManagedDatasets
             managed.Add(new ManagedDataset(name, policy.Value, retention, from));
         }
 
-        return problems.Count > 0 ? Result<ImmutableArray<ManagedDataset>>.Fail(string.Join("; ", problems)) : Result.Ok(managed.ToImmutable());
+        return (managed.ToImmutable(), problems.ToImmutable());
     }
 }

@@ -78,6 +78,13 @@ public static class SnapshotPlanner
         return Result.Ok(new SnapshotPlan(take.ToImmutable(), destroy.ToImmutable(), compliance.ToImmutable()));
     }
 
+    /// <summary>How each managed dataset meets its retention targets now, planning nothing (what zfs-api reports).</summary>
+    public static ImmutableArray<Compliance> ComplianceOf(DateTimeOffset now, IReadOnlyList<ManagedDataset> datasets, IReadOnlyDictionary<string, ImmutableArray<Snapshot>> snapshots) =>
+    [
+        .. datasets.SelectMany(d => d.Retention.Where(r => r.Value > 0)
+            .Select(r => Measure(now, d, r.Key, r.Value, snapshots.GetValueOrDefault(d.Name, [])))),
+    ];
+
     private static Snapshot? FromTheFuture(DateTimeOffset now, IEnumerable<Snapshot> snapshots) =>
         snapshots.Where(s => s.Own is not null && (s.Own.Time > now + ClockTolerance || s.Creation > now + ClockTolerance))
             .MaxBy(s => s.Time);

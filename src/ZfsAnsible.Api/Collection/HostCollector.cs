@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using ZfsAnsible.Domain;
+using ZfsAnsible.Zfs;
+using ZfsAnsible.Zfs.Execution;
+
+namespace ZfsAnsible.Api.Collection;
+
+/// <summary>
+/// One collection: one zpool list of every pool, then one recursive zfs get of sizes, policies and snapshots below
+/// all of them — the two listings the metrics and the API need, nothing per dataset.
+/// </summary>
+public sealed class HostCollector(ICommandRunner runner, string hostname, TimeProvider clock)
+{
+    // The CLI flavour does not change while the service runs: probed once, on the first collection.
+    private readonly Lazy<ZfsCapabilities> _capabilities = new(() => CapabilityProbe.Probe(runner));
+
+    public string Hostname => hostname;
+
+    public Result<HostState> Collect()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var capabilities = _capabilities.Value;
+        var pools = new Zpool(runner, capabilities).Summaries();
+        if (!pools.IsOk)
+        {
+            return pools.Error;
+        }
+
+        var inventory = new ZfsSnapshots(runner, capabilities).Inventory([.. pools.Value.Select(p => p.Name)], HostState.DatasetProperties);
+        if (!inventory.IsOk)
+        {
+            return inventory.Error;
+        }
+
+        return HostState.From(hostname, clock.GetUtcNow(), Stopwatch.GetElapsedTime(started), capabilities.Implementation, pools.Value, inventory.Value);
+    }
+}

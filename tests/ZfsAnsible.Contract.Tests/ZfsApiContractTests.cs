@@ -1,0 +1,76 @@
+using ZfsAnsible.Testing;
+
+namespace ZfsAnsible.Contract.Tests;
+
+/// <summary>
+/// zfs-api's command-line face on both architectures: the metrics of this host printed by once pass promtool, and a
+/// bad configuration or missing option is one line on stderr with exit 2, before anything listens.
+/// </summary>
+public sealed class ZfsApiContractTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("zfs-api-contract-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string File(string name, string text)
+    {
+        var path = Path.Combine(_directory, name);
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static void OneLineUsageError(ProcessOutcome outcome, string expected)
+    {
+        Assert.True(outcome.ExitCode == 2, outcome.ToString());
+        Assert.Empty(outcome.StandardOutput);
+        Assert.Contains(expected, outcome.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothArchitectures.Each), MemberType = typeof(BothArchitectures))]
+    public void Once_prints_this_hosts_metrics_and_promtool_accepts_them(string rid)
+    {
+        using var sandbox = new ZfsSandbox();
+        var pool = sandbox.Pool();
+        sandbox.Check("zpool", "create", "-f", "-m", $"{sandbox.Directory}/mnt", pool, sandbox.Vdevs(1)[0]);
+        var once = new NativeModule("zfs-api", rid).Run("once", "--hostname", "contract");
+        Assert.True(once.ExitCode == 0, once.ToString());
+        Assert.Contains($"zfs_pool_health{{hostname=\"contract\",pool=\"{pool}\",state=\"ONLINE\"}} 1\n", once.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"zfs_dataset_used_bytes{{hostname=\"contract\",pool=\"{pool}\",dataset=\"{pool}\",policy=\"unmanaged\"}}", once.StandardOutput, StringComparison.Ordinal);
+        var exposition = File("metrics.txt", once.StandardOutput);
+        var promtool = Processes.Run("sh", ["-c", $"promtool check metrics < '{exposition}'"]);
+        Assert.True(promtool.ExitCode == 0, promtool.ToString());
+    }
+
+    public static TheoryData<string, string> BadConfigurations() => BothArchitectures.Times([
+        """{"cert": "/c.pem", "key": "/k.pem", "port": 1}|unknown key 'port'""",
+        """{"cert": "/c.pem"}|key is required""",
+        """{"cert": "/c.pem", "key": "/k.pem", "listen": "$(id):1"}|listen must be ADDRESS:PORT""",
+        """{"cert": "/c.pem", "key": "/k.pem", "max_connections": 1e12}|max_connections: wrong type""",
+        """[1, 2]|not a JSON object of settings""",
+        """{"cert": "/no/such/c.pem", "key": "/no/such/k.pem"}|cannot load the certificate /no/such/c.pem with the key /no/such/k.pem: a file does not exist""",
+    ]);
+
+    [Theory]
+    [MemberData(nameof(BadConfigurations))]
+    public void A_bad_configuration_is_one_line_and_exit_2(string rid, string @case)
+    {
+        var (json, expected) = (@case.Split('|')[0], @case.Split('|')[1]);
+        var config = File("zfs-api.json", json);
+        OneLineUsageError(new NativeModule("zfs-api", rid).Run("check-config", "--config", config), expected);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothArchitectures.Each), MemberType = typeof(BothArchitectures))]
+    public void Serve_without_a_certificate_or_with_a_missing_value_starts_nothing(string rid)
+    {
+        var module = new NativeModule("zfs-api", rid);
+        OneLineUsageError(module.Run("serve", "--listen", "127.0.0.1:19999"), "cert is required (a PEM file); key is required (a PEM file)");
+        OneLineUsageError(module.Run("serve", "--cert"), "usage: zfs-api");
+        var garbage = File("garbage.pem", "not a certificate");
+        OneLineUsageError(module.Run("serve", "--cert", garbage, "--key", garbage), "not a PEM certificate and its matching private key");
+        OneLineUsageError(module.Run("check-config", "--config", Path.Combine(_directory, "none.json")), "no such file");
+        OneLineUsageError(module.Run("serve", "--config", File("zfs-api.json", """{"cert": "/c.pem", "key": "/k.pem", "listen": "[::1]"}""")), "listen must be ADDRESS:PORT");
+    }
+}
