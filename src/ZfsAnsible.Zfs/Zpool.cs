@@ -8,7 +8,11 @@ using ZfsAnsible.Zfs.Parsing;
 namespace ZfsAnsible.Zfs;
 
 /// <summary>Sizes and health of an imported pool, in bytes and whole percents.</summary>
-public sealed record PoolSummary(string Name, string Health, long Size, long Allocated, long Free, int? Capacity, int? Fragmentation);
+public sealed record PoolSummary(string Name, string Health, long Size, long Allocated, long Free, int? Capacity, int? Fragmentation)
+{
+    /// <summary>Allocated over size, exact (zpool's capacity column is a rounded percentage).</summary>
+    public double CapacityRatio => Size > 0 ? (double)Allocated / Size : 0;
+}
 
 /// <summary>Reads pools through zpool, choosing the flags the probed command line supports.</summary>
 public sealed class Zpool(ICommandRunner runner, ZfsCapabilities capabilities)

@@ -75,7 +75,9 @@ internal static class ApiServer
         var settings = server.Settings;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "zfs-api" });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning);
+            .AddFilter("Microsoft", LogLevel.Warning)
+            // The host would log a failed start with its stack trace; Run says it in one line.
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -100,10 +102,11 @@ internal static class ApiServer
         {
             app.Start();
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException)
         {
+            // Address in use, not on this host, or a low port without the right: the configuration's to mend.
             log.LogError("cannot listen on {Listen}: {Reason}", settings.Listen, exception.Message);
-            return 1;
+            return 2;
         }
 
         if (log.IsEnabled(LogLevel.Information))
@@ -143,7 +146,8 @@ internal static class ApiServer
         if (path == "/metrics")
         {
             var view = await cache.GetAsync().ConfigureAwait(false);
-            await Write(context, new ApiAnswer(200, PrometheusText.ContentType, PrometheusText.Write(HostMetrics.Of(view.State, view.Stats, server.Settings.Hostname)))).ConfigureAwait(false);
+            var families = HostMetrics.Of(view.State, view.Stats, server.Settings.Hostname, DateTimeOffset.UtcNow);
+            await Write(context, new ApiAnswer(200, PrometheusText.ContentType, PrometheusText.Write(families))).ConfigureAwait(false);
             return;
         }
 
@@ -162,7 +166,7 @@ internal static class ApiServer
             }
 
             var view = await cache.GetAsync().ConfigureAwait(false);
-            await Write(context, ApiRouter.Answer(path["/api/".Length..], query, view, DateTimeOffset.UtcNow)).ConfigureAwait(false);
+            await Write(context, ApiRouter.Answer(path["/api/".Length..], query, view, server.Settings.Hostname, DateTimeOffset.UtcNow)).ConfigureAwait(false);
             return;
         }
 
@@ -190,5 +194,5 @@ internal static class ApiServer
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.WriteAsync(answer.Body);
     }
 
-    private static string Printable(string? text) => ZfsNames.Printable(text is { Length: > 200 } ? text[..200] + "…" : text ?? string.Empty);
+    private static string Printable(string? text) => ZfsNames.Printable(text ?? string.Empty);
 }

@@ -81,10 +81,9 @@ internal static class Program
     private static int Once(OnceOptions options, ICommandRunner runner, ILogger log)
     {
         var hostname = options.Hostname ?? System.Net.Dns.GetHostName();
-        var check = new ApiConfig(Cert: "/unused", Key: "/unused", Hostname: hostname).Check();
-        if (!check.IsOk)
+        if (ApiConfig.CheckHostname(hostname) is { } problem)
         {
-            log.LogError("{Reason}", check.Error.Message);
+            log.LogError("{Reason}", problem);
             return 2;
         }
 
@@ -92,7 +91,7 @@ internal static class Program
         var stats = collected.IsOk
             ? new CollectionStats(1, 0, collected.Value.Duration, collected.Value.CollectedAt, null)
             : new CollectionStats(1, 1, TimeSpan.Zero, null, collected.Error.Message);
-        Console.Out.Write(PrometheusText.Write(HostMetrics.Of(collected.IsOk ? collected.Value : null, stats, hostname)));
+        Console.Out.Write(PrometheusText.Write(HostMetrics.Of(collected.IsOk ? collected.Value : null, stats, hostname, DateTimeOffset.UtcNow)));
         if (!collected.IsOk)
         {
             log.LogError("{Reason}", collected.Error.Message);
@@ -105,17 +104,14 @@ internal static class Program
     private static int Serve(ServeOptions options, ICommandRunner runner, ILogger log)
     {
         // Options given beside --config win over the file, so a person can try another port without editing it.
-        var settings = (options.Config is { } path ? ApiConfig.Read(path) : Domain.Result.Ok(new ApiConfig()))
-            .Map(config => config with
-            {
-                Listen = options.Listen ?? config.Listen,
-                Cert = options.Cert ?? config.Cert,
-                Key = options.Key ?? config.Key,
-                TokenFile = options.TokenFile ?? config.TokenFile,
-                Hostname = options.Hostname ?? config.Hostname,
-            })
-            .Bind(config => config.Check())
-            .Bind(ApiServer.Prepare);
+        var settings = ApiConfig.Load(options.Config, config => config with
+        {
+            Listen = options.Listen ?? config.Listen,
+            Cert = options.Cert ?? config.Cert,
+            Key = options.Key ?? config.Key,
+            TokenFile = options.TokenFile ?? config.TokenFile,
+            Hostname = options.Hostname ?? config.Hostname,
+        }).Bind(ApiServer.Prepare);
         if (!settings.IsOk)
         {
             log.LogError("{Reason}", settings.Error.Message);

@@ -37,6 +37,7 @@ public sealed class ApiConfigTests : IDisposable
     [InlineData("""{"cert": "/c", "key": "/k", "hostname": "a;b"}""", "hostname must be")]
     [InlineData("""{"cert": "/c", "key": "/k", "cache_seconds": 1e9, "timeout_seconds": 0}""", "cache_seconds must be from 0 to 3600; timeout_seconds must be from 1 to 600")]
     [InlineData("null", "is empty")]
+    [InlineData("""{"cert": "/c", "key": "/k", "listen": null}""", "listen: wrong type")]
     [InlineData("[1, 2]", "not a JSON object of settings")]
     public void A_bad_file_is_one_line_naming_the_problem(string json, string expected)
     {

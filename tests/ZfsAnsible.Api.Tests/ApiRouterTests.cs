@@ -10,7 +10,7 @@ public sealed class ApiRouterTests
     private static readonly CollectionView Fresh = new(ScriptedHost.State(), new CollectionStats(1, 0, TimeSpan.FromSeconds(1), ScriptedHost.Now, null));
 
     private static ApiAnswer Get(string path, params (string Key, string Value)[] query) =>
-        ApiRouter.Answer(path, query.ToDictionary(q => q.Key, q => q.Value), Fresh, ScriptedHost.Now.AddSeconds(30));
+        ApiRouter.Answer(path, query.ToDictionary(q => q.Key, q => q.Value), Fresh, "host-storage", ScriptedHost.Now.AddSeconds(30));
 
     private static JsonNode Json(ApiAnswer answer) => JsonNode.Parse(answer.Body)!;
 
@@ -54,6 +54,8 @@ public sealed class ApiRouterTests
     public void Compliance_replication_and_health()
     {
         var compliance = Json(Get("compliance", ("pool", "tank"))).AsArray();
+        // Ages as of the answer (30 s after the collection): they keep growing while collections fail.
+        Assert.Equal(3630, compliance.Single(c => c!["interval"]!.GetValue<string>() == "hourly")!["newest_age_seconds"]!.GetValue<double>());
         Assert.Equal(["hourly", "daily"], compliance.Select(c => c!["interval"]!.GetValue<string>()).OrderDescending());
         Assert.Single(Json(Get("replication")).AsArray());
         var health = Json(Get("health"));
@@ -88,6 +90,9 @@ public sealed class ApiRouterTests
         Assert.Equal(400, Get("datasets", ("pool", "x;rm")).Status);
         Assert.Equal(400, Get("datasets", ("policy", "-x")).Status);
         Assert.Equal(400, Get("datasets", ("sort", "name")).Status);
+        Assert.Equal(400, Get("pools", ("pool", "tank")).Status);
+        Assert.Equal(400, Get("health", ("verbose", "1")).Status);
+        Assert.Equal(400, Get("datasets/tank/documents", ("policy", "critical")).Status);
         Assert.Equal(400, Get("compliance", ("pool", new string('a', 300))).Status);
         Assert.Equal(400, Get("datasets/" + new string('a', 5000)).Status);
     }
@@ -96,11 +101,12 @@ public sealed class ApiRouterTests
     public void Before_the_first_collection_the_api_is_unavailable_and_health_says_why()
     {
         var empty = new CollectionView(null, new CollectionStats(1, 1, TimeSpan.Zero, null, "zpool list failed: exit 1"));
-        var pools = ApiRouter.Answer("pools", new Dictionary<string, string>(), empty, ScriptedHost.Now);
+        var pools = ApiRouter.Answer("pools", new Dictionary<string, string>(), empty, "host-storage", ScriptedHost.Now);
         Assert.Equal(503, pools.Status);
         Assert.Contains("zpool list failed", pools.Body);
-        var health = ApiRouter.Answer("health", new Dictionary<string, string>(), empty, ScriptedHost.Now);
+        var health = ApiRouter.Answer("health", new Dictionary<string, string>(), empty, "host-storage", ScriptedHost.Now);
         Assert.Equal(503, health.Status);
         Assert.Equal("unavailable", Json(health)["status"]!.GetValue<string>());
+        Assert.Equal("host-storage", Json(health)["hostname"]!.GetValue<string>());
     }
 }

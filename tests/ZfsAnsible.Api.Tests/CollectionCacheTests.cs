@@ -37,16 +37,22 @@ public sealed class CollectionCacheTests
     }
 
     [Fact]
-    public async Task A_hung_collection_answers_after_the_timeout_and_never_runs_twice()
+    public async Task A_hung_collection_answers_after_the_timeout_then_at_once_counts_one_error_and_never_runs_twice()
     {
         using var release = new ManualResetEventSlim();
         var collections = 0;
-        var cache = new CollectionCache(() => { Interlocked.Increment(ref collections); release.Wait(); return ScriptedHost.State(); }, TimeProvider.System, TimeSpan.Zero, TimeSpan.FromMilliseconds(200));
-        var first = await cache.GetAsync();
-        var second = await cache.GetAsync();
-        Assert.Null(first.State);
-        Assert.Contains("more than 0.2 s", second.Stats.LastError);
-        Assert.Equal(1, collections);
+        var cache = new CollectionCache(() => { Interlocked.Increment(ref collections); release.Wait(); return ScriptedHost.State(); }, _clock, TimeSpan.FromHours(1), TimeSpan.FromSeconds(5));
+        var first = cache.GetAsync();
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        var stale = await first;
+        Assert.Null(stale.State);
+        Assert.Contains("more than 5 s", stale.Stats.LastError);
+
+        // Past the running collection's timeout, a request does not wait again: it is answered before it is awaited.
+        var second = cache.GetAsync();
+        Assert.True(second.IsCompleted);
+        Assert.Equal(1, (await second).Stats.Errors);
+
         release.Set();
         for (var i = 0; i < 100 && (await cache.GetAsync()).State is null; i++)
         {
@@ -54,14 +60,19 @@ public sealed class CollectionCacheTests
         }
 
         Assert.NotNull((await cache.GetAsync()).State);
+        Assert.Equal(1, (await cache.GetAsync()).Stats.Errors);
+        Assert.Equal(1, collections);
     }
 
     [Fact]
-    public async Task An_exception_from_the_process_layer_is_an_error_not_a_crash()
+    public async Task Any_exception_is_an_error_and_the_next_collection_runs()
     {
-        var cache = new CollectionCache(() => throw new System.ComponentModel.Win32Exception(2, "No such file or directory"), _clock, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        var throws = true;
+        var cache = new CollectionCache(() => throws ? throw new ArgumentOutOfRangeException("value") : ScriptedHost.State(), _clock, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         var view = await cache.GetAsync();
         Assert.Null(view.State);
         Assert.StartsWith("collection failed:", view.Stats.LastError);
+        throws = false;
+        Assert.NotNull((await cache.GetAsync()).State);
     }
 }

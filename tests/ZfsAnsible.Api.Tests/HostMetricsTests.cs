@@ -6,7 +6,7 @@ public sealed class HostMetricsTests
 {
     private static readonly CollectionStats Good = new(3, 1, TimeSpan.FromMilliseconds(250), ScriptedHost.Now, null);
 
-    private static string Exposition() => PrometheusText.Write(HostMetrics.Of(ScriptedHost.State(), Good, "host-storage"));
+    private static string Exposition(TimeSpan? later = null) => PrometheusText.Write(HostMetrics.Of(ScriptedHost.State(), Good, "host-storage", ScriptedHost.Now + (later ?? TimeSpan.Zero)));
 
     [Fact]
     public void The_collection_reads_one_zpool_list_and_one_zfs_get_after_the_probe()
@@ -62,6 +62,7 @@ public sealed class HostMetricsTests
         Assert.Contains($"zfs_snapshot_newest_age_seconds{hourly} 3600\n", text);
         Assert.Contains($"zfs_snapshot_compliance_ratio{daily} 0\n", text);
         Assert.DoesNotContain($"zfs_snapshot_newest_age_seconds{daily}", text);
+        Assert.Contains($"zfs_snapshot_newest_age_seconds{hourly} 4200\n", Exposition(later: TimeSpan.FromMinutes(10)));
         Assert.Contains("zfs_snapshot_compliance_ratio{hostname=\"host-storage\",pool=\"slowpool\",dataset=\"slowpool/raw/src/tank/documents\",policy=\"critical\",interval=\"hourly\"} 0.3333333333333333\n", text);
     }
 
@@ -73,6 +74,7 @@ public sealed class HostMetricsTests
         Assert.Contains($"zfs_replication_last_success_timestamp_seconds{replica} {ScriptedHost.Now.AddHours(-3).ToUnixTimeSeconds()}\n", text);
         Assert.Contains($"zfs_replication_last_duration_seconds{replica} 1.5\n", text);
         Assert.Contains($"zfs_replication_last_bytes{replica} 123456\n", text);
+        // tank/scratch carries a last_success no pull could have written (year 5138): it reads as no replication.
         Assert.DoesNotContain("zfs_replication_last_bytes{hostname=\"host-storage\",pool=\"tank\"", text);
     }
 
@@ -80,7 +82,7 @@ public sealed class HostMetricsTests
     public void Every_family_has_help_and_type_and_the_collection_reports_itself()
     {
         var text = Exposition();
-        var families = HostMetrics.Of(ScriptedHost.State(), Good, "host-storage");
+        var families = HostMetrics.Of(ScriptedHost.State(), Good, "host-storage", ScriptedHost.Now);
         Assert.All(families, f => Assert.Contains($"# HELP {f.Name} ", text));
         Assert.All(families, f => Assert.Contains($"# TYPE {f.Name} ", text));
         Assert.All(families.Where(f => f.Type == MetricType.Counter), f => Assert.EndsWith("_total", f.Name));
@@ -101,7 +103,7 @@ public sealed class HostMetricsTests
     [Fact]
     public void Without_data_only_the_collection_metrics_remain_and_say_it_failed()
     {
-        var families = HostMetrics.Of(null, new CollectionStats(1, 1, TimeSpan.Zero, null, "zpool: no answer"), "h");
+        var families = HostMetrics.Of(null, new CollectionStats(1, 1, TimeSpan.Zero, null, "zpool: no answer"), "h", ScriptedHost.Now);
         Assert.All(families, f => Assert.StartsWith("zfs_api_", f.Name));
         Assert.Contains("zfs_api_collection_success{hostname=\"h\"} 0\n", PrometheusText.Write(families));
     }

@@ -49,6 +49,8 @@ internal static class ScriptedHost
         "tank/broken\tzfsansible:policy\tcritical\tlocal",
         "tank/broken\tzfsansible:retention\thourly=lots\tlocal",
         "tank/scratch\ttype\tfilesystem\t-",
+        "tank/scratch\tzfsansible:last_success\t99999999999999\tlocal",
+        "tank/scratch\tzfsansible:last_duration_ms\t9999999999999999999\tlocal",
         "tank/scratch\tused\t100\t-",
         "tank/scratch\tavailable\t700000\t-",
         "tank/scratch\treferenced\t100\t-",

@@ -68,9 +68,28 @@ public sealed class ZfsApiContractTests : IDisposable
         var module = new NativeModule("zfs-api", rid);
         OneLineUsageError(module.Run("serve", "--listen", "127.0.0.1:19999"), "cert is required (a PEM file); key is required (a PEM file)");
         OneLineUsageError(module.Run("serve", "--cert"), "usage: zfs-api");
-        var garbage = File("garbage.pem", "not a certificate");
-        OneLineUsageError(module.Run("serve", "--cert", garbage, "--key", garbage), "not a PEM certificate and its matching private key");
         OneLineUsageError(module.Run("check-config", "--config", Path.Combine(_directory, "none.json")), "no such file");
         OneLineUsageError(module.Run("serve", "--config", File("zfs-api.json", """{"cert": "/c.pem", "key": "/k.pem", "listen": "[::1]"}""")), "listen must be ADDRESS:PORT");
+    }
+
+    /// <summary>
+    /// What needs OpenSSL: reading a PEM pair and listening with it. x86_64 only here, because qemu-user's arm64 prefix
+    /// (/usr/aarch64-linux-gnu) has no arm64 libssl; the arm64 build's TLS is still to be shown on an arm64 host.
+    /// </summary>
+    [Fact]
+    public void A_bad_certificate_or_an_address_this_host_lacks_is_one_line_and_exit_2()
+    {
+        var module = new NativeModule("zfs-api", "linux-x64");
+        var garbage = File("garbage.pem", "not a certificate");
+        OneLineUsageError(module.Run("serve", "--cert", garbage, "--key", garbage), "not a PEM certificate and its matching private key");
+
+        // A well-formed address this host does not have (TEST-NET-1): one line, no stack trace, nothing listening.
+        var cert = Path.Combine(_directory, "cert.pem");
+        var key = Path.Combine(_directory, "key.pem");
+        Processes.Check("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost");
+        var notHere = module.Run("serve", "--listen", "192.0.2.1:9742", "--cert", cert, "--key", key);
+        Assert.True(notHere.ExitCode == 2, notHere.ToString());
+        Assert.Contains("cannot listen on 192.0.2.1:9742", notHere.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", notHere.StandardError, StringComparison.Ordinal);
     }
 }

@@ -11,15 +11,14 @@ namespace ZfsAnsible.Api.Collection;
 /// </summary>
 public sealed class HostCollector(ICommandRunner runner, string hostname, TimeProvider clock)
 {
-    // The CLI flavour does not change while the service runs: probed once, on the first collection.
-    private readonly Lazy<ZfsCapabilities> _capabilities = new(() => CapabilityProbe.Probe(runner));
-
-    public string Hostname => hostname;
+    // The CLI flavour does not change while the service runs, but a probe while zfs is not up yet (at boot) would
+    // read as the legacy CLI: it is kept only once a collection has succeeded with it. Collections never overlap.
+    private ZfsCapabilities? _capabilities;
 
     public Result<HostState> Collect()
     {
         var started = Stopwatch.GetTimestamp();
-        var capabilities = _capabilities.Value;
+        var capabilities = _capabilities ?? CapabilityProbe.Probe(runner);
         var pools = new Zpool(runner, capabilities).Summaries();
         if (!pools.IsOk)
         {
@@ -32,6 +31,7 @@ public sealed class HostCollector(ICommandRunner runner, string hostname, TimePr
             return inventory.Error;
         }
 
+        _capabilities = capabilities;
         return HostState.From(hostname, clock.GetUtcNow(), Stopwatch.GetElapsedTime(started), capabilities.Implementation, pools.Value, inventory.Value);
     }
 }

@@ -73,13 +73,17 @@ public sealed record HostState(
         return new HostState(hostname, now, duration, implementation, pools, datasets, inventory.Snapshots, compliance, problems);
     }
 
-    private static ReplicationState? Replication(IReadOnlyDictionary<string, ObservedProperty> properties) =>
-        Number(properties, ZfsAnsibleProperties.LastSuccess, localOnly: true) is { } at
-            ? new ReplicationState(
-                DateTimeOffset.FromUnixTimeSeconds(at),
-                TimeSpan.FromMilliseconds(Number(properties, ZfsAnsibleProperties.LastDurationMs, localOnly: true) ?? 0),
-                Number(properties, ZfsAnsibleProperties.LastBytes, localOnly: true) ?? 0)
+    /// <summary>What the last pull recorded; a value nobody could have written (a year past 9999) reads as none.</summary>
+    private static ReplicationState? Replication(IReadOnlyDictionary<string, ObservedProperty> properties)
+    {
+        var at = Number(properties, ZfsAnsibleProperties.LastSuccess, localOnly: true);
+        var milliseconds = Number(properties, ZfsAnsibleProperties.LastDurationMs, localOnly: true) ?? 0;
+        return at is >= 0 and <= MaxUnixSeconds && milliseconds <= MaxUnixSeconds * 1000
+            ? new ReplicationState(DateTimeOffset.FromUnixTimeSeconds(at.Value), TimeSpan.FromMilliseconds(milliseconds), Number(properties, ZfsAnsibleProperties.LastBytes, localOnly: true) ?? 0)
             : null;
+    }
+
+    private const long MaxUnixSeconds = 253_402_300_799;
 
     /// <summary>An exact number (zfs get -p); a user property counts only where it was set on the dataset itself.</summary>
     private static long? Number(IReadOnlyDictionary<string, ObservedProperty> properties, string name, bool localOnly = false) =>

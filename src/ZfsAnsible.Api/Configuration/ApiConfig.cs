@@ -14,21 +14,29 @@ public sealed record ApiConfig(
     string? TokenFile = null,
     string? Hostname = null,
     double CacheSeconds = 10,
-    double TimeoutSeconds = 20,
+    double TimeoutSeconds = 8,
     int MaxConnections = 64)
 {
     public const string DefaultListen = "0.0.0.0:9742";
     public const string DefaultPath = "/etc/zfsansible/zfs-api.json";
 
-    /// <summary>Reads and checks the file: one line naming every problem, or the settings the service runs with.</summary>
-    public static Result<ApiSettings> Load(string path) => Read(path).Bind(config =>
+    /// <summary>
+    /// Reads the file (none: every setting from <paramref name="adjust"/>), lets the command line's options win over it,
+    /// and checks the result: one line naming every problem, or the settings the service runs with.
+    /// </summary>
+    public static Result<ApiSettings> Load(string? path, Func<ApiConfig, ApiConfig>? adjust = null)
     {
-        var settings = config.Check();
-        return settings.IsOk ? settings : Result<ApiSettings>.Fail($"the configuration {path}: {settings.Error.Message}");
-    });
+        var read = path is null ? Result.Ok(new ApiConfig()) : Read(path);
+        if (!read.IsOk)
+        {
+            return read.Error;
+        }
 
-    /// <summary>The file as written, not yet checked (options on the command line may still change it).</summary>
-    public static Result<ApiConfig> Read(string path)
+        var settings = (adjust?.Invoke(read.Value) ?? read.Value).Check();
+        return settings.IsOk || path is null ? settings : Result<ApiSettings>.Fail($"the configuration {path}: {settings.Error.Message}");
+    }
+
+    private static Result<ApiConfig> Read(string path)
     {
         string text;
         try
@@ -40,35 +48,39 @@ public sealed record ApiConfig(
             return Result<ApiConfig>.Fail($"cannot read the configuration {path}: {(exception is FileNotFoundException or DirectoryNotFoundException ? "no such file" : exception is UnauthorizedAccessException ? "permission denied" : "I/O error")}");
         }
 
-        ApiConfig? config;
+        JsonDocument document;
         try
         {
-            // Keys are checked here rather than by the serializer: its messages are resource keys in these trimmed binaries.
-            using (var document = Parse(text, out var malformed))
-            {
-                if (document is null)
-                {
-                    return Result<ApiConfig>.Fail($"the configuration {path} is not valid: malformed JSON (line {malformed!.LineNumber + 1})");
-                }
-
-                var known = ApiConfigJson.Default.ApiConfig.Properties.Select(p => p.Name).ToList();
-                var unknown = document.RootElement.ValueKind == JsonValueKind.Object
-                    ? document.RootElement.EnumerateObject().Select(p => p.Name).FirstOrDefault(name => !known.Contains(name, StringComparer.Ordinal))
-                    : null;
-                if (unknown is not null)
-                {
-                    return Result<ApiConfig>.Fail($"the configuration {path} is not valid: unknown key '{Domain.Naming.ZfsNames.Printable(unknown)}' (known: {string.Join(", ", known)})");
-                }
-            }
-
-            config = JsonSerializer.Deserialize(text, ApiConfigJson.Default.ApiConfig);
+            document = JsonDocument.Parse(text);
         }
         catch (JsonException exception)
         {
-            return Result<ApiConfig>.Fail($"the configuration {path} is not valid: {Describe(exception)}");
+            return Result<ApiConfig>.Fail($"the configuration {path} is not valid: malformed JSON (line {exception.LineNumber + 1})");
         }
 
-        return config is null ? Result<ApiConfig>.Fail($"the configuration {path} is empty (null)") : Result.Ok(config);
+        using (document)
+        {
+            // Keys are checked here rather than by the serializer: its messages are resource keys in these trimmed binaries.
+            var known = ApiConfigJson.Default.ApiConfig.Properties.Select(p => p.Name).ToList();
+            var unknown = document.RootElement.ValueKind == JsonValueKind.Object
+                ? document.RootElement.EnumerateObject().Select(p => p.Name).FirstOrDefault(name => !known.Contains(name, StringComparer.Ordinal))
+                : null;
+            if (unknown is not null)
+            {
+                return Result<ApiConfig>.Fail($"the configuration {path} is not valid: unknown key '{Domain.Naming.ZfsNames.Printable(unknown)}' (known: {string.Join(", ", known)})");
+            }
+
+            try
+            {
+                return document.Deserialize(ApiConfigJson.Default.ApiConfig) is { } config
+                    ? Result.Ok(config)
+                    : Result<ApiConfig>.Fail($"the configuration {path} is empty (null)");
+            }
+            catch (JsonException exception)
+            {
+                return Result<ApiConfig>.Fail($"the configuration {path} is not valid: {Describe(exception)}");
+            }
+        }
     }
 
     /// <summary>Every problem at once, in one line.</summary>
@@ -96,9 +108,9 @@ public sealed record ApiConfig(
             }
         }
 
-        if (Hostname is not null && (Hostname.Length is 0 or > 253 || !Hostname.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')))
+        if (Hostname is not null && CheckHostname(Hostname) is { } badHostname)
         {
-            problems.Add("hostname must be 1 to 253 letters, digits, '-', '.' or '_'");
+            problems.Add(badHostname);
         }
 
         if (CacheSeconds is < 0 or > 3600 || double.IsNaN(CacheSeconds))
@@ -120,25 +132,17 @@ public sealed record ApiConfig(
             TimeSpan.FromSeconds(CacheSeconds), TimeSpan.FromSeconds(TimeoutSeconds), MaxConnections));
     }
 
+    /// <summary>The hostname label: what a person would type for a host, nothing a label or a log line must escape.</summary>
+    public static string? CheckHostname(string hostname) =>
+        hostname.Length is 0 or > 253 || !hostname.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')
+            ? "hostname must be 1 to 253 letters, digits, '-', '.' or '_'"
+            : null;
+
     public static IPEndPoint? ParseListen(string text) =>
         IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port is > 0 and <= 65535 && text.Contains(':', StringComparison.Ordinal)
             && text.EndsWith(endpoint.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             ? endpoint
             : null;
-
-    private static JsonDocument? Parse(string text, out JsonException? malformed)
-    {
-        try
-        {
-            malformed = null;
-            return JsonDocument.Parse(text);
-        }
-        catch (JsonException exception)
-        {
-            malformed = exception;
-            return null;
-        }
-    }
 
     /// <summary>System.Text.Json's messages name the .NET type; this says where in the file, in the config's words.</summary>
     private static string Describe(JsonException exception) =>
@@ -150,7 +154,8 @@ public sealed record ApiConfig(
 /// <summary>The checked configuration the service runs with.</summary>
 public sealed record ApiSettings(IPEndPoint Listen, string Cert, string Key, string? TokenFile, string Hostname, TimeSpan CacheTtl, TimeSpan Timeout, int MaxConnections);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+// RespectNullableAnnotations: {"listen": null} is a wrong type, not a null where the code expects text.
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, RespectNullableAnnotations = true,
     AllowTrailingCommas = false, ReadCommentHandling = JsonCommentHandling.Disallow, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ApiConfig))]
 public sealed partial class ApiConfigJson : JsonSerializerContext;

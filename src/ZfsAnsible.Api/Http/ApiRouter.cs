@@ -28,16 +28,25 @@ public static class ApiRouter
     private const string SnapshotsSuffix = "/snapshots";
 
     /// <param name="path">The path below /api/, already percent-decoded, e.g. "datasets/tank/documents/snapshots".</param>
-    public static ApiAnswer Answer(string path, IReadOnlyDictionary<string, string> query, CollectionView view, DateTimeOffset now)
+    /// <param name="hostname">This host's name as the service labels it (health answers it before any collection).</param>
+    public static ApiAnswer Answer(string path, IReadOnlyDictionary<string, string> query, CollectionView view, string hostname, DateTimeOffset now)
     {
         if (path.Length > MaxPathLength || path.Any(char.IsControl))
         {
             return ApiAnswer.Error(400, "the path is too long or holds control characters");
         }
 
+        var segments = path.Split('/', 2);
+        var (resource, rest) = (segments[0], segments.Length > 1 ? segments[1] : null);
+        var filtered = rest is null && resource is "datasets" or "compliance";
+        if (!filtered && query.Count > 0)
+        {
+            return ApiAnswer.Error(400, $"/api/{ZfsNames.Printable(path)} takes no query parameters (only /api/datasets and /api/compliance take pool and policy)");
+        }
+
         if (path == "health")
         {
-            return Health(view, now);
+            return Health(view, hostname, now);
         }
 
         if (view.State is not { } state)
@@ -45,24 +54,23 @@ public static class ApiRouter
             return ApiAnswer.Error(503, $"nothing collected yet: {view.Stats.LastError ?? "the first collection is running"}");
         }
 
-        var segments = path.Split('/', 2);
-        return (segments[0], segments.Length > 1 ? segments[1] : null) switch
+        return (resource, rest) switch
         {
             ("pools", null) => ApiAnswer.Of(state.Pools.Select(Pool).ToList(), ApiJson.Readable.ListPoolDocument),
             ("pools", { } name) => PoolNamed(state, name),
             ("datasets", null) => Datasets(state, query, now),
-            ("datasets", { } rest) => DatasetPath(state, rest, now),
-            ("compliance", null) => Compliance(state, query),
+            ("datasets", { } name) => DatasetPath(state, name, now),
+            ("compliance", null) => Compliance(state, query, now),
             ("replication", null) => ApiAnswer.Of(state.Datasets.Where(d => d.Replication is not null).Select(d => Replication(d, now)!).ToList(), ApiJson.Readable.ListReplicationDocument),
             _ => ApiAnswer.Error(404, $"no such resource: /api/{ZfsNames.Printable(path)}"),
         };
     }
 
-    private static ApiAnswer Health(CollectionView view, DateTimeOffset now)
+    private static ApiAnswer Health(CollectionView view, string hostname, DateTimeOffset now)
     {
         var state = view.State;
         var status = state is null ? "unavailable" : view.Stats.LastError is null ? "ok" : "stale";
-        var document = new HealthDocument(status, state?.Hostname ?? string.Empty, state?.Implementation, state?.CollectedAt, state is null ? null : (now - state.CollectedAt).TotalSeconds,
+        var document = new HealthDocument(status, hostname, state?.Implementation, state?.CollectedAt, state is null ? null : (now - state.CollectedAt).TotalSeconds,
             view.Stats.LastError, state?.Pools.Length ?? 0, state?.Pools.Count(p => p.Health != "ONLINE") ?? 0, state is null ? [] : [.. state.PolicyProblems]);
         return ApiAnswer.Of(document, ApiJson.Readable.HealthDocument, state is null ? 503 : 200);
     }
@@ -114,13 +122,14 @@ public static class ApiRouter
         return exact is null ? ApiAnswer.Error(404, $"no dataset {rest}") : ApiAnswer.Of(Dataset(exact, now), ApiJson.Readable.DatasetDocument);
     }
 
-    private static ApiAnswer Compliance(HostState state, IReadOnlyDictionary<string, string> query)
+    /// <summary>Ages as of the answer, not of the collection: they keep growing while collections fail.</summary>
+    private static ApiAnswer Compliance(HostState state, IReadOnlyDictionary<string, string> query, DateTimeOffset now)
     {
         var (pool, policy, refusal) = Filters(query);
         return refusal ?? ApiAnswer.Of(state.Compliance
             .Where(c => pool is null || c.Dataset.Split('/')[0] == pool)
             .Where(c => policy is null || c.Policy == policy)
-            .Select(c => new ComplianceDocument(c.Dataset, c.Policy, c.Interval.YamlName(), c.Retained, c.Target, c.Ratio, c.NewestAge?.TotalSeconds))
+            .Select(c => new ComplianceDocument(c.Dataset, c.Policy, c.Interval.YamlName(), c.Retained, c.Target, c.Ratio, (c.NewestAge + (now - state.CollectedAt))?.TotalSeconds))
             .ToList(), ApiJson.Readable.ListComplianceDocument);
     }
 
@@ -148,7 +157,7 @@ public static class ApiRouter
     }
 
     private static PoolDocument Pool(Zfs.PoolSummary p) =>
-        new(p.Name, p.Health, p.Size, p.Allocated, p.Free, p.Size > 0 ? (double)p.Allocated / p.Size : 0, p.Fragmentation / 100.0);
+        new(p.Name, p.Health, p.Size, p.Allocated, p.Free, p.CapacityRatio, p.Fragmentation / 100.0);
 
     private static DatasetDocument Dataset(DatasetState d, DateTimeOffset now) =>
         new(d.Name, d.Pool, d.Used, d.Available, d.Referenced, d.Policy, d.Replica, d.SnapshotCount, d.NewestSnapshot, Replication(d, now));

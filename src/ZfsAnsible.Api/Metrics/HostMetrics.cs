@@ -17,24 +17,25 @@ public static class HostMetrics
     /// <summary>Pool states as zpool reports them; one series per state, 1 for the pool's current one.</summary>
     public static ImmutableArray<string> PoolStates { get; } = ["ONLINE", "DEGRADED", "FAULTED", "OFFLINE", "UNAVAIL", "REMOVED", "SUSPENDED"];
 
-    public static ImmutableArray<MetricFamily> Of(HostState? state, CollectionStats stats, string hostname)
+    /// <param name="now">When the scrape is answered: ages grow between collections, and keep growing while they fail.</param>
+    public static ImmutableArray<MetricFamily> Of(HostState? state, CollectionStats stats, string hostname, DateTimeOffset now)
     {
         var families = ImmutableArray.CreateBuilder<MetricFamily>();
         if (state is not null)
         {
-            families.AddRange(Pools(state));
-            families.AddRange(Datasets(state));
-            families.AddRange(Snapshots(state));
-            families.AddRange(Replication(state));
+            families.AddRange(Pools(state, hostname));
+            families.AddRange(Datasets(state, hostname));
+            families.AddRange(Snapshots(state, hostname, now - state.CollectedAt));
+            families.AddRange(Replication(state, hostname));
         }
 
         families.AddRange(Collection(stats, hostname, state));
         return families.ToImmutable();
     }
 
-    private static IEnumerable<MetricFamily> Pools(HostState state)
+    private static IEnumerable<MetricFamily> Pools(HostState state, string hostname)
     {
-        (string, string) Host() => ("hostname", state.Hostname);
+        (string, string) Host() => ("hostname", hostname);
         MetricFamily Pool(string name, string help, Func<Zfs.PoolSummary, double?> value) => new(name, help, MetricType.Gauge,
             [.. state.Pools.Where(p => value(p) is not null).Select(p => Sample.Of(value(p)!.Value, Host(), ("pool", p.Name)))]);
 
@@ -44,14 +45,14 @@ public static class HostMetrics
         yield return Pool("zfs_pool_size_bytes", "Total size of the pool.", p => p.Size);
         yield return Pool("zfs_pool_allocated_bytes", "Space allocated in the pool.", p => p.Allocated);
         yield return Pool("zfs_pool_free_bytes", "Free space in the pool.", p => p.Free);
-        yield return Pool("zfs_pool_capacity_ratio", "Allocated share of the pool's size (0 to 1).", p => p.Size > 0 ? (double)p.Allocated / p.Size : null);
+        yield return Pool("zfs_pool_capacity_ratio", "Allocated share of the pool's size (0 to 1).", p => p.CapacityRatio);
         yield return Pool("zfs_pool_fragmentation_ratio", "Free-space fragmentation of the pool (0 to 1); absent where ZFS does not report it.", p => p.Fragmentation / 100.0);
     }
 
-    private static IEnumerable<MetricFamily> Datasets(HostState state)
+    private static IEnumerable<MetricFamily> Datasets(HostState state, string hostname)
     {
         MetricFamily Dataset(string name, string help, Func<DatasetState, double> value) => new(name, help, MetricType.Gauge,
-            [.. state.Datasets.Select(d => Sample.Of(value(d), ("hostname", state.Hostname), ("pool", d.Pool), ("dataset", d.Name), ("policy", d.Policy ?? "unmanaged")))]);
+            [.. state.Datasets.Select(d => Sample.Of(value(d), ("hostname", hostname), ("pool", d.Pool), ("dataset", d.Name), ("policy", d.Policy ?? "unmanaged")))]);
 
         yield return Dataset("zfs_dataset_used_bytes", "Space used by the dataset and its descendants.", d => d.Used);
         yield return Dataset("zfs_dataset_available_bytes", "Space available to the dataset.", d => d.Available);
@@ -59,24 +60,24 @@ public static class HostMetrics
         yield return Dataset("zfs_dataset_snapshots", "Snapshots of the dataset, whoever took them.", d => d.SnapshotCount);
     }
 
-    private static IEnumerable<MetricFamily> Snapshots(HostState state)
+    private static IEnumerable<MetricFamily> Snapshots(HostState state, string hostname, TimeSpan sinceCollection)
     {
         var pools = state.Datasets.ToDictionary(d => d.Name, d => d.Pool, StringComparer.Ordinal);
         MetricFamily Compliance(string name, string help, Func<Domain.Snapshots.Compliance, double?> value) => new(name, help, MetricType.Gauge,
             [.. state.Compliance.Where(c => value(c) is not null).Select(c => Sample.Of(value(c)!.Value,
-                ("hostname", state.Hostname), ("pool", pools.GetValueOrDefault(c.Dataset, c.Dataset.Split('/')[0])), ("dataset", c.Dataset), ("policy", c.Policy), ("interval", c.Interval.YamlName())))]);
+                ("hostname", hostname), ("pool", pools.GetValueOrDefault(c.Dataset, c.Dataset.Split('/')[0])), ("dataset", c.Dataset), ("policy", c.Policy), ("interval", c.Interval.YamlName())))]);
 
         yield return Compliance("zfs_snapshot_retention_target", "Snapshots of the interval the policy keeps.", c => c.Target);
         yield return Compliance("zfs_snapshot_retained", "Snapshots of the interval the dataset has.", c => c.Retained);
         yield return Compliance("zfs_snapshot_compliance_ratio", "Retained over target, capped at 1.", c => c.Ratio);
-        yield return Compliance("zfs_snapshot_newest_age_seconds", "Age of the interval's newest snapshot; absent when there is none.", c => c.NewestAge?.TotalSeconds);
+        yield return Compliance("zfs_snapshot_newest_age_seconds", "Age of the interval's newest snapshot; absent when there is none.", c => (c.NewestAge + sinceCollection)?.TotalSeconds);
     }
 
-    private static IEnumerable<MetricFamily> Replication(HostState state)
+    private static IEnumerable<MetricFamily> Replication(HostState state, string hostname)
     {
         MetricFamily Replica(string name, string help, Func<ReplicationState, double> value) => new(name, help, MetricType.Gauge,
             [.. state.Datasets.Where(d => d.Replication is not null).Select(d => Sample.Of(value(d.Replication!),
-                ("hostname", state.Hostname), ("pool", d.Pool), ("dataset", d.Name), ("policy", d.Policy ?? "unmanaged")))]);
+                ("hostname", hostname), ("pool", d.Pool), ("dataset", d.Name), ("policy", d.Policy ?? "unmanaged")))]);
 
         yield return Replica("zfs_replication_last_success_timestamp_seconds", "When the last replication into this dataset completed (Unix time).", r => r.LastSuccess.ToUnixTimeSeconds());
         yield return Replica("zfs_replication_last_duration_seconds", "How long the last replication into this dataset took.", r => r.LastDuration.TotalSeconds);
