@@ -43,14 +43,19 @@ public sealed class ZfsApiContractTests : IDisposable
         Assert.True(promtool.ExitCode == 0, promtool.ToString());
     }
 
-    public static TheoryData<string, string> BadConfigurations() => BothArchitectures.Times([
+    /// <remarks>
+    /// x86_64 only: the reader is the same managed code in both builds, and each start of the aarch64 build under
+    /// qemu-user costs 3 to 6 s. The aarch64 build's refusals are tried by the next test.
+    /// </remarks>
+    public static TheoryData<string, string> BadConfigurations() => new(new[]
+    {
         """{"cert": "/c.pem", "key": "/k.pem", "port": 1}|unknown key 'port'""",
         """{"cert": "/c.pem"}|key is required""",
         """{"cert": "/c.pem", "key": "/k.pem", "listen": "$(id):1"}|listen must be ADDRESS:PORT""",
         """{"cert": "/c.pem", "key": "/k.pem", "max_connections": 1e12}|max_connections: wrong type""",
         """[1, 2]|not a JSON object of settings""",
         """{"cert": "/no/such/c.pem", "key": "/no/such/k.pem"}|cannot load the certificate /no/such/c.pem with the key /no/such/k.pem: a file does not exist""",
-    ]);
+    }.Select(c => ("linux-x64", c)));
 
     [Theory]
     [MemberData(nameof(BadConfigurations))]
