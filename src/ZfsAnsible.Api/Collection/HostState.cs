@@ -73,6 +73,9 @@ public sealed record HostState(
         return new HostState(hostname, now, duration, implementation, pools, datasets, inventory.Snapshots, compliance, problems);
     }
 
+    /// <summary>The age of a compliance entry's newest snapshot at <paramref name="now"/>: it keeps growing between collections, and while they fail.</summary>
+    public TimeSpan? NewestAgeAt(Compliance compliance, DateTimeOffset now) => compliance.NewestAge + (now - CollectedAt);
+
     /// <summary>What the last pull recorded; a value nobody could have written (a year past 9999) reads as none.</summary>
     private static ReplicationState? Replication(IReadOnlyDictionary<string, ObservedProperty> properties)
     {

@@ -129,7 +129,7 @@ public static class ApiRouter
         return refusal ?? ApiAnswer.Of(state.Compliance
             .Where(c => pool is null || c.Dataset.Split('/')[0] == pool)
             .Where(c => policy is null || c.Policy == policy)
-            .Select(c => new ComplianceDocument(c.Dataset, c.Policy, c.Interval.YamlName(), c.Retained, c.Target, c.Ratio, (c.NewestAge + (now - state.CollectedAt))?.TotalSeconds))
+            .Select(c => new ComplianceDocument(c.Dataset, c.Policy, c.Interval.YamlName(), c.Retained, c.Target, c.Ratio, state.NewestAgeAt(c, now)?.TotalSeconds))
             .ToList(), ApiJson.Readable.ListComplianceDocument);
     }
 

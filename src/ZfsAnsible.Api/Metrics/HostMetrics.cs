@@ -25,7 +25,7 @@ public static class HostMetrics
         {
             families.AddRange(Pools(state, hostname));
             families.AddRange(Datasets(state, hostname));
-            families.AddRange(Snapshots(state, hostname, now - state.CollectedAt));
+            families.AddRange(Snapshots(state, hostname, now));
             families.AddRange(Replication(state, hostname));
         }
 
@@ -37,7 +37,7 @@ public static class HostMetrics
     {
         (string, string) Host() => ("hostname", hostname);
         MetricFamily Pool(string name, string help, Func<Zfs.PoolSummary, double?> value) => new(name, help, MetricType.Gauge,
-            [.. state.Pools.Where(p => value(p) is not null).Select(p => Sample.Of(value(p)!.Value, Host(), ("pool", p.Name)))]);
+            [.. state.Pools.Select(p => (p.Name, Value: value(p))).Where(p => p.Value is not null).Select(p => Sample.Of(p.Value!.Value, Host(), ("pool", p.Name)))]);
 
         yield return new MetricFamily("zfs_pool_health", "1 for the pool's current health state (zpool list), 0 for the others.", MetricType.Gauge,
             [.. state.Pools.SelectMany(p => PoolStates.Append(p.Health).Distinct(StringComparer.Ordinal)
@@ -60,7 +60,7 @@ public static class HostMetrics
         yield return Dataset("zfs_dataset_snapshots", "Snapshots of the dataset, whoever took them.", d => d.SnapshotCount);
     }
 
-    private static IEnumerable<MetricFamily> Snapshots(HostState state, string hostname, TimeSpan sinceCollection)
+    private static IEnumerable<MetricFamily> Snapshots(HostState state, string hostname, DateTimeOffset now)
     {
         var pools = state.Datasets.ToDictionary(d => d.Name, d => d.Pool, StringComparer.Ordinal);
         MetricFamily Compliance(string name, string help, Func<Domain.Snapshots.Compliance, double?> value) => new(name, help, MetricType.Gauge,
@@ -70,7 +70,7 @@ public static class HostMetrics
         yield return Compliance("zfs_snapshot_retention_target", "Snapshots of the interval the policy keeps.", c => c.Target);
         yield return Compliance("zfs_snapshot_retained", "Snapshots of the interval the dataset has.", c => c.Retained);
         yield return Compliance("zfs_snapshot_compliance_ratio", "Retained over target, capped at 1.", c => c.Ratio);
-        yield return Compliance("zfs_snapshot_newest_age_seconds", "Age of the interval's newest snapshot; absent when there is none.", c => (c.NewestAge + sinceCollection)?.TotalSeconds);
+        yield return Compliance("zfs_snapshot_newest_age_seconds", "Age of the interval's newest snapshot; absent when there is none.", c => state.NewestAgeAt(c, now)?.TotalSeconds);
     }
 
     private static IEnumerable<MetricFamily> Replication(HostState state, string hostname)

@@ -89,16 +89,10 @@ public static class ZfsDatasetPolicyModule
     /// planned as new instead of refused as outside every pool. A real run sees the real pools only, so a pool that
     /// failed to appear still fails its datasets.
     /// </summary>
-    private static Result<ImmutableArray<string>> PendingPools(ZfsDatasetPolicyArguments arguments, IReadOnlyCollection<string> imported, bool checkMode)
-    {
-        var problems = arguments.PendingPools.Select(p => ZfsNames.CheckPoolName(p)).OfType<Error>().Select(e => e.Message).ToList();
-        if (problems.Count > 0)
-        {
-            return Result<ImmutableArray<string>>.Fail("pending_pools: " + string.Join("; ", problems));
-        }
-
-        return Result.Ok(checkMode ? [.. arguments.PendingPools.Except(imported, StringComparer.Ordinal)] : ImmutableArray<string>.Empty);
-    }
+    private static Result<ImmutableArray<string>> PendingPools(ZfsDatasetPolicyArguments arguments, IReadOnlyCollection<string> imported, bool checkMode) =>
+        Error.Join(arguments.PendingPools.Select(ZfsNames.CheckPoolName)) is { } problem
+            ? Result<ImmutableArray<string>>.Fail("pending_pools: " + problem.Message)
+            : Result.Ok(checkMode ? [.. arguments.PendingPools.Except(imported, StringComparer.Ordinal)] : ImmutableArray<string>.Empty);
 
     /// <summary>The module's arguments as the inventory document the resolver reads.</summary>
     private static JsonObject Document(ZfsDatasetPolicyArguments arguments) => new()
