@@ -13,10 +13,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ART=$ROOT/artifacts
 LOGS=$ART/logs
 RIDS=(linux-x64 linux-arm64)
-# Every shipped executable: src/<name>/<name>.csproj; modules are also installed into the collection.
-EXECUTABLES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate zfs-policy)
-# Services published for both architectures and tested, not (yet) in the collection: its role comes with issue #10's remainder.
-SERVICES=(zfs-api)
+# Every shipped executable (src/<name>/<name>.csproj), each in the collection's native/ for both architectures:
+# the modules, the policy filter's resolver and the zfs-api service (installed by the zfs_api role).
+EXECUTABLES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate zfs-policy zfs-api)
 MODULES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate)
 # Modules answered by another module's executable (zfs_timer: the program it installs; zfs_pull_key, zfs_pull_source: zfs_replicate), picked by their action plugins.
 DOCUMENTED_MODULES=("${MODULES[@]}" zfs_timer zfs_pull_key zfs_pull_source)
@@ -105,7 +104,7 @@ build() {
   local exe rid sysroot
   for rid in "${RIDS[@]}"; do
     sysroot=$(sysroot_for "$rid") || exit 1
-    for exe in "${EXECUTABLES[@]}" "${SERVICES[@]}"; do
+    for exe in "${EXECUTABLES[@]}"; do
       say "build: NativeAOT $exe for $rid"
       # The link step does not rerun when only SysRoot changes: remove the linked binary so it always relinks (~7 s).
       rm -f "$ROOT/src/$exe/bin/Release/net10.0/$rid/native/$exe"
@@ -190,7 +189,7 @@ lint_tier() {
   for filter in zfs_datasets_with_policy zfs_policy_tree; do
     check "ansible-doc -t filter zfsansible.zfs.$filter" bash -c "ansible-doc -t filter zfsansible.zfs.$filter | grep -q 'EXAMPLES' && ansible-doc -t filter -l zfsansible.zfs 2>/dev/null | grep -q '^zfsansible.zfs.$filter '"
   done
-  for module in "${MODULES[@]}"; do
+  for module in "${MODULES[@]}" zfs-api; do
     check "the collection tarball holds both builds of $module" bash -c "tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${module}_x86_64' && tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${module}_aarch64'"
   done
   say "tier lint: $((PASSED - before_p)) passed, $((FAILED - before_f)) failed"
@@ -306,6 +305,8 @@ demo() {
   grep -qE 'changed=0 ' "$LOGS/demo-second-run.log" || die "demo: the second run changed something"
   say "demo: snapshots per policy, then demotank's replicated datasets pulled into demobackup (playbooks/snapshots_and_backups.yml)"
   ansible-playbook -i "$ROOT/ansible/inventory/sandbox/hosts.yml" "$ROOT/ansible/playbooks/snapshots_and_backups.yml"
+  say "demo: zfs-api as the zfs_api role installed it into $SANDBOX/root: this host's pool health from 'zfs-api once'"
+  "$SANDBOX/root/usr/local/lib/zfsansible/zfs-api" once --hostname localhost | grep -E '^zfs_pool_health\{.*\} 1$'
   say ""
   say "demo: where to look"
   say "  zpool status demotank                 the pool the playbook made"
@@ -313,6 +314,9 @@ demo() {
   say "  zfs list -r -o name,readonly,zfsansible:last_bytes demobackup   the pulled replicas"
   say "  $ART/publish/linux-x64/zfs_snapshot_prune status   retention compliance, as the timer sees it"
   say "  $ART/publish/linux-x64/zfs_pool facts --name demotank   the module as a command"
+  say "  $SANDBOX/root/usr/local/lib/zfsansible/zfs-api serve --listen 127.0.0.1:9742 \\"
+  say "      --cert $SANDBOX/root/etc/zfsansible/zfs-api/cert.pem --key $SANDBOX/root/etc/zfsansible/zfs-api/key.pem"
+  say "                                        the API and /metrics as the service serves them (https://127.0.0.1:9742/api/pools)"
   say "  ansible-doc zfsansible.zfs.zfs_pool   (with ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections)"
   say "  ./build.sh clean                      removes the sandbox pool and files"
 }

@@ -99,6 +99,9 @@ bench_line() {
   }'
 }
 
+# The values after KEY on the line of a helper script's output ($2) that starts with it: "KEY ours theirs" -> "ours theirs".
+result_of() { printf '%s\n' "$2" | awk -v key="$1" '$1 == key { $1 = ""; sub(/^ /, ""); print }'; }
+
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Mean wall time in ms of result N (0-based) of a hyperfine JSON export.
@@ -518,32 +521,40 @@ if [ -n "$sandbox_ready" ]; then
   fi
 fi
 
-# ---------------------------------------------------------------- snapshots vs sanoid (OpenZFS guest)
+# ---------------------------------------------------------------- OpenZFS guest
 
-# sanoid needs OpenZFS ("zfs get -t"), so this one runs in the QEMU guest: bench/sanoid-guest.sh builds the same
-# history for both tools (the guest clock set back per snapshot: sanoid ages snapshots by creation time), then
-# times one run of each that takes what is due and prunes to hourly=24,daily=7, and NOOP_RUNS no-op runs each.
+# Real OpenZFS runs in the QEMU guest: booted here unless it already runs, and stopped again afterwards.
+GUEST=$ROOT/tests/vm/openzfs-guest.sh
+GUEST_BOOTED=
+# Boots the guest (once) and exports GUEST_*; on failure sets GUEST_PROBLEM and returns 1.
+GUEST_PROBLEM=
+guest_up() {
+  local key value
+  if ! "$GUEST" image >"$TMP/guest-image.log" 2>&1; then
+    GUEST_PROBLEM="the OpenZFS guest image could not be built: $(tail -n 2 "$TMP/guest-image.log" | tr '\n' ' ')"
+    return 1
+  fi
+  if ! "$GUEST" ssh true >/dev/null 2>&1; then
+    "$GUEST" boot >"$TMP/guest-boot.log" 2>&1 || { GUEST_PROBLEM="the guest did not boot: $(tail -n 2 "$TMP/guest-boot.log" | tr '\n' ' ')"; return 1; }
+    GUEST_BOOTED=1
+  fi
+  while IFS='=' read -r key value; do export "$key=$value"; done < <("$GUEST" env)
+}
+to_guest() {
+  scp -q -i "$GUEST_KEY" -P "$GUEST_SSH_PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$@" root@127.0.0.1:/tmp/
+}
+
+# sanoid needs OpenZFS ("zfs get -t"): bench/sanoid-guest.sh builds the same history for both tools (the guest clock
+# set back per snapshot: sanoid ages snapshots by creation time), then times one run of each that takes what is due
+# and prunes to hourly=24,daily=7, and NOOP_RUNS no-op runs each.
 SANOID_DATASETS=5 SANOID_HOURS=36 SANOID_DAYS=9 SANOID_NOOP_RUNS=3
 sanoid_bench() {
-  local guest=$ROOT/tests/vm/openzfs-guest.sh out key value booted=
-  if ! "$guest" image >"$TMP/guest-image.log" 2>&1; then
-    fail "snapshot-*-vs-sanoid" "the OpenZFS guest image could not be built: $(tail -n 2 "$TMP/guest-image.log" | tr '\n' ' ')"
-    return
-  fi
-  if ! "$guest" ssh true >/dev/null 2>&1; then
-    "$guest" boot >"$TMP/guest-boot.log" 2>&1 || { fail "snapshot-*-vs-sanoid" "the guest did not boot: $(tail -n 2 "$TMP/guest-boot.log" | tr '\n' ' ')"; return; }
-    booted=1
-  fi
-  while IFS='=' read -r key value; do export "$key=$value"; done < <("$guest" env)
+  local out
   log "snapshot-*-vs-sanoid: $SANOID_DATASETS+1 datasets, ${SANOID_HOURS} hourly and ${SANOID_DAYS} daily snapshots of history per tool, in the guest"
-  scp -q -i "$GUEST_KEY" -P "$GUEST_SSH_PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-    "$PUBLISH/linux-x64/zfs_snapshot_prune" "$ROOT/bench/sanoid-guest.sh" root@127.0.0.1:/tmp/
-  out=$("$guest" ssh "sh /tmp/sanoid-guest.sh /tmp/zfs_snapshot_prune $SANOID_DATASETS $SANOID_HOURS $SANOID_DAYS $SANOID_NOOP_RUNS" 2>&1) || true
-  [ -n "$booted" ] && "$guest" stop >/dev/null 2>&1
+  to_guest "$PUBLISH/linux-x64/zfs_snapshot_prune" "$ROOT/bench/sanoid-guest.sh"
+  out=$("$GUEST" ssh "sh /tmp/sanoid-guest.sh /tmp/zfs_snapshot_prune $SANOID_DATASETS $SANOID_HOURS $SANOID_DAYS $SANOID_NOOP_RUNS" 2>&1) || true
   local work noop kept
-  work=$(printf '%s\n' "$out" | awk '$1 == "work" { print $2, $3 }')
-  noop=$(printf '%s\n' "$out" | awk '$1 == "noop" { print $2, $3 }')
-  kept=$(printf '%s\n' "$out" | awk '$1 == "kept" { print $2, $3 }')
+  work=$(result_of work "$out"); noop=$(result_of noop "$out"); kept=$(result_of kept "$out")
   if [ -z "$work" ] || [ -z "$noop" ] || [ -z "$kept" ]; then
     fail "snapshot-*-vs-sanoid" "the guest run printed no result: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
     return
@@ -554,7 +565,37 @@ sanoid_bench() {
   read -r ours theirs <<<"$work"; bench_line snapshot-prune-vs-sanoid "$ours" "$theirs" ms 0
   read -r ours theirs <<<"$noop"; bench_line snapshot-noop-vs-sanoid "$ours" "$theirs" ms 0
 }
-sanoid_bench
+
+if guest_up; then
+  sanoid_bench
+  [ -n "$GUEST_BOOTED" ] && "$GUEST" stop >/dev/null 2>&1
+else
+  fail "snapshot-*-vs-sanoid" "$GUEST_PROBLEM"
+fi
+
+# ---------------------------------------------------------------- zfs-api vs the bare listings (zfs-fuse)
+
+# zfs-api's /metrics (a collection with cache_seconds 0, the exposition, TLS) against the bare zpool/zfs listings one
+# collection needs (the floor), on API_DATASETS datasets x API_SNAPSHOTS snapshots: bench/api-bench.sh on a 1G file
+# vdev of the zfs-fuse sandbox (the TCG-emulated OpenZFS guest would take an hour to build and list 100,000 snapshots).
+API_DATASETS=1000 API_SNAPSHOTS=100 API_RUNS=3
+api_bench() {
+  local out metrics rss startup series vdev=$SANDBOX_DIR/benchapi.img
+  log "api-*: zfs-api /metrics on $API_DATASETS datasets x $API_SNAPSHOTS snapshots against the bare listings (about 15 min on zfs-fuse)"
+  mkdir -p "$SANDBOX_DIR" && truncate -s 1G "$vdev"
+  out=$(sh "$ROOT/bench/api-bench.sh" "$PUBLISH/linux-x64/zfs-api" "$vdev" "$API_DATASETS" "$API_SNAPSHOTS" "$API_RUNS" 2>&1) || true
+  rm -f "$vdev"
+  metrics=$(result_of metrics "$out"); rss=$(result_of rss "$out"); startup=$(result_of startup "$out"); series=$(result_of series "$out")
+  if [ -z "$metrics" ] || [ -z "$rss" ] || [ -z "$startup" ]; then
+    fail "api-*" "bench/api-bench.sh printed no result: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
+    return
+  fi
+  log "api-*: one scrape held $series samples"
+  read -r ours theirs <<<"$metrics"; bench_line "api-metrics-${API_DATASETS}x${API_SNAPSHOTS}" "$ours" "$theirs" ms 0
+  read -r ours theirs <<<"$rss"; bench_line "api-rss-${API_DATASETS}x${API_SNAPSHOTS}" "$ours" "$theirs" KiB 0
+  read -r ours theirs <<<"$startup"; bench_line api-startup-to-tls "$ours" "$theirs" ms 0
+}
+api_bench
 
 # ---------------------------------------------------------------- end
 

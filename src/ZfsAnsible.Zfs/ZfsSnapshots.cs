@@ -44,7 +44,8 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
         var datasets = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, ObservedProperty>>(StringComparer.Ordinal);
         var snapshots = new Dictionary<string, List<Snapshot>>(StringComparer.Ordinal);
-        foreach (var (name, values) in GetOutput.ByObject(output.Value))
+        // One object at a time: a snapshot's rows are garbage once its record is made.
+        foreach (var (name, values) in GetOutput.Objects(output.Value))
         {
             var at = name.IndexOf('@', StringComparison.Ordinal);
             if (at < 0)

@@ -108,6 +108,12 @@ internal static class ApiServer
             log.LogError("cannot listen on {Listen}: {Reason}", settings.Listen, exception.Message);
             return 2;
         }
+        catch (Exception exception) when (exception is InvalidOperationException or CryptographicException or UnauthorizedAccessException)
+        {
+            // The environment, not the configuration (e.g. no HOME for .NET's certificate stores): one line, and systemd may retry.
+            log.LogError("cannot start: {Type}: {Reason}", exception.GetType().Name, exception.Message);
+            return 1;
+        }
 
         if (log.IsEnabled(LogLevel.Information))
         {

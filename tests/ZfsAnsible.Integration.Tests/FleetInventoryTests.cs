@@ -51,6 +51,8 @@ public sealed partial class FleetInventoryTests : IDisposable
                 system_zfs_policy_root: {Root(host)}
                 backups_zfs_server_root: {Root(host)}
                 backups_zfs_server_key: {Root(host)}/etc/zfsansible/ssh/pull_ed25519
+                zfs_api_root: {Root(host)}
+                vault_zfs_api_token: fleet-test-token-0123456789
                 """);
             Directory.CreateDirectory(Root(host));
         }
@@ -120,6 +122,8 @@ public sealed partial class FleetInventoryTests : IDisposable
             var results = run.ResultsOf(host);
             Assert.Contains($"would have created pool {pool}", string.Join('\n', LoopMsgs(results["Converge ZFS pools"])), StringComparison.Ordinal);
             Assert.Equal("zfs-snapshot.timer would be installed: zfs_snapshot_prune on *:0/15", Msg(results["Snapshot timer (zfs_snapshot_prune run, every 15 minutes)"]));
+            Assert.True(results["Write the systemd unit"]["changed"]!.GetValue<bool>(), $"{host}: zfs-api's unit would not be installed");
+            Assert.True(results["Install the token"]["changed"]!.GetValue<bool>(), $"{host}: zfs-api's token would not be installed");
         }
 
         // host-storage: Docker's volumes are snapshotted below tank/docker; the cache never; the registry inherits.

@@ -66,22 +66,6 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
 
     private string Systemctl(params string[] arguments) => _guest.Run(["systemctl", .. arguments]).StandardOutput.Trim();
 
-    /// <summary>Polls until <paramref name="condition"/> holds (at most a minute): services take their time to start.</summary>
-    private static void Eventually(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (condition())
-            {
-                return;
-            }
-
-            Thread.Sleep(100);
-        }
-
-        Assert.Fail($"not within a minute: {what}");
-    }
-
     private void AddData(string name, int megabytes)
     {
         _guest.Check("dd", "if=/dev/urandom", $"of={_guest.Scratch}/{_source}/a/{name}", "bs=1M", $"count={megabytes}", "status=none");
@@ -110,7 +94,7 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
 
         // The snapshot timer fires on its own and takes the policy's snapshot; a pull service brings it over through
         // the forced command.
-        Eventually(() => _guest.Run("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", $"{_source}/a").StandardOutput.Contains("_hourly", StringComparison.Ordinal),
+        Polling.Eventually(() => _guest.Run("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", $"{_source}/a").StandardOutput.Contains("_hourly", StringComparison.Ordinal),
             "the snapshot timer fired and took the hourly snapshot");
         Assert.Contains("took 1 and destroyed 0 snapshot", _guest.Check("journalctl", "-u", "zfs-snapshot.service", "--no-pager"), StringComparison.Ordinal);
         var pulled = _guest.Run("systemctl", "start", "zfs-pull@srcA.service");
@@ -122,22 +106,22 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
         // One source never twice: while the timer's run holds srcA's lock, a run by hand is refused and names it.
         AddData("d1", 60);
         _guest.Check("systemctl", "start", "--no-block", "zfs-pull@srcA.service");
-        Eventually(() => _guest.Run("test", "-s", "/run/zfsansible/replicate-127.0.0.1.pid").ExitCode == 0, "srcA's pull holds its lock");
+        Polling.Eventually(() => _guest.Run("test", "-s", "/run/zfsansible/replicate-127.0.0.1.pid").ExitCode == 0, "srcA's pull holds its lock");
         var byHand = _guest.Run("/usr/local/lib/zfsansible/zfs_replicate", "run", "--options-file", "/etc/zfsansible/timers/zfs-pull@srcA.json");
         Assert.Equal(1, byHand.ExitCode);
         Assert.Matches("replication from 127.0.0.1 is already running: PID [0-9]+ holds", byHand.StandardError);
 
         // Two sources in parallel: srcB's pull runs while srcA's still does.
         _guest.Check("systemctl", "start", "--no-block", "zfs-pull@srcB.service");
-        Eventually(() => Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "activating\nactivating", "both pulls run at once");
-        Eventually(() => Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "inactive\ninactive", "both pulls end");
+        Polling.Eventually(() => Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "activating\nactivating", "both pulls run at once");
+        Polling.Eventually(() => Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "inactive\ninactive", "both pulls end");
         Assert.Equal("inactive", Systemctl("is-failed", "zfs-pull@srcA.service", "zfs-pull@srcB.service").Split('\n').Distinct().Single());
         Assert.Contains("d1", _guest.Check("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", Replica("srcB")), StringComparison.Ordinal);
 
         // systemctl stop in the middle of a transfer: nothing is left running, the lock is free, the next run completes.
         AddData("d2", 80);
         _guest.Check("systemctl", "start", "--no-block", "zfs-pull@srcA.service");
-        Eventually(() => _guest.Run("pgrep", "-f", $"[z]fs send -I {_source}/a@").ExitCode == 0, "srcA's transfer runs");
+        Polling.Eventually(() => _guest.Run("pgrep", "-f", $"[z]fs send -I {_source}/a@").ExitCode == 0, "srcA's transfer runs");
         _guest.Check("systemctl", "stop", "zfs-pull@srcA.service");
         Assert.NotEqual(0, _guest.Run("pgrep", "-f", "[z]fs_replicate run").ExitCode);
         Assert.NotEqual(0, _guest.Run("pgrep", "-f", $"[z]fs (send|recv).*{_source}").ExitCode);

@@ -227,6 +227,60 @@ public sealed class ZfsApiServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Slow_clients_are_dropped_and_do_not_hold_up_a_scrape()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+
+        // One client never starts TLS; another stops in the middle of its request headers.
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(IPAddress.Loopback, _port, cancel);
+        using var stalled = new TcpClient();
+        await stalled.ConnectAsync(IPAddress.Loopback, _port, cancel);
+        await using var tls = new SslStream(stalled.GetStream());
+        using var made = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_sandbox.Directory, "cert.pem")));
+        var trusted = made.RawData;
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetRawCertData().SequenceEqual(trusted),
+        }, cancel);
+        await tls.WriteAsync("GET /metrics HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "u8.ToArray(), cancel);
+        await tls.FlushAsync(cancel);
+
+        // Meanwhile a scrape is answered.
+        Assert.Equal(HttpStatusCode.OK, (await Get("/metrics")).StatusCode);
+
+        // The service closes both once the TLS handshake and the request headers time out (10 s each).
+        Assert.True(await ClosedByTheService(silent.GetStream(), cancel), "a client that never started TLS was not dropped");
+        Assert.True(await ClosedByTheService(tls, cancel), "a client stalled in its request headers was not dropped");
+        Assert.Equal(HttpStatusCode.OK, (await Get("/api/health")).StatusCode);
+    }
+
+    /// <summary>Reads (a 408 may come first) until the service closes the connection, for at most 40 s.</summary>
+    private static async Task<bool> ClosedByTheService(Stream stream, CancellationToken cancel)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(TimeSpan.FromSeconds(40));
+        var buffer = new byte[4096];
+        try
+        {
+            while (await stream.ReadAsync(buffer, deadline.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Hostile_requests_get_a_4xx_and_the_service_stays_up_and_small()
     {
         foreach (var path in new[] { "/api/pools/-o", "/api/pools/x;id", "/api/datasets/tank/$(reboot)", "/api/datasets/..%2F..%2Fetc", "/api/datasets?pool=a&pool=b", "/api/datasets?sort=1", "/nothing", "/api/" + new string('a', 3000) })

@@ -148,4 +148,22 @@ public class ZpoolStatusParserTests
         Assert.Equal("critical", objects["tank/a"]["zfsansible:policy"].Value);
         Assert.Equal(PropertySource.InheritedFrom("tank/a"), objects["tank/a/b"]["zfsansible:policy"].Source);
     }
+
+    [Fact]
+    public void Zfs_get_rows_stream_one_object_at_a_time_with_shared_words_and_odd_lines_skipped()
+    {
+        var output = "tank/a\tused\t100\t-\r\ntank/a\tzfsansible:policy\tcritical\tlocal\n\nshort\tline\n"
+            + "tank/a@s1\tused\t0\t-\ntank/a@s1\tzfsansible:policy\tcritical\tinherited from tank/a\n"
+            + "tank/a@s2\tused\t0\t-\textra\ntank/a@s2\tzfsansible:policy\tcritical\tinherited from tank/a";
+        var objects = GetOutput.Objects(output).ToList();
+
+        Assert.Equal(["tank/a", "tank/a@s1", "tank/a@s2"], objects.Select(o => o.Name));
+        Assert.Equal(new ObservedProperty("100", PropertySource.None), objects[0].Properties["used"]);
+        Assert.Equal(PropertySource.Local, objects[0].Properties["zfsansible:policy"].Source);
+        Assert.Equal(PropertySource.None, objects[2].Properties["used"].Source);
+        // The words every row repeats are one instance each.
+        Assert.Same(objects[1].Properties.Keys.Single(k => k == "used"), objects[2].Properties.Keys.Single(k => k == "used"));
+        Assert.Same(objects[1].Properties["zfsansible:policy"].Source, objects[2].Properties["zfsansible:policy"].Source);
+        Assert.Equal(PropertySource.InheritedFrom("tank/a"), objects[2].Properties["zfsansible:policy"].Source);
+    }
 }

@@ -17,14 +17,114 @@ public static class GetOutput
     /// </summary>
     public static ImmutableDictionary<string, ImmutableDictionary<string, ObservedProperty>> ByObject(string output)
     {
-        var objects = new Dictionary<string, Dictionary<string, ObservedProperty>>(StringComparer.Ordinal);
-        foreach (var fields in ScriptedRows(output, 4).Where(f => !f[0].Contains('#', StringComparison.Ordinal)))
+        var objects = new Dictionary<string, ImmutableDictionary<string, ObservedProperty>>(StringComparer.Ordinal);
+        foreach (var (name, properties) in Objects(output))
         {
-            var properties = objects.TryGetValue(fields[0], out var found) ? found : objects[fields[0]] = new(StringComparer.Ordinal);
-            properties.TryAdd(fields[1], new ObservedProperty(fields[2], Source(fields[3])));
+            objects[name] = objects.TryGetValue(name, out var earlier)
+                ? properties.Aggregate(earlier, (merged, row) => merged.ContainsKey(row.Key) ? merged : merged.Add(row.Key, row.Value))
+                : properties;
         }
 
-        return objects.ToImmutableDictionary(o => o.Key, o => o.Value.ToImmutableDictionary(StringComparer.Ordinal), StringComparer.Ordinal);
+        return objects.ToImmutableDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The same rows one object at a time, as zfs prints them (every row of an object together), so a caller that keeps
+    /// little of each object (a snapshot's createtxg, creation and holds) never holds them all: a listing of 100,000
+    /// snapshots is hundreds of megabytes of rows. Names, property names and sources repeat on every row and are
+    /// shared, not copied.
+    /// </summary>
+    public static IEnumerable<(string Name, ImmutableDictionary<string, ObservedProperty> Properties)> Objects(string output)
+    {
+        var words = new Dictionary<string, string>(StringComparer.Ordinal);
+        var wordOf = words.GetAlternateLookup<ReadOnlySpan<char>>();
+        var sources = new Dictionary<string, PropertySource>(StringComparer.Ordinal);
+        var sourceOf = sources.GetAlternateLookup<ReadOnlySpan<char>>();
+        string? current = null;
+        var properties = ImmutableDictionary.CreateBuilder<string, ObservedProperty>(StringComparer.Ordinal);
+        var start = 0;
+        while (start < output.Length)
+        {
+            var end = output.IndexOf('\n', start);
+            end = end < 0 ? output.Length : end;
+            var row = Row(output, start, end);
+            start = end + 1;
+            if (row is not { } fields || output.AsSpan(fields.Name).Contains('#'))
+            {
+                continue;
+            }
+
+            var (name, property, value, source) = fields;
+            if (current is null || !output.AsSpan(name).SequenceEqual(current))
+            {
+                if (current is not null)
+                {
+                    yield return (current, properties.ToImmutable());
+                    properties.Clear();
+                }
+
+                current = output[name];
+            }
+
+            var propertyName = Shared(wordOf, output.AsSpan(property));
+            if (!properties.ContainsKey(propertyName))
+            {
+                var sourceSpan = output.AsSpan(source);
+                if (!sourceOf.TryGetValue(sourceSpan, out var parsed))
+                {
+                    var text = sourceSpan.ToString();
+                    sourceOf[text] = parsed = Source(text);
+                }
+
+                var valueSpan = output.AsSpan(value);
+                properties[propertyName] = new ObservedProperty(valueSpan.Length <= 1 ? Shared(wordOf, valueSpan) : valueSpan.ToString(), parsed);
+            }
+        }
+
+        if (current is not null)
+        {
+            yield return (current, properties.ToImmutable());
+        }
+    }
+
+    private static string Shared(Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> words, ReadOnlySpan<char> word)
+    {
+        if (!words.TryGetValue(word, out var shared))
+        {
+            shared = word.ToString();
+            words[shared] = shared;
+        }
+
+        return shared;
+    }
+
+    /// <summary>The first four tab-separated fields of one line (a trailing CR dropped), or null with fewer.</summary>
+    private static (Range Name, Range Property, Range Value, Range Source)? Row(string output, int start, int end)
+    {
+        if (end > start && output[end - 1] == '\r')
+        {
+            end--;
+        }
+
+        Span<Range> fields = stackalloc Range[4];
+        var at = start;
+        for (var i = 0; i < 4; i++)
+        {
+            var tab = i == 3 ? -1 : output.IndexOf('\t', at, end - at);
+            var fieldEnd = tab < 0 ? end : tab;
+            if (i < 3 && tab < 0)
+            {
+                return null;
+            }
+
+            fields[i] = new Range(at, fieldEnd);
+            at = fieldEnd + 1;
+        }
+
+        // A fifth field (never printed by zfs) would end the source at the next tab, as Split('\t') did.
+        var source = fields[3];
+        var extra = output.IndexOf('\t', source.Start.Value, end - source.Start.Value);
+        return (fields[0], fields[1], fields[2], extra < 0 ? source : new Range(source.Start, extra));
     }
 
     /// <summary>"zpool get -H -p -o property,value,source": one object's properties.</summary>
