@@ -1,6 +1,6 @@
 #!/bin/sh
 # zfs-api's /metrics against the bare listings it needs, on one pool (on VDEV) with DATASETS datasets of SNAPSHOTS
-# snapshots each, timed in the same run. bench/run.sh runs it on the zfs-fuse sandbox and in the OpenZFS guest.
+# snapshots each, timed in the same run. bench/run.sh runs it on the zfs-fuse sandbox; any ZFS host will do.
 #   api-bench.sh BINARY VDEV DATASETS SNAPSHOTS RUNS
 # Prints "metrics <ours_ms> <floor_ms>" (medians of RUNS), "rss <service_peak_kib> <listing_peak_kib>",
 # "startup <ms from exec to the first TLS handshake> <ms of python3 -c pass>" and "series <samples in one scrape>".

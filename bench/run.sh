@@ -595,7 +595,11 @@ api_bench() {
   read -r ours theirs <<<"$rss"; bench_line "api-rss-${API_DATASETS}x${API_SNAPSHOTS}" "$ours" "$theirs" KiB 0
   read -r ours theirs <<<"$startup"; bench_line api-startup-to-tls "$ours" "$theirs" ms 0
 }
-api_bench
+if [ -n "$sandbox_ready" ]; then
+  api_bench
+else
+  fail "api-*" "the zfs-fuse sandbox is not running"
+fi
 
 # ---------------------------------------------------------------- end
 

@@ -50,7 +50,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
             var at = name.IndexOf('@', StringComparison.Ordinal);
             if (at < 0)
             {
-                datasets[name] = values;
+                datasets.TryAdd(name, values);
                 continue;
             }
 

@@ -143,7 +143,8 @@ public class ZpoolStatusParserTests
     [Fact]
     public void Zfs_get_rows_are_grouped_by_object_bookmarks_skipped_first_row_kept()
     {
-        var objects = GetOutput.ByObject("tank/a\tzfsansible:policy\tcritical\tlocal\ntank/a\tzfsansible:policy\tother\tlocal\ntank/a#bm\tguid\t1\t-\ntank/a/b\tzfsansible:policy\tcritical\tinherited from tank/a\n");
+        var objects = GetOutput.ByObject("tank/a\tzfsansible:policy\tcritical\tlocal\ntank/a\tzfsansible:policy\tother\tlocal\ntank/a#bm\tguid\t1\t-\ntank/a/b\tzfsansible:policy\tcritical\tinherited from tank/a\n"
+            + "tank/a\tzfsansible:policy\tlater\tlocal\n");
         Assert.Equal(["tank/a", "tank/a/b"], objects.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("critical", objects["tank/a"]["zfsansible:policy"].Value);
         Assert.Equal(PropertySource.InheritedFrom("tank/a"), objects["tank/a/b"]["zfsansible:policy"].Source);

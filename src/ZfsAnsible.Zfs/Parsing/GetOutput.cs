@@ -20,9 +20,8 @@ public static class GetOutput
         var objects = new Dictionary<string, ImmutableDictionary<string, ObservedProperty>>(StringComparer.Ordinal);
         foreach (var (name, properties) in Objects(output))
         {
-            objects[name] = objects.TryGetValue(name, out var earlier)
-                ? properties.Aggregate(earlier, (merged, row) => merged.ContainsKey(row.Key) ? merged : merged.Add(row.Key, row.Value))
-                : properties;
+            // zfs prints each object's rows together; should one come back later, its first rows stand.
+            objects.TryAdd(name, properties);
         }
 
         return objects.ToImmutableDictionary(StringComparer.Ordinal);
@@ -32,7 +31,7 @@ public static class GetOutput
     /// The same rows one object at a time, as zfs prints them (every row of an object together), so a caller that keeps
     /// little of each object (a snapshot's createtxg, creation and holds) never holds them all: a listing of 100,000
     /// snapshots is hundreds of megabytes of rows. Names, property names and sources repeat on every row and are
-    /// shared, not copied.
+    /// shared, not copied. An object whose rows are not together comes once per run of rows.
     /// </summary>
     public static IEnumerable<(string Name, ImmutableDictionary<string, ObservedProperty> Properties)> Objects(string output)
     {
@@ -110,21 +109,18 @@ public static class GetOutput
         var at = start;
         for (var i = 0; i < 4; i++)
         {
-            var tab = i == 3 ? -1 : output.IndexOf('\t', at, end - at);
-            var fieldEnd = tab < 0 ? end : tab;
-            if (i < 3 && tab < 0)
+            var tab = output.IndexOf('\t', at, end - at);
+            if (tab < 0 && i < 3)
             {
                 return null;
             }
 
-            fields[i] = new Range(at, fieldEnd);
-            at = fieldEnd + 1;
+            // The source ends at a fifth field's tab (never printed by zfs), as Split('\t') did.
+            fields[i] = new Range(at, tab < 0 ? end : tab);
+            at = tab + 1;
         }
 
-        // A fifth field (never printed by zfs) would end the source at the next tab, as Split('\t') did.
-        var source = fields[3];
-        var extra = output.IndexOf('\t', source.Start.Value, end - source.Start.Value);
-        return (fields[0], fields[1], fields[2], extra < 0 ? source : new Range(source.Start, extra));
+        return (fields[0], fields[1], fields[2], fields[3]);
     }
 
     /// <summary>"zpool get -H -p -o property,value,source": one object's properties.</summary>
