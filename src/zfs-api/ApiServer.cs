@@ -95,7 +95,7 @@ internal static class ApiServer
 
         using var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("zfs-api");
-        var collector = new HostCollector(runner, settings.Hostname, TimeProvider.System);
+        var collector = new HostCollector(runner, TimeProvider.System);
         var cache = new CollectionCache(collector.Collect, TimeProvider.System, settings.CacheTtl, settings.Timeout);
         app.Run(context => Handle(context, server, cache, log));
         try

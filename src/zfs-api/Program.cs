@@ -87,7 +87,7 @@ internal static class Program
             return 2;
         }
 
-        var collected = new HostCollector(runner, hostname, TimeProvider.System).Collect();
+        var collected = new HostCollector(runner, TimeProvider.System).Collect();
         var stats = collected.IsOk
             ? new CollectionStats(1, 0, collected.Value.Duration, collected.Value.CollectedAt, null)
             : new CollectionStats(1, 1, TimeSpan.Zero, null, collected.Error.Message);

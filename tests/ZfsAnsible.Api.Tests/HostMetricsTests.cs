@@ -12,7 +12,7 @@ public sealed class HostMetricsTests
     public void The_collection_reads_one_zpool_list_and_one_zfs_get_after_the_probe()
     {
         var runner = ScriptedHost.Runner();
-        var state = new Collection.HostCollector(runner, "h", TimeProvider.System).Collect();
+        var state = new Collection.HostCollector(runner, TimeProvider.System).Collect();
         Assert.True(state.IsOk, state.Error?.Message);
         Assert.Equal(["zfs version", "zpool list", "zfs get"], runner.Ran.Select(c => string.Join(' ', c.ToString().Split(' ').Take(2))));
     }

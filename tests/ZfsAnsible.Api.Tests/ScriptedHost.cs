@@ -79,5 +79,5 @@ internal static class ScriptedHost
         .On("zfs get -H -p -r -o name,property,value,source " + string.Join(',',
             Domain.Properties.ZfsAnsibleProperties.ManagedNames.Concat(["createtxg", "creation", "userrefs", "zfsansible:replicated"]).Concat(HostState.DatasetProperties).Distinct()) + " tank slowpool", ZfsGet);
 
-    public static HostState State() => new HostCollector(Runner(), "host-storage", new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now)).Collect().Value;
+    public static HostState State() => new HostCollector(Runner(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now)).Collect().Value;
 }

@@ -38,8 +38,7 @@ public sealed class ZfsApiContractTests : IDisposable
         Assert.True(once.ExitCode == 0, once.ToString());
         Assert.Contains($"zfs_pool_health{{hostname=\"contract\",pool=\"{pool}\",state=\"ONLINE\"}} 1\n", once.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"zfs_dataset_used_bytes{{hostname=\"contract\",pool=\"{pool}\",dataset=\"{pool}\",policy=\"unmanaged\"}}", once.StandardOutput, StringComparison.Ordinal);
-        var exposition = File("metrics.txt", once.StandardOutput);
-        var promtool = Processes.Run("sh", ["-c", $"promtool check metrics < '{exposition}'"]);
+        var promtool = Promtool.CheckMetrics(once.StandardOutput);
         Assert.True(promtool.ExitCode == 0, promtool.ToString());
     }
 

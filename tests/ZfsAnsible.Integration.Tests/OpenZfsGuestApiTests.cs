@@ -68,8 +68,6 @@ public sealed class OpenZfsGuestApiTests : IDisposable
         return (int.Parse(output[..newline], System.Globalization.CultureInfo.InvariantCulture), output[(newline + 1)..]);
     }
 
-    private string Systemctl(params string[] arguments) => _guest.Run(["systemctl", .. arguments]).StandardOutput.Trim();
-
     [Fact]
     public void The_role_runs_zfs_api_under_systemd_unprivileged_and_a_scrape_over_https_sees_the_pools()
     {
@@ -81,8 +79,8 @@ public sealed class OpenZfsGuestApiTests : IDisposable
         Assert.True(again.ExitCode == 0 && again.Changed == 0, again.ToString());
 
         // A transient unprivileged user, no capabilities, its secrets root's alone.
-        Assert.Equal("active", Systemctl("is-active", "zfs-api.service"));
-        var pid = Systemctl("show", "-p", "MainPID", "--value", "zfs-api.service");
+        Assert.Equal("active", _guest.Systemctl("is-active", "zfs-api.service"));
+        var pid = _guest.Systemctl("show", "-p", "MainPID", "--value", "zfs-api.service");
         // systemd's range of transient users (the guest resolves no name for them).
         Assert.InRange(int.Parse(_guest.Check("stat", "-c", "%u", $"/proc/{pid}").Trim(), System.Globalization.CultureInfo.InvariantCulture), 61184, 65519);
         Assert.Equal("0000000000000000", _guest.Check("sh", "-c", $"grep CapEff /proc/{pid}/status | cut -f2").Trim());
@@ -96,17 +94,8 @@ public sealed class OpenZfsGuestApiTests : IDisposable
         Assert.Contains($"zfs_pool_health{{hostname=\"guest-host\",pool=\"{_pool}\",state=\"ONLINE\"}} 1", metrics, StringComparison.Ordinal);
         Assert.Contains($"zfs_snapshot_retention_target{{hostname=\"guest-host\",pool=\"{_pool}\",dataset=\"{_pool}/docs\",policy=\"standard\",interval=\"hourly\"}} 2", metrics, StringComparison.Ordinal);
         Assert.Contains("zfs_api_collection_success{hostname=\"guest-host\"} 1", metrics, StringComparison.Ordinal);
-        var file = Path.Combine(Path.GetTempPath(), $"{_guest.Prefix}.metrics");
-        File.WriteAllText(file, metrics);
-        try
-        {
-            var promtool = Processes.Run("sh", ["-c", $"promtool check metrics < '{file}'"]);
-            Assert.True(promtool.ExitCode == 0, promtool.ToString());
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var promtool = Promtool.CheckMetrics(metrics);
+        Assert.True(promtool.ExitCode == 0, promtool.ToString());
 
         Assert.Equal(200, Get("/api/health", host: "127.0.0.1").Status);
         Assert.Equal(401, Get("/api/pools", withToken: false).Status);
@@ -119,13 +108,13 @@ public sealed class OpenZfsGuestApiTests : IDisposable
 
         // Restart=on-failure: a killed service comes back on its own.
         _guest.Check("kill", "-9", pid);
-        Polling.Eventually(() => Systemctl("is-active", "zfs-api.service") == "active" && Systemctl("show", "-p", "MainPID", "--value", "zfs-api.service") is var now && now != pid && now != "0",
+        Polling.Eventually(() => _guest.Systemctl("is-active", "zfs-api.service") == "active" && _guest.Systemctl("show", "-p", "MainPID", "--value", "zfs-api.service") is var now && now != pid && now != "0",
             "systemd restarted the killed service");
         Polling.Eventually(() => _guest.Run("python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 9742), 1)").ExitCode == 0, "the restarted service listens");
 
         var removed = _guest.Play(Playbook("absent"));
         Assert.True(removed.ExitCode == 0, removed.ToString());
-        Assert.Equal("inactive", Systemctl("is-active", "zfs-api.service"));
+        Assert.Equal("inactive", _guest.Systemctl("is-active", "zfs-api.service"));
         Assert.NotEqual(0, _guest.Run("test", "-e", Secrets).ExitCode);
         Assert.NotEqual(0, _guest.Run("test", "-e", "/usr/local/lib/zfsansible/zfs-api").ExitCode);
     }

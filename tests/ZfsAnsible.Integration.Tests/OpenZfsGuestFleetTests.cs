@@ -64,8 +64,6 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
             - zfsansible.zfs.backups_zfs_server
         """;
 
-    private string Systemctl(params string[] arguments) => _guest.Run(["systemctl", .. arguments]).StandardOutput.Trim();
-
     private void AddData(string name, int megabytes)
     {
         _guest.Check("dd", "if=/dev/urandom", $"of={_guest.Scratch}/{_source}/a/{name}", "bs=1M", $"count={megabytes}", "status=none");
@@ -85,7 +83,7 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
         Assert.Equal(0, again.Changed);
 
         // The timers are systemd's now.
-        var timers = Systemctl("list-timers", "--all");
+        var timers = _guest.Systemctl("list-timers", "--all");
         Assert.Contains("zfs-snapshot.timer", timers, StringComparison.Ordinal);
         Assert.Contains("zfs-pull@srcA.timer", timers, StringComparison.Ordinal);
         Assert.Contains("zfs-pull@srcB.timer", timers, StringComparison.Ordinal);
@@ -113,9 +111,9 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
 
         // Two sources in parallel: srcB's pull runs while srcA's still does.
         _guest.Check("systemctl", "start", "--no-block", "zfs-pull@srcB.service");
-        Polling.Eventually(() => Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "activating\nactivating", "both pulls run at once");
-        Polling.Eventually(() => Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "inactive\ninactive", "both pulls end");
-        Assert.Equal("inactive", Systemctl("is-failed", "zfs-pull@srcA.service", "zfs-pull@srcB.service").Split('\n').Distinct().Single());
+        Polling.Eventually(() => _guest.Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "activating\nactivating", "both pulls run at once");
+        Polling.Eventually(() => _guest.Systemctl("is-active", "zfs-pull@srcA.service", "zfs-pull@srcB.service") == "inactive\ninactive", "both pulls end");
+        Assert.Equal("inactive", _guest.Systemctl("is-failed", "zfs-pull@srcA.service", "zfs-pull@srcB.service").Split('\n').Distinct().Single());
         Assert.Contains("d1", _guest.Check("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", Replica("srcB")), StringComparison.Ordinal);
 
         // systemctl stop in the middle of a transfer: nothing is left running, the lock is free, the next run completes.
@@ -126,7 +124,7 @@ public sealed class OpenZfsGuestFleetTests : IDisposable
         Assert.NotEqual(0, _guest.Run("pgrep", "-f", "[z]fs_replicate run").ExitCode);
         Assert.NotEqual(0, _guest.Run("pgrep", "-f", $"[z]fs (send|recv).*{_source}").ExitCode);
         Assert.Equal(0, _guest.Run("flock", "-n", "/run/zfsansible/replicate-127.0.0.1.lock", "true").ExitCode);
-        Assert.Equal("failed", Systemctl("is-failed", "zfs-pull@srcA.service"));
+        Assert.Equal("failed", _guest.Systemctl("is-failed", "zfs-pull@srcA.service"));
         var resumed = _guest.Run("systemctl", "start", "zfs-pull@srcA.service");
         Assert.True(resumed.ExitCode == 0, resumed + _guest.Run("journalctl", "-u", "zfs-pull@srcA.service", "--no-pager").StandardOutput);
         Assert.Contains("d2", _guest.Check("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", Replica("srcA")), StringComparison.Ordinal);

@@ -185,9 +185,7 @@ public sealed class ZfsApiServiceTests : IDisposable
         Assert.Contains("zfs_api_collection_duration_seconds{hostname=\"test-host\"} ", metrics);
         Assert.Contains("zfs_api_collection_errors_total{hostname=\"test-host\"} 0\n", metrics);
 
-        var file = Path.Combine(_sandbox.Directory, "scrape.txt");
-        File.WriteAllText(file, metrics);
-        var promtool = Processes.Run("sh", ["-c", $"promtool check metrics < '{file}'"]);
+        var promtool = Promtool.CheckMetrics(metrics);
         Assert.True(promtool.ExitCode == 0, promtool.ToString());
     }
 

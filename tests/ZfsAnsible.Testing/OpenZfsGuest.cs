@@ -38,6 +38,9 @@ public sealed class OpenZfsGuest : IZfsTarget
     /// <summary>Runs argv in the guest; each word is quoted for the remote shell, so it arrives unchanged.</summary>
     public ProcessOutcome Run(params string[] argv) => Processes.Run("ssh", [.. SshOptions(), "root@127.0.0.1", string.Join(' ', argv.Select(Quote))]);
 
+    /// <summary>systemctl's answer, trimmed (is-active, show -p X --value, list-timers ...).</summary>
+    public string Systemctl(params string[] arguments) => Run(["systemctl", .. arguments]).StandardOutput.Trim();
+
     public string OtherPathTo(string device) => this.Check("readlink", "-f", device).Trim();
 
     public string StateFingerprint()

@@ -9,7 +9,7 @@ namespace ZfsAnsible.Api.Collection;
 /// One collection: one zpool list of every pool, then one recursive zfs get of sizes, policies and snapshots below
 /// all of them — the two listings the metrics and the API need, nothing per dataset.
 /// </summary>
-public sealed class HostCollector(ICommandRunner runner, string hostname, TimeProvider clock)
+public sealed class HostCollector(ICommandRunner runner, TimeProvider clock)
 {
     // The CLI flavour does not change while the service runs, but a probe while zfs is not up yet (at boot) would
     // read as the legacy CLI: it is kept only once a collection has succeeded with it. Collections never overlap.
@@ -32,6 +32,6 @@ public sealed class HostCollector(ICommandRunner runner, string hostname, TimePr
         }
 
         _capabilities = capabilities;
-        return HostState.From(hostname, clock.GetUtcNow(), Stopwatch.GetElapsedTime(started), capabilities.Implementation, pools.Value, inventory.Value);
+        return HostState.From(clock.GetUtcNow(), Stopwatch.GetElapsedTime(started), capabilities.Implementation, pools.Value, inventory.Value);
     }
 }

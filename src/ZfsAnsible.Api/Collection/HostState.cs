@@ -26,7 +26,6 @@ public sealed record DatasetState(
 
 /// <summary>Everything one collection saw on the host: pools, datasets, their snapshots and compliance.</summary>
 public sealed record HostState(
-    string Hostname,
     DateTimeOffset CollectedAt,
     TimeSpan Duration,
     string Implementation,
@@ -45,7 +44,7 @@ public sealed record HostState(
     /// properties cannot be read is reported unmanaged, with the problem in <see cref="PolicyProblems"/> (the snapshot
     /// timer refuses to run until it is mended).
     /// </summary>
-    public static HostState From(string hostname, DateTimeOffset now, TimeSpan duration, string implementation, ImmutableArray<PoolSummary> pools, SnapshotInventory inventory)
+    public static HostState From(DateTimeOffset now, TimeSpan duration, string implementation, ImmutableArray<PoolSummary> pools, SnapshotInventory inventory)
     {
         var (readable, problems) = ManagedDatasets.Read(inventory.Datasets);
         var managed = readable.ToDictionary(m => m.Name, StringComparer.Ordinal);
@@ -70,7 +69,7 @@ public sealed record HostState(
             })
             .ToImmutableArray();
         var compliance = SnapshotPlanner.ComplianceOf(now, [.. managed.Values.OrderBy(m => m.Name, StringComparer.Ordinal)], inventory.Snapshots);
-        return new HostState(hostname, now, duration, implementation, pools, datasets, inventory.Snapshots, compliance, problems);
+        return new HostState(now, duration, implementation, pools, datasets, inventory.Snapshots, compliance, problems);
     }
 
     /// <summary>The age of a compliance entry's newest snapshot at <paramref name="now"/>: it keeps growing between collections, and while they fail.</summary>

@@ -62,10 +62,10 @@ public static class HostMetrics
 
     private static IEnumerable<MetricFamily> Snapshots(HostState state, string hostname, DateTimeOffset now)
     {
-        var pools = state.Datasets.ToDictionary(d => d.Name, d => d.Pool, StringComparer.Ordinal);
+        // Each value is computed once (the newest age is a little work); the pool is the dataset name's first part.
         MetricFamily Compliance(string name, string help, Func<Domain.Snapshots.Compliance, double?> value) => new(name, help, MetricType.Gauge,
-            [.. state.Compliance.Where(c => value(c) is not null).Select(c => Sample.Of(value(c)!.Value,
-                ("hostname", hostname), ("pool", pools.GetValueOrDefault(c.Dataset, c.Dataset.Split('/')[0])), ("dataset", c.Dataset), ("policy", c.Policy), ("interval", c.Interval.YamlName())))]);
+            [.. state.Compliance.Select(c => (Compliance: c, Value: value(c))).Where(x => x.Value is not null).Select(x => Sample.Of(x.Value!.Value,
+                ("hostname", hostname), ("pool", x.Compliance.Dataset.Split('/')[0]), ("dataset", x.Compliance.Dataset), ("policy", x.Compliance.Policy), ("interval", x.Compliance.Interval.YamlName())))]);
 
         yield return Compliance("zfs_snapshot_retention_target", "Snapshots of the interval the policy keeps.", c => c.Target);
         yield return Compliance("zfs_snapshot_retained", "Snapshots of the interval the dataset has.", c => c.Retained);
