@@ -96,4 +96,24 @@ public sealed class ZfsApiContractTests : IDisposable
         Assert.Contains("cannot listen on 192.0.2.1:9742", notHere.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", notHere.StandardError, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// systemd's transient users have no passwd entry and no HOME, which .NET's certificate code needs: the unit sets
+    /// HOME, and without it the start fails in one line with exit 1 (systemd retries) instead of a stack trace.
+    /// </summary>
+    [Fact]
+    public void A_user_without_a_home_directory_gets_one_line_and_exit_1()
+    {
+        var cert = Path.Combine(_directory, "cert.pem");
+        var key = Path.Combine(_directory, "key.pem");
+        Processes.Check("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost");
+        System.IO.File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        System.IO.File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var homeless = Processes.Run("setpriv", ["--reuid", "61234", "--regid", "61234", "--clear-groups", "env", "-u", "HOME",
+            Repository.Executable("zfs-api", "linux-x64"), "serve", "--listen", "127.0.0.1:19998", "--cert", cert, "--key", key]);
+        Assert.True(homeless.ExitCode == 1, homeless.ToString());
+        Assert.Contains("cannot start: InvalidOperationException", homeless.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", homeless.StandardError, StringComparison.Ordinal);
+    }
 }
