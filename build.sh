@@ -29,7 +29,8 @@ APT_PACKAGES=(
   binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross   # linux-arm64 cross build
   qemu-user-static binfmt-support                     # running the arm64 builds
   hyperfine time                                      # benchmarks
-  prometheus openssl                                  # promtool check metrics on zfs-api's output; the tests' certificates
+  prometheus openssl                                  # promtool check metrics and test rules; the tests' certificates
+  victoria-metrics                                    # the metrics store and vmalert (role victoriametrics, demo, tests)
   openssh-server openssh-client python3
   systemd                                             # systemd-analyze: zfs_timer checks calendars, the tests verify units
 )
@@ -87,33 +88,48 @@ enable_binfmt() {
 
 # ---------------------------------------------------------------- build
 
-sources_changed() {
-  local stamp=$ART/.build-stamp
+# Whether anything below the given paths (relative to the repository) is newer than the last build.
+changed_since_build() {
+  local stamp=$ART/.build-stamp path paths=()
   [ -f "$stamp" ] || return 0
-  [ -n "$(find "$ROOT/src" "$ROOT/tests" "$ROOT/build" "$ROOT/ansible" "$ROOT/Directory.Build.props" "$ROOT/global.json" "$ROOT/ZfsAnsible.sln" \
-      -newer "$stamp" -not -path '*/bin/*' -not -path '*/obj/*' -print -quit)" ]
+  for path in "$@"; do paths+=("$ROOT/$path"); done
+  [ -n "$(find "${paths[@]}" -newer "$stamp" -not -path '*/bin/*' -not -path '*/obj/*' -print -quit)" ]
 }
 
+# Only what changed is redone: the executables (minutes) when src/ or the build settings changed, the test
+# projects when tests/ did, the collection when ansible/ did.
 build() {
-  if ! sources_changed; then
+  local native=false tests=false collection=false
+  changed_since_build src build Directory.Build.props global.json ZfsAnsible.sln && native=true
+  changed_since_build tests && tests=true
+  changed_since_build ansible && collection=true
+  [ -d "$COLLECTIONS" ] || collection=true
+  if ! $native && ! $tests && ! $collection; then
     say "build: up to date"
     return 0
   fi
-  say "build: compiling (warnings are errors)"
-  step dotnet-build dotnet build "$ROOT/ZfsAnsible.sln" -c Release -warnaserror
-  local exe rid sysroot
-  for rid in "${RIDS[@]}"; do
-    sysroot=$(sysroot_for "$rid") || exit 1
-    for exe in "${EXECUTABLES[@]}"; do
-      say "build: NativeAOT $exe for $rid"
-      # The link step does not rerun when only SysRoot changes: remove the linked binary so it always relinks (~7 s).
-      rm -f "$ROOT/src/$exe/bin/Release/net10.0/$rid/native/$exe"
-      step "publish-$exe-$rid" dotnet publish "$ROOT/src/$exe/$exe.csproj" -c Release -r "$rid" -p:SysRoot="$sysroot" -o "$ART/publish/$rid" -warnaserror
-      check_glibc_floor "$ART/publish/$rid/$exe" "$rid"
+  # The stamp takes the time the build started: a file edited while it runs is built next time.
+  mkdir -p "$ART"
+  touch "$ART/.build-started"
+  if $native || $tests; then
+    say "build: compiling (warnings are errors)"
+    step dotnet-build dotnet build "$ROOT/ZfsAnsible.sln" -c Release -warnaserror
+  fi
+  if $native; then
+    local exe rid sysroot
+    for rid in "${RIDS[@]}"; do
+      sysroot=$(sysroot_for "$rid") || exit 1
+      for exe in "${EXECUTABLES[@]}"; do
+        say "build: NativeAOT $exe for $rid"
+        # The link step does not rerun when only SysRoot changes: remove the linked binary so it always relinks (~7 s).
+        rm -f "$ROOT/src/$exe/bin/Release/net10.0/$rid/native/$exe"
+        step "publish-$exe-$rid" dotnet publish "$ROOT/src/$exe/$exe.csproj" -c Release -r "$rid" -p:SysRoot="$sysroot" -o "$ART/publish/$rid" -warnaserror
+        check_glibc_floor "$ART/publish/$rid/$exe" "$rid"
+      done
     done
-  done
+  fi
   assemble_collection
-  touch "$ART/.build-stamp"
+  mv "$ART/.build-started" "$ART/.build-stamp"
 }
 
 # Debian bullseye sysroot (glibc 2.31) per architecture, cached in /var/cache/zfsansible (build/sysroot.sh).
@@ -296,6 +312,7 @@ demo() {
   build
   "$ROOT/tests/sandbox/zfs-sandbox.sh" start
   export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections ZFS_SANDBOX_DIR=$SANDBOX
+  demo_services_stop
   "$ROOT/tests/sandbox/zfs-sandbox.sh" cleanup "$SANDBOX" demo
   "$ROOT/tests/sandbox/zfs-sandbox.sh" vdevs "$SANDBOX" 4 256M
   say "demo: converging the sandbox inventory (pool 'demotank': a mirror and a log on file vdevs in $SANDBOX)"
@@ -307,6 +324,11 @@ demo() {
   ansible-playbook -i "$ROOT/ansible/inventory/sandbox/hosts.yml" "$ROOT/ansible/playbooks/snapshots_and_backups.yml"
   say "demo: zfs-api as the zfs_api role installed it into $SANDBOX/root: this host's pool health from 'zfs-api once'"
   "$SANDBOX/root/usr/local/lib/zfsansible/zfs-api" once --hostname localhost | grep -E '^zfs_pool_health\{.*\} 1$'
+  demo_services_start
+  say "demo: VictoriaMetrics scraped zfs-api over HTTPS; PromQL 'max by (hostname, pool, state) (zfs_pool_health == 1)' answers:"
+  demo_query 'max by (hostname, pool, state) (zfs_pool_health == 1)'
+  say "demo: and 'sort(zfs_snapshot_compliance_ratio < 1)' (datasets missing their policy; the sandbox's history is minutes old):"
+  demo_query 'sort(zfs_snapshot_compliance_ratio < 1)' | head -n 6
   say ""
   say "demo: where to look"
   say "  zpool status demotank                 the pool the playbook made"
@@ -314,14 +336,66 @@ demo() {
   say "  zfs list -r -o name,readonly,zfsansible:last_bytes demobackup   the pulled replicas"
   say "  $ART/publish/linux-x64/zfs_snapshot_prune status   retention compliance, as the timer sees it"
   say "  $ART/publish/linux-x64/zfs_pool facts --name demotank   the module as a command"
-  say "  $SANDBOX/root/usr/local/lib/zfsansible/zfs-api serve --listen 127.0.0.1:9742 \\"
-  say "      --cert $SANDBOX/root/etc/zfsansible/zfs-api/cert.pem --key $SANDBOX/root/etc/zfsansible/zfs-api/key.pem"
-  say "                                        the API and /metrics as the service serves them (https://127.0.0.1:9742/api/pools)"
+  say "  curl --cacert $SANDBOX/zfs-api-certs/localhost.pem https://localhost:9742/api/pools"
+  say "                                        zfs-api serving the JSON API and /metrics (running; logs in $SANDBOX/run)"
+  say "  http://127.0.0.1:8428/vmui           VictoriaMetrics (the README's PromQL questions; the role's Grafana"
+  say "                                        dashboard is ansible/roles/victoriametrics/files/grafana/zfsansible-fleet.json)"
+  say "  http://127.0.0.1:8880/api/v1/alerts   vmalert's alerts (try: zpool offline demotank $SANDBOX/vdev2)"
   say "  ansible-doc zfsansible.zfs.zfs_pool   (with ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections)"
-  say "  ./build.sh clean                      removes the sandbox pool and files"
+  say "  ./build.sh clean                      stops zfs-api, VictoriaMetrics and vmalert; removes the sandbox pool and files"
+}
+
+# The services as systemd would run them from the files the roles wrote into the sandbox (this machine has no
+# systemd): zfs-api, then victoria-metrics and vmalert with the ARGS of their environment files. They keep
+# running after the demo; their pids and logs are in $SANDBOX/run.
+demo_services_start() {
+  demo_services_stop
+  local run=$SANDBOX/run root=$SANDBOX/root etc=$SANDBOX/victoria-metrics/etc ARGS
+  mkdir -p "$run"
+  setsid "$root/usr/local/lib/zfsansible/zfs-api" serve --config "$root/etc/zfsansible/zfs-api.json" \
+    --cert "$root/etc/zfsansible/zfs-api/cert.pem" --key "$root/etc/zfsansible/zfs-api/key.pem" >"$run/zfs-api.log" 2>&1 &
+  echo $! >"$run/zfs-api.pid"
+  # shellcheck disable=SC1091
+  . "$etc/victoria-metrics.env"
+  # shellcheck disable=SC2086
+  setsid victoria-metrics $ARGS >"$run/victoria-metrics.log" 2>&1 &
+  echo $! >"$run/victoria-metrics.pid"
+  # shellcheck disable=SC1091
+  . "$etc/vmalert.env"
+  # shellcheck disable=SC2086
+  setsid vmalert $ARGS >"$run/vmalert.log" 2>&1 &
+  echo $! >"$run/vmalert.pid"
+  local i
+  for i in $(seq 1 60); do
+    [ -n "$(demo_query 'zfs_pool_health' 2>/dev/null)" ] && return 0
+    sleep 1
+  done
+  tail -n 5 "$run"/*.log >&2
+  die "demo: VictoriaMetrics has no samples from zfs-api after 60 s (logs in $run)"
+}
+
+demo_services_stop() {
+  local pid
+  for pid in "$SANDBOX"/run/*.pid; do
+    [ -f "$pid" ] || continue
+    kill "$(cat "$pid")" 2>/dev/null || true
+    rm -f "$pid"
+  done
+}
+
+# An instant query against the demo's VictoriaMetrics, one "labels value" line per series.
+demo_query() {
+  python3 - "$1" <<'PY'
+import json, sys, urllib.parse, urllib.request
+url = "http://127.0.0.1:8428/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[1]})
+for series in json.load(urllib.request.urlopen(url, timeout=10))["data"]["result"]:
+    labels = ", ".join(f"{k}={v}" for k, v in sorted(series["metric"].items()) if k not in ("__name__", "job", "instance"))
+    print(f"    {labels}  {float(series['value'][1]):.3g}")
+PY
 }
 
 clean() {
+  demo_services_stop
   [ -x "$ROOT/tests/sandbox/zfs-sandbox.sh" ] && command -v zpool >/dev/null && "$ROOT/tests/sandbox/zfs-sandbox.sh" cleanup "$SANDBOX" demo || true
   rm -rf "$ART"
   find "$ROOT/src" "$ROOT/tests" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

@@ -601,6 +601,28 @@ else
   fail "api-*" "the zfs-fuse sandbox is not running"
 fi
 
+# ---------------------------------------------------------------- VictoriaMetrics with a year of the fleet
+
+# bench/vm-bench.py: a simulated year of the fleet's zfs-api series imported into VictoriaMetrics; its first week also
+# into a VictoriaMetrics of its own and into Prometheus' TSDB. Bytes per sample and the dashboard's heaviest panel.
+vm_bench() {
+  local out bytes1y bytes7d panel1y panel7d samples ours theirs title
+  log "vm-*: a simulated year of the fleet's series into VictoriaMetrics, its first week into Prometheus too (about 15 min)"
+  out=$(python3 "$ROOT/bench/vm-bench.py" "$ART/bench/vm" 2>&1) || true
+  bytes1y=$(result_of bytes1y "$out"); bytes7d=$(result_of bytes7d "$out"); panel1y=$(result_of panel1y "$out"); panel7d=$(result_of panel7d "$out")
+  samples=$(result_of samples "$out")
+  if [ -z "$bytes1y" ] || [ -z "$panel1y" ] || [ -z "$panel7d" ]; then
+    fail "vm-*" "bench/vm-bench.py printed no result: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
+    return
+  fi
+  log "vm-*: samples (year, week, series): $samples"
+  read -r ours theirs <<<"$bytes1y"; bench_line vm-bytes-per-sample-1y "$ours" "$theirs" B 3
+  read -r ours theirs <<<"$bytes7d"; bench_line vm-bytes-per-sample-7d "$ours" "$theirs" B 3
+  read -r ours theirs title <<<"$panel1y"; log "vm-heaviest-panel-1y: \"$title\""; bench_line vm-heaviest-panel-1y "$ours" "$theirs" ms 1
+  read -r ours theirs title <<<"$panel7d"; log "vm-heaviest-panel-7d: \"$title\""; bench_line vm-heaviest-panel-7d "$ours" "$theirs" ms 1
+}
+vm_bench
+
 # ---------------------------------------------------------------- end
 
 log "done in $(( $(date +%s) - START_TIME )) s"

@@ -52,6 +52,11 @@ public sealed partial class FleetInventoryTests : IDisposable
                 backups_zfs_server_root: {Root(host)}
                 backups_zfs_server_key: {Root(host)}/etc/zfsansible/ssh/pull_ed25519
                 zfs_api_root: {Root(host)}
+                victoriametrics_systemd: false
+                victoriametrics_config_dir: {Root(host)}/etc/victoria-metrics
+                victoriametrics_environment_file: {Root(host)}/etc/default/victoria-metrics
+                victoriametrics_vmalert_environment_file: {Root(host)}/etc/default/vmalert
+                victoriametrics_storage_path: {Root(host)}/var/lib/victoria-metrics
                 """);
             Directory.CreateDirectory(Root(host));
         }
@@ -128,6 +133,10 @@ public sealed partial class FleetInventoryTests : IDisposable
 
         // host-storage: Docker's volumes are snapshotted below tank/docker; the cache never; the registry inherits.
         var storage = run.ResultsOf("host-storage");
+        // It is the metrics server: VictoriaMetrics would scrape every ZFS host and run the alert rules.
+        Assert.True(storage["Write the scrape configuration"]["changed"]!.GetValue<bool>(), "host-storage: no scrape configuration would be written");
+        Assert.True(storage["Write the alert rules"]["changed"]!.GetValue<bool>(), "host-storage: no alert rules would be written");
+        Assert.All(Hosts.Where(h => h != "host-storage"), host => Assert.DoesNotContain("Write the scrape configuration", run.ResultsOf(host).Keys));
         Assert.Equal("critical", Dataset(storage, "tank/documents")["policy"]!.GetValue<string>());
         Assert.Equal("created", Dataset(storage, "tank/documents")["action"]!.GetValue<string>());
         Assert.Equal("standard", Dataset(storage, "tank/docker/registry")["policy"]!.GetValue<string>());

@@ -6,7 +6,9 @@ namespace ZfsAnsible.Integration.Tests;
 /// The zfs_api role on OpenZFS under the guest's real systemd: the service runs as a transient unprivileged user with
 /// its secrets as credentials, a scrape over HTTPS that trusts the role's self-signed certificate by name returns the
 /// guest's pools and passes promtool, no token is 401 and the token never reaches the journal, an offlined mirror vdev
-/// is DEGRADED in the next scrape, a killed service comes back, and state=absent removes it.
+/// is DEGRADED in the next scrape, a killed service comes back, and state=absent removes it. Then the victoriametrics
+/// role on the same systemd: the Debian package's service scraping that zfs-api over HTTPS with the fetched
+/// certificate, vmalert as a transient user firing the pool alert for the offlined vdev, and its removal.
 /// </summary>
 public sealed class OpenZfsGuestApiTests : IDisposable
 {
@@ -14,6 +16,7 @@ public sealed class OpenZfsGuestApiTests : IDisposable
     private const string Secrets = "/etc/zfsansible/zfs-api";
 
     private readonly OpenZfsGuest _guest = new();
+    private readonly string _certs = Directory.CreateTempSubdirectory("zfsansible-guest-certs-").FullName;
     private readonly string _pool;
     private readonly IReadOnlyList<string> _vdevs;
 
@@ -29,11 +32,12 @@ public sealed class OpenZfsGuestApiTests : IDisposable
 
     public void Dispose()
     {
-        _guest.Run("sh", "-c", $"systemctl disable --now zfs-api.service; rm -rf /etc/systemd/system/zfs-api.service /etc/zfsansible/zfs-api.json {Secrets}; systemctl daemon-reload");
+        _guest.Run("sh", "-c", $"systemctl disable --now zfs-api.service vmalert.service; rm -rf /etc/systemd/system/zfs-api.service /etc/systemd/system/vmalert.service /etc/zfsansible/zfs-api.json {Secrets}; systemctl daemon-reload");
         _guest.Dispose();
+        Directory.Delete(_certs, recursive: true);
     }
 
-    private static string Playbook(string state = "present") => $$"""
+    private string Playbook(string state = "present") => $$"""
         - hosts: all
           gather_facts: false
           roles:
@@ -43,6 +47,7 @@ public sealed class OpenZfsGuestApiTests : IDisposable
                 zfs_api_token: {{Token}}
                 zfs_api_hostname: guest-host
                 zfs_api_cache_seconds: 0
+                zfs_api_fetch_cert_dir: {{_certs}}
         """;
 
     /// <summary>
@@ -66,6 +71,58 @@ public sealed class OpenZfsGuestApiTests : IDisposable
         var output = _guest.Check("python3", "-c", script);
         var newline = output.IndexOf('\n', StringComparison.Ordinal);
         return (int.Parse(output[..newline], System.Globalization.CultureInfo.InvariantCulture), output[(newline + 1)..]);
+    }
+
+    private string VictoriaMetricsPlaybook(string state = "present") => $$"""
+        - hosts: all
+          gather_facts: false
+          roles:
+            - role: zfsansible.zfs.victoriametrics
+              vars:
+                victoriametrics_state: {{state}}
+                victoriametrics_zfs_api_targets: [{ hostname: guest-host, address: "localhost:9742" }]
+                victoriametrics_zfs_api_ca_src: {{(Directory.Exists(_certs) ? Directory.GetFiles(_certs).SingleOrDefault() ?? "" : "")}}
+                victoriametrics_zfs_api_token: {{Token}}
+                victoriametrics_scrape_interval: 5s
+                victoriametrics_scrape_timeout: 5s
+                victoriametrics_latency_offset: 1s
+                victoriametrics_alert_evaluation_interval: 5s
+        """;
+
+    /// <summary>An instant query from inside the guest: the number of series it returns.</summary>
+    private int GuestQueryCount(string promql) => int.Parse(_guest.Check("python3", "-c", $$"""
+        import json, urllib.parse, urllib.request
+        url = "http://127.0.0.1:8428/api/v1/query?" + urllib.parse.urlencode({"query": {{System.Text.Json.JsonSerializer.Serialize(promql)}}})
+        print(len(json.load(urllib.request.urlopen(url, timeout=10))["data"]["result"]))
+        """).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private void VictoriaMetricsScrapesItUnderSystemd()
+    {
+        // Debian's package (bookworm) as the role would install it from the archive; the guest has no mirror.
+        var debs = DebianPackages.Download("victoria-metrics", "adduser").Select(_guest.Upload).ToArray();
+        _guest.Check(["dpkg", "-i", .. debs]);
+
+        // One converge: the role's second run (changed=0) is proven on zfs-fuse and in Molecule; the guest's time goes to systemd.
+        var converge = _guest.Play(VictoriaMetricsPlaybook());
+        Assert.True(converge.ExitCode == 0, converge.ToString());
+        Assert.DoesNotContain(Token, converge.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal("active", _guest.Systemctl("is-active", "victoria-metrics.service"));
+        Assert.Equal("active", _guest.Systemctl("is-active", "vmalert.service"));
+        Assert.Equal("640 root _victoria-metrics", _guest.Check("stat", "-c", "%a %U %G", "/etc/victoria-metrics/zfs-api.token").Trim());
+        var vmalertPid = _guest.Systemctl("show", "-p", "MainPID", "--value", "vmalert.service");
+        Assert.InRange(int.Parse(_guest.Check("stat", "-c", "%u", $"/proc/{vmalertPid}").Trim(), System.Globalization.CultureInfo.InvariantCulture), 61184, 65519);
+        Assert.Matches(@"Overall exposure level for vmalert\.service: [0-9.]+ (OK|SAFE)", _guest.Run("systemd-analyze", "security", "vmalert.service", "--no-pager").StandardOutput);
+        Assert.Contains("-retentionPeriod=1y", _guest.Check("cat", "/proc/" + _guest.Systemctl("show", "-p", "MainPID", "--value", "victoria-metrics.service") + "/cmdline").Replace('\0', ' '), StringComparison.Ordinal);
+
+        // Scraped over HTTPS with the certificate verified by name and the token (up == 1), the pool in a query.
+        Polling.Eventually(() => GuestQueryCount($"up{{job=\"zfs-api\", hostname=\"guest-host\"}} == 1") == 1, "zfs-api scraped by VictoriaMetrics");
+        Polling.Eventually(() => GuestQueryCount($"zfs_pool_health{{pool=\"{_pool}\", state=\"ONLINE\"}} == 1") == 1, "the pool in VictoriaMetrics");
+
+        _guest.Check("zpool", "offline", _pool, _vdevs[1]);
+        Polling.Eventually(() => GuestQueryCount($"zfs_pool_health{{pool=\"{_pool}\", state=\"DEGRADED\"}} == 1") == 1, "DEGRADED in VictoriaMetrics");
+        Polling.Eventually(() => GuestQueryCount($"ALERTS{{alertname=\"ZfsPoolNotOnline\", alertstate=\"firing\", pool=\"{_pool}\"}}") == 1, "vmalert firing ZfsPoolNotOnline");
+        Assert.DoesNotContain(Token, _guest.Check("journalctl", "-u", "victoria-metrics.service", "-u", "vmalert.service", "--no-pager"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,8 +158,8 @@ public sealed class OpenZfsGuestApiTests : IDisposable
         Assert.Equal(401, Get("/api/pools", withToken: false).Status);
         Assert.DoesNotContain(Token, _guest.Check("journalctl", "-u", "zfs-api.service", "--no-pager"), StringComparison.Ordinal);
 
-        // A vdev taken offline shows in the next scrape.
-        _guest.Check("zpool", "offline", _pool, _vdevs[1]);
+        // A vdev taken offline shows in the next scrape, and in VictoriaMetrics' next one, where vmalert fires.
+        VictoriaMetricsScrapesItUnderSystemd();
         Assert.Contains($"zfs_pool_health{{hostname=\"guest-host\",pool=\"{_pool}\",state=\"DEGRADED\"}} 1", Get("/metrics").Body, StringComparison.Ordinal);
         _guest.Check("zpool", "online", _pool, _vdevs[1]);
 
@@ -112,8 +169,11 @@ public sealed class OpenZfsGuestApiTests : IDisposable
             "systemd restarted the killed service");
         Polling.Eventually(() => _guest.Run("python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 9742), 1)").ExitCode == 0, "the restarted service listens");
 
-        var removed = _guest.Play(Playbook("absent"));
+        // Both roles removed in one run.
+        var removed = _guest.Play(VictoriaMetricsPlaybook("absent") + "\n" + Playbook("absent"));
         Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.Equal("inactive", _guest.Systemctl("is-active", "vmalert.service"));
+        Assert.NotEqual(0, _guest.Run("test", "-e", "/etc/victoria-metrics/zfs-api.token").ExitCode);
         Assert.Equal("inactive", _guest.Systemctl("is-active", "zfs-api.service"));
         Assert.NotEqual(0, _guest.Run("test", "-e", Secrets).ExitCode);
         Assert.NotEqual(0, _guest.Run("test", "-e", "/usr/local/lib/zfsansible/zfs-api").ExitCode);

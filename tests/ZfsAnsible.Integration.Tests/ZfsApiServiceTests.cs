@@ -56,7 +56,7 @@ public sealed class ZfsApiServiceTests : IDisposable
         var key = Path.Combine(_sandbox.Directory, "key.pem");
         Processes.Check("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost");
         File.WriteAllText(Path.Combine(_sandbox.Directory, "token"), Token + "\n");
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var config = Path.Combine(_sandbox.Directory, "zfs-api.json");
         File.WriteAllText(config, $$"""
             {"listen": "127.0.0.1:{{port}}", "cert": "{{cert}}", "key": "{{key}}", "token_file": "{{_sandbox.Directory}}/token",
@@ -110,12 +110,6 @@ public sealed class ZfsApiServiceTests : IDisposable
         _sandbox.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private void WaitUntilListening(Process service, int port)
     {

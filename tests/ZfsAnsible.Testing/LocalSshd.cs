@@ -35,7 +35,7 @@ public sealed class LocalSshd : IDisposable
         Processes.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(_directory, "host_key"));
         Processes.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(_directory, "client_key"));
         File.Copy(Path.Combine(_directory, "client_key.pub"), Path.Combine(_directory, "authorized_keys"));
-        Port = FreePort();
+        Port = Loopback.FreePort();
         var config = Path.Combine(_directory, "sshd_config");
         File.WriteAllLines(config,
         [
@@ -100,10 +100,4 @@ public sealed class LocalSshd : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
