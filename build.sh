@@ -93,7 +93,8 @@ changed_since_build() {
   local stamp=$ART/.build-stamp path paths=()
   [ -f "$stamp" ] || return 0
   for path in "$@"; do paths+=("$ROOT/$path"); done
-  [ -n "$(find "${paths[@]}" -newer "$stamp" -not -path '*/bin/*' -not -path '*/obj/*' -print -quit)" ]
+  # bin/ and obj/ pruned as directories: their own mtime changes with every build.
+  [ -n "$(find "${paths[@]}" \( -name bin -o -name obj \) -prune -o -newer "$stamp" -print -quit)" ]
 }
 
 # Only what changed is redone: the executables (minutes) when src/ or the build settings changed, the test
@@ -375,11 +376,14 @@ demo_services_start() {
 }
 
 demo_services_stop() {
-  local pid
-  for pid in "$SANDBOX"/run/*.pid; do
-    [ -f "$pid" ] || continue
-    kill "$(cat "$pid")" 2>/dev/null || true
-    rm -f "$pid"
+  local file pid i
+  for file in "$SANDBOX"/run/*.pid; do
+    [ -f "$file" ] || continue
+    pid=$(cat "$file")
+    kill "$pid" 2>/dev/null || true
+    # Gone before anything removes the files they write (VictoriaMetrics flushes on SIGTERM).
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$file"
   done
 }
 

@@ -607,7 +607,7 @@ fi
 # into a VictoriaMetrics of its own and into Prometheus' TSDB. Bytes per sample and the dashboard's heaviest panel.
 vm_bench() {
   local out bytes1y bytes7d panel1y panel7d samples ours theirs title
-  log "vm-*: a simulated year of the fleet's series into VictoriaMetrics, its first week into Prometheus too (about 15 min)"
+  log "vm-*: a simulated year of the fleet's series into VictoriaMetrics, its first week into Prometheus too (about 30 min)"
   out=$(python3 "$ROOT/bench/vm-bench.py" "$ART/bench/vm" 2>&1) || true
   bytes1y=$(result_of bytes1y "$out"); bytes7d=$(result_of bytes7d "$out"); panel1y=$(result_of panel1y "$out"); panel7d=$(result_of panel7d "$out")
   samples=$(result_of samples "$out")

@@ -13,7 +13,7 @@ times, a degraded afternoon), and loads them:
 Then measures bytes per sample on disk (after a flush) and the latency of every dashboard panel's query
 over the whole span (query_range, ~1000 points, median of 3) and over the week on both stores.
 Prints result lines for bench/run.sh:
-  bytes1y <vm_year_bytes_per_sample> <prometheus_week_bytes_per_sample>
+  bytes1y <vm_year_bytes_per_sample> <vm_week_bytes_per_sample>
   bytes7d <vm_week_bytes_per_sample> <prometheus_week_bytes_per_sample>
   panel7d <vm_week_heaviest_ms> <prometheus_week_same_panel_ms> <panel title>
   panel1y <vm_year_heaviest_ms> <vm_year_same_panel_over_7d_ms> <panel title>
@@ -231,7 +231,7 @@ def main():
             vm_week_bytes = du(f"{work}/vm-week/data") + du(f"{work}/vm-week/indexdb")
             prom_bytes = sum(du(os.path.join(f"{work}/prom", b)) for b in blocks())
             year_samples, week_samples = len(series) * count, len(series) * week
-            print(f"bytes1y {vm_year_bytes / year_samples:.3f} {prom_bytes / week_samples:.3f}")
+            print(f"bytes1y {vm_year_bytes / year_samples:.3f} {vm_week_bytes / week_samples:.3f}")
             print(f"bytes7d {vm_week_bytes / week_samples:.3f} {prom_bytes / week_samples:.3f}")
 
             week_end = start_ts + (week - 1) * 60

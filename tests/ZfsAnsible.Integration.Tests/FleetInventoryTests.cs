@@ -54,8 +54,6 @@ public sealed partial class FleetInventoryTests : IDisposable
                 zfs_api_root: {Root(host)}
                 victoriametrics_systemd: false
                 victoriametrics_config_dir: {Root(host)}/etc/victoria-metrics
-                victoriametrics_environment_file: {Root(host)}/etc/default/victoria-metrics
-                victoriametrics_vmalert_environment_file: {Root(host)}/etc/default/vmalert
                 victoriametrics_storage_path: {Root(host)}/var/lib/victoria-metrics
                 """);
             Directory.CreateDirectory(Root(host));

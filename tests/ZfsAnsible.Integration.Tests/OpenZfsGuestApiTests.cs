@@ -32,7 +32,8 @@ public sealed class OpenZfsGuestApiTests : IDisposable
 
     public void Dispose()
     {
-        _guest.Run("sh", "-c", $"systemctl disable --now zfs-api.service vmalert.service; rm -rf /etc/systemd/system/zfs-api.service /etc/systemd/system/vmalert.service /etc/zfsansible/zfs-api.json {Secrets}; systemctl daemon-reload");
+        _guest.Run("sh", "-c", $"systemctl disable --now zfs-api.service vmalert.service victoria-metrics.service; dpkg --purge victoria-metrics; " +
+            $"rm -rf /etc/systemd/system/zfs-api.service /etc/systemd/system/vmalert.service /etc/systemd/system/victoria-metrics.service.d /etc/victoria-metrics /var/lib/victoria-metrics /etc/zfsansible/zfs-api.json {Secrets}; systemctl daemon-reload");
         _guest.Dispose();
         Directory.Delete(_certs, recursive: true);
     }
@@ -113,6 +114,8 @@ public sealed class OpenZfsGuestApiTests : IDisposable
         var vmalertPid = _guest.Systemctl("show", "-p", "MainPID", "--value", "vmalert.service");
         Assert.InRange(int.Parse(_guest.Check("stat", "-c", "%u", $"/proc/{vmalertPid}").Trim(), System.Globalization.CultureInfo.InvariantCulture), 61184, 65519);
         Assert.Matches(@"Overall exposure level for vmalert\.service: [0-9.]+ (OK|SAFE)", _guest.Run("systemd-analyze", "security", "vmalert.service", "--no-pager").StandardOutput);
+        // The role's command line through its drop-in; the package's own file stays as shipped (a conffile).
+        Assert.DoesNotContain("retentionPeriod", _guest.Check("cat", "/etc/default/victoria-metrics"), StringComparison.Ordinal);
         Assert.Contains("-retentionPeriod=1y", _guest.Check("cat", "/proc/" + _guest.Systemctl("show", "-p", "MainPID", "--value", "victoria-metrics.service") + "/cmdline").Replace('\0', ' '), StringComparison.Ordinal);
 
         // Scraped over HTTPS with the certificate verified by name and the token (up == 1), the pool in a query.
@@ -173,7 +176,9 @@ public sealed class OpenZfsGuestApiTests : IDisposable
         var removed = _guest.Play(VictoriaMetricsPlaybook("absent") + "\n" + Playbook("absent"));
         Assert.True(removed.ExitCode == 0, removed.ToString());
         Assert.Equal("inactive", _guest.Systemctl("is-active", "vmalert.service"));
+        Assert.Equal("inactive", _guest.Systemctl("is-active", "victoria-metrics.service"));
         Assert.NotEqual(0, _guest.Run("test", "-e", "/etc/victoria-metrics/zfs-api.token").ExitCode);
+        Assert.Equal(0, _guest.Run("test", "-d", "/var/lib/victoria-metrics/data").ExitCode);
         Assert.Equal("inactive", _guest.Systemctl("is-active", "zfs-api.service"));
         Assert.NotEqual(0, _guest.Run("test", "-e", Secrets).ExitCode);
         Assert.NotEqual(0, _guest.Run("test", "-e", "/usr/local/lib/zfsansible/zfs-api").ExitCode);

@@ -110,25 +110,9 @@ public sealed class ZfsApiServiceTests : IDisposable
         _sandbox.Dispose();
     }
 
-
-    private void WaitUntilListening(Process service, int port)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            Assert.False(service.HasExited, $"zfs-api exited: {string.Join('\n', Log)}");
-            try
-            {
-                using var probe = new TcpClient("127.0.0.1", port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(100);
-            }
-        }
-
-        Assert.Fail($"zfs-api did not listen within 10 s: {string.Join('\n', Log)}");
-    }
+    private void WaitUntilListening(Process service, int port) => Polling.Eventually(
+        () => !service.HasExited ? Loopback.Listening(port) : throw new InvalidOperationException($"zfs-api exited: {string.Join('\n', Log)}"),
+        $"zfs-api listening on 127.0.0.1:{port}");
 
     private async Task<HttpResponseMessage> Get(string path, string? token = Token, IEnumerable<(string, string)>? headers = null)
     {

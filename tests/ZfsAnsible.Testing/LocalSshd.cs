@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ZfsAnsible.Testing;
 
@@ -99,5 +97,4 @@ public sealed class LocalSshd : IDisposable
         _sshd.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
-
 }

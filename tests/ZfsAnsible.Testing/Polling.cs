@@ -1,21 +1,25 @@
+using System.Diagnostics;
+
 namespace ZfsAnsible.Testing;
 
-/// <summary>Waiting for what a service does in its own time (systemd starts, timers fire), polled every 100 ms.</summary>
+/// <summary>Waiting for what a service does in its own time (systemd starts, timers fire, scrapes land).</summary>
 public static class Polling
 {
-    /// <summary>Returns once <paramref name="condition"/> holds; fails the test naming <paramref name="what"/> after a minute.</summary>
+    /// <summary>
+    /// Returns once <paramref name="condition"/> holds, checked every 100 ms; fails the test naming <paramref name="what"/>
+    /// after a minute of wall-clock time (however long each check takes, e.g. over ssh into the emulated guest).
+    /// </summary>
     public static void Eventually(Func<bool> condition, string what)
     {
-        for (var i = 0; i < 600; i++)
+        var clock = Stopwatch.StartNew();
+        while (!condition())
         {
-            if (condition())
+            if (clock.Elapsed > TimeSpan.FromMinutes(1))
             {
-                return;
+                throw new TimeoutException($"not within a minute: {what}");
             }
 
             Thread.Sleep(100);
         }
-
-        throw new TimeoutException($"not within a minute: {what}");
     }
 }

@@ -69,6 +69,9 @@ public sealed class MonitoringSandbox : IDisposable
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>When VictoriaMetrics started scraping.</summary>
+    public DateTimeOffset ScrapingSince { get; private set; }
+
     /// <summary>The victoriametrics role's files (the metrics host's victoriametrics_config_dir).</summary>
     public string ConfigDir => Path.Combine(Directory, "vm", "etc");
 
@@ -78,6 +81,14 @@ public sealed class MonitoringSandbox : IDisposable
     public JsonArray Query(string promql)
     {
         var answer = Get($"{VictoriaMetricsUrl}/api/v1/query?query={Uri.EscapeDataString(promql)}");
+        return answer["data"]!["result"]!.AsArray();
+    }
+
+    /// <summary>The result matrix of a range query over the last <paramref name="span"/> (GET /api/v1/query_range).</summary>
+    public JsonArray QueryRange(string promql, TimeSpan span, TimeSpan step)
+    {
+        var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var answer = Get($"{VictoriaMetricsUrl}/api/v1/query_range?query={Uri.EscapeDataString(promql)}&start={end - (long)span.TotalSeconds}&end={end}&step={(long)step.TotalSeconds}");
         return answer["data"]!["result"]!.AsArray();
     }
 
@@ -162,8 +173,6 @@ public sealed class MonitoringSandbox : IDisposable
                     metrics:
                       victoriametrics_systemd: false
                       victoriametrics_config_dir: {{ConfigDir}}
-                      victoriametrics_environment_file: {{ConfigDir}}/victoria-metrics.env
-                      victoriametrics_vmalert_environment_file: {{ConfigDir}}/vmalert.env
                       victoriametrics_storage_path: {{Directory}}/vm/data
                       victoriametrics_listen: "127.0.0.1:{{VictoriaMetricsPort}}"
                       victoriametrics_vmalert_listen: "127.0.0.1:{{VmalertPort}}"
@@ -189,6 +198,7 @@ public sealed class MonitoringSandbox : IDisposable
             api.WaitUntilListening(ApiPort(host));
         }
 
+        ScrapingSince = DateTimeOffset.UtcNow;
         VictoriaMetrics = Start(new BackgroundProgram("/usr/bin/victoria-metrics", EnvironmentFileArgs(Path.Combine(ConfigDir, "victoria-metrics.env"))));
         VictoriaMetrics.WaitUntilListening(VictoriaMetricsPort);
         Vmalert = Start(new BackgroundProgram("/usr/bin/vmalert", EnvironmentFileArgs(Path.Combine(ConfigDir, "vmalert.env"))));

@@ -84,6 +84,10 @@ public sealed partial class VictoriaMetricsTests(MonitoringSandbox fleet) : ICla
 
             var one = fleet.Query(Substitute(expr, "host-a"));
             Assert.True(one.Count > 0 && one.All(s => s!["metric"]!["hostname"]!.GetValue<string>() == "host-a"), $"panel \"{panel}\" filtered to host-a: {one}");
+
+            // And as a time-series panel asks: a range with a step, over everything scraped so far.
+            var range = fleet.QueryRange(Substitute(expr, ".*"), DateTimeOffset.UtcNow - fleet.ScrapingSince, TimeSpan.FromSeconds(5));
+            Assert.True(range.Count > 0 && range.All(s => s!["values"]!.AsArray().Count > 0), $"panel \"{panel}\": no range for {expr}: {range.ToJsonString()}");
         }
 
         // The variables' own queries: label_values(<selector>, <label>).
@@ -135,6 +139,19 @@ public sealed partial class VictoriaMetricsTests(MonitoringSandbox fleet) : ICla
     {
         Assert.Empty(fleet.Query($"zfs_pool_health{{pool=\"{fleet.Pool}\", state!=\"ONLINE\"}} == 1"));
         fleet.Sandbox.Check("zpool", "offline", fleet.Pool, fleet.Vdevs[1]);
+        try
+        {
+            SeenAndAlerted();
+        }
+        finally
+        {
+            // The other facts share the pool.
+            fleet.Sandbox.Check("zpool", "online", fleet.Pool, fleet.Vdevs[1]);
+        }
+    }
+
+    private void SeenAndAlerted()
+    {
         var offline = DateTime.UtcNow;
 
         Polling.Eventually(() => fleet.Query($"zfs_pool_health{{pool=\"{fleet.Pool}\", state=\"DEGRADED\"}} == 1").Count == fleet.Hosts.Count, "DEGRADED on both hosts in VictoriaMetrics");
