@@ -18,6 +18,13 @@ public static class DebianPackages
             }
 
             var download = Processes.Run("apt-get", ["download", name], workingDirectory: Cache);
+            if (download.ExitCode != 0)
+            {
+                // A machine whose package lists were cleaned (container images) knows no package until an update.
+                Processes.Run("apt-get", ["update", "-q"], timeout: TimeSpan.FromMinutes(5));
+                download = Processes.Run("apt-get", ["download", name], workingDirectory: Cache);
+            }
+
             return download.ExitCode == 0 ? Directory.GetFiles(Cache, $"{name}_*.deb").Single() : throw new InvalidOperationException($"apt-get download {name} failed: {download}");
         })];
     }
