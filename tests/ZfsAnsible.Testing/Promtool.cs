@@ -16,4 +16,10 @@ public static class Promtool
             File.Delete(file);
         }
     }
+
+    /// <summary>promtool check rules on a rule file (syntax and lint).</summary>
+    public static ProcessOutcome CheckRules(string path) => Processes.Run("promtool", ["check", "rules", path]);
+
+    /// <summary>promtool test rules on a unit-test file (its rule_files relative to it).</summary>
+    public static ProcessOutcome TestRules(string path) => Processes.Run("promtool", ["test", "rules", path]);
 }

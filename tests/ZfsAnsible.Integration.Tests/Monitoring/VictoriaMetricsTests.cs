@@ -123,9 +123,9 @@ public sealed partial class VictoriaMetricsTests(MonitoringSandbox fleet) : ICla
         {
             File.Copy(Path.Combine(fleet.ConfigDir, "rules/zfs-alerts.yml"), Path.Combine(directory, "zfs-alerts.yml"));
             File.Copy(Path.Combine(Repository.Root, "tests/ZfsAnsible.Integration.Tests/Monitoring/zfs-alerts.promtool.yml"), Path.Combine(directory, "tests.yml"));
-            var check = Processes.Run("promtool", ["check", "rules", Path.Combine(directory, "zfs-alerts.yml")]);
+            var check = Promtool.CheckRules(Path.Combine(directory, "zfs-alerts.yml"));
             Assert.True(check.ExitCode == 0, check.ToString());
-            var test = Processes.Run("promtool", ["test", "rules", Path.Combine(directory, "tests.yml")]);
+            var test = Promtool.TestRules(Path.Combine(directory, "tests.yml"));
             Assert.True(test.ExitCode == 0 && test.StandardOutput.Contains("SUCCESS", StringComparison.Ordinal), test.ToString());
         }
         finally
