@@ -15,10 +15,10 @@ LOGS=$ART/logs
 RIDS=(linux-x64 linux-arm64)
 # Every shipped executable (src/<name>/<name>.csproj), each in the collection's native/ for both architectures:
 # the modules, the policy filter's resolver and the zfs-api service (installed by the zfs_api role).
-EXECUTABLES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate zfs-policy zfs-api)
-MODULES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate)
-# Modules answered by another module's executable (zfs_timer: the program it installs; zfs_pull_key, zfs_pull_source: zfs_replicate), picked by their action plugins.
-DOCUMENTED_MODULES=("${MODULES[@]}" zfs_timer zfs_pull_key zfs_pull_source)
+EXECUTABLES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate pi_boot_config zfs-policy zfs-api)
+MODULES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate pi_boot_config)
+# Modules answered by another module's executable (zfs_timer: the program it installs; zfs_pull_key, zfs_pull_source: zfs_replicate; pi_pcie_info: pi_boot_config), picked by their action plugins.
+DOCUMENTED_MODULES=("${MODULES[@]}" zfs_timer zfs_pull_key zfs_pull_source pi_pcie_info)
 COLLECTIONS=$ART/collections
 SANDBOX=$ART/sandbox
 
@@ -72,7 +72,18 @@ setup() {
     # shellcheck disable=SC2086
     step apt bash -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing"
   fi
+  arm64_runtime_libs
   enable_binfmt
+}
+
+# The arm64 builds run under qemu-user (binfmt) on Debian's own arm64 glibc and libssl, installed side by side
+# (multiarch) as a Raspberry Pi has them: .NET loads libssl for hashing (zfs_replicate's hold tags, zfs_timer's
+# check of an installed file). The cross toolchain's glibc is for linking only: loading it beside these hangs.
+arm64_runtime_libs() {
+  dpkg-query -W -f='${Status}' libssl3:arm64 2>/dev/null | grep -q 'install ok installed' && return 0
+  say "setup: installing libssl3:arm64 (multiarch) for the arm64 builds under qemu-user"
+  dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+  step apt-arm64 bash -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libssl3:arm64"
 }
 
 # arm64 executables run through qemu-user; the kernel needs binfmt_misc mounted and the handler enabled.
@@ -325,6 +336,7 @@ demo() {
   ansible-playbook -i "$ROOT/ansible/inventory/sandbox/hosts.yml" "$ROOT/ansible/playbooks/snapshots_and_backups.yml"
   say "demo: zfs-api as the zfs_api role installed it into $SANDBOX/root: this host's pool health from 'zfs-api once'"
   "$SANDBOX/root/usr/local/lib/zfsansible/zfs-api" once --hostname localhost | grep -E '^zfs_pool_health\{.*\} 1$'
+  demo_pi
   demo_services_start
   say "demo: VictoriaMetrics scraped zfs-api over HTTPS; PromQL 'max by (hostname, pool, state) (zfs_pool_health == 1)' answers:"
   demo_query 'max by (hostname, pool, state) (zfs_pool_health == 1)'
@@ -337,6 +349,8 @@ demo() {
   say "  zfs list -r -o name,readonly,zfsansible:last_bytes demobackup   the pulled replicas"
   say "  $ART/publish/linux-x64/zfs_snapshot_prune status   retention compliance, as the timer sees it"
   say "  $ART/publish/linux-x64/zfs_pool facts --name demotank   the module as a command"
+  say "  $ART/publish/linux-x64/pi_boot_config show --path $SANDBOX/raspberry-pi/boot/firmware/config.txt"
+  say "                                        the fake Pi's config.txt as its firmware reads it"
   say "  curl --cacert $SANDBOX/zfs-api-certs/localhost.pem https://localhost:9742/api/pools"
   say "                                        zfs-api serving the JSON API and /metrics (running; logs in $SANDBOX/run)"
   say "  http://127.0.0.1:8428/vmui           VictoriaMetrics (the README's PromQL questions; the role's Grafana"
@@ -344,6 +358,24 @@ demo() {
   say "  http://127.0.0.1:8880/api/v1/alerts   vmalert's alerts (try: zpool offline demotank $SANDBOX/vdev2)"
   say "  ansible-doc zfsansible.zfs.zfs_pool   (with ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections)"
   say "  ./build.sh clean                      stops zfs-api, VictoriaMetrics and vmalert; removes the sandbox pool and files"
+}
+
+# belinda's boot settings on a fake Raspberry Pi 5 (bookworm's stock config.txt in $SANDBOX/raspberry-pi), through
+# the arm64 build under qemu-user as on the Pi: PCIe gen 3 goes in once and asks for a reboot once.
+demo_pi() {
+  local pi=$SANDBOX/raspberry-pi args
+  rm -rf "$pi"
+  mkdir -p "$pi/boot/firmware" "$pi/proc/device-tree"
+  cp "$ROOT/tests/ZfsAnsible.Domain.Tests/BootConfig/files/bookworm-stock.txt" "$pi/boot/firmware/config.txt"
+  printf 'Raspberry Pi 5 Model B Rev 1.0\0' >"$pi/proc/device-tree/model"
+  args="{\"settings\": [{\"dtparam\": \"pciex1\"}, {\"dtparam\": \"pciex1_gen\", \"value\": 3}], \"path\": \"$pi/boot/firmware/config.txt\", \"model_path\": \"$pi/proc/device-tree/model\"}"
+  say "demo: a fresh Raspberry Pi 5 image's config.txt gets PCIe gen 3 (zfsansible.zfs.pi_boot_config, arm64 build), twice:"
+  local run
+  for run in 1 2; do
+    ansible localhost -c local -o -m zfsansible.zfs.pi_boot_config -a "$args" \
+      -e zfsansible_native_arch=aarch64 | grep -oE '"(changed|reboot_required|module_build)": [^,]+' | paste -sd ' '
+  done
+  "$ART/publish/linux-x64/pi_boot_config" show --path "$pi/boot/firmware/config.txt" --section all | tail -n 2
 }
 
 # The services as systemd would run them from the files the roles wrote into the sandbox (this machine has no

@@ -30,7 +30,6 @@ OURS_PROPS='{compression: "on", atime: "off", recordsize: 64K}'
 THEIRS_PROPS='{compression: "on", atime: "off", recordsize: "65536"}'
 POLICIES='{standard: {snapshots: {hourly: 24}}}'
 QEMU=qemu-aarch64-static
-export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu   # read by qemu only; harmless for everything else
 # The interpreter Ansible itself runs on (and discovers on a Debian target); a pyenv shim on PATH
 # would add its own bash start-up to every "theirs" measurement.
 PY=/usr/bin/python3

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ZfsAnsible.Modules.PiBootConfig;
 using ZfsAnsible.Modules.ZfsDatasetPolicy;
 using ZfsAnsible.Modules.ZfsPool;
 using ZfsAnsible.Modules.ZfsReplicate;
@@ -21,4 +22,6 @@ namespace ZfsAnsible.Modules;
 [JsonSerializable(typeof(ZfsTimerArguments))]
 [JsonSerializable(typeof(ZfsPullKeyArguments))]
 [JsonSerializable(typeof(ZfsPullSourceArguments))]
+[JsonSerializable(typeof(PiBootConfigArguments))]
+[JsonSerializable(typeof(PiPcieInfoArguments))]
 internal sealed partial class ModuleArgumentsJson : JsonSerializerContext;

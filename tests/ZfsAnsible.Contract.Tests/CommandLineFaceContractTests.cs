@@ -8,7 +8,7 @@ namespace ZfsAnsible.Contract.Tests;
 /// </summary>
 public class CommandLineFaceContractTests
 {
-    private static readonly string[] Executables = ["zfs_pool", "zfs_dataset_policy", "zfs_snapshot_prune", "zfs_replicate", "zfs-policy", "zfs-api"];
+    private static readonly string[] Executables = ["zfs_pool", "zfs_dataset_policy", "zfs_snapshot_prune", "zfs_replicate", "pi_boot_config", "zfs-policy", "zfs-api"];
 
     public static TheoryData<string, string> Cases() => BothArchitectures.Times(Executables);
 

@@ -16,6 +16,7 @@ public sealed partial class FleetInventoryTests : IDisposable
     private static readonly string[] Pools = ["tank", "hapool", "dnspool", "backup", "offsite", "slowpool"];
 
     private readonly ZfsSandbox _sandbox = new();
+    private readonly FakeRaspberryPi _belinda = new();
     private readonly string _inventory;
 
     public FleetInventoryTests()
@@ -55,6 +56,7 @@ public sealed partial class FleetInventoryTests : IDisposable
                 victoriametrics_systemd: false
                 victoriametrics_config_dir: {Root(host)}/etc/victoria-metrics
                 victoriametrics_storage_path: {Root(host)}/var/lib/victoria-metrics
+                {(host == "belinda" ? PiVars : string.Empty)}
                 """);
             Directory.CreateDirectory(Root(host));
         }
@@ -69,7 +71,19 @@ public sealed partial class FleetInventoryTests : IDisposable
 
     private string Root(string host) => Path.Combine(_sandbox.Directory, "root", host);
 
-    public void Dispose() => _sandbox.Dispose();
+    /// <summary>belinda is a Raspberry Pi 5: its boot partition, device tree and sysfs are a fake Pi's, and its modules the arm64 build.</summary>
+    private string PiVars => $"""
+        raspberry_pi_pcie_config_path: {_belinda.ConfigPath}
+        raspberry_pi_pcie_model_path: {_belinda.ModelPath}
+        raspberry_pi_pcie_sysfs_root: {_belinda.SysfsRoot}
+        zfsansible_native_arch: aarch64
+        """;
+
+    public void Dispose()
+    {
+        _sandbox.Dispose();
+        _belinda.Dispose();
+    }
 
     private static void CopyDirectory(string from, string to)
     {
@@ -171,9 +185,53 @@ public sealed partial class FleetInventoryTests : IDisposable
             LoopMsgs(run.ResultsOf("host-backups")["Pull timer per source (zfs-pull@<host>)"]));
         Assert.DoesNotContain("Pull timer per source (zfs-pull@<host>)", run.ResultsOf("host-albion").Keys);
 
+        // belinda's config.txt would get PCIe gen 3 from the arm64 build; the reboot and the link check wait for a real run.
+        var pcie = belinda.Single(r => r.Key.StartsWith("Enable the external PCIe connector", StringComparison.Ordinal)).Value;
+        Assert.Equal("linux-arm64", pcie["module_build"]!.GetValue<string>());
+        Assert.True(pcie["reboot_required"]!.GetValue<bool>());
+        Assert.StartsWith("would have added dtparam=pciex1 to [all]; added dtparam=pciex1_gen=3 to [all]", Msg(pcie), StringComparison.Ordinal);
+        Assert.True(belinda.Single(r => r.Key.StartsWith("The devices are on the PCIe bus", StringComparison.Ordinal)).Value["skipped"]!.GetValue<bool>());
+        Assert.Equal(FakeRaspberryPi.Stock, _belinda.Config);
+
         // Check mode wrote nothing: no pool, no file in any host's root, no key.
         var pools = _sandbox.Check("zpool", "list", "-H", "-o", "name").Split('\n');
         Assert.Empty(Pools.Intersect(pools));
         Assert.All(Hosts, host => Assert.Empty(Directory.EnumerateFileSystemEntries(Root(host), "*", SearchOption.AllDirectories)));
+    }
+
+    [Fact]
+    public void Belindas_playbook_takes_a_fresh_image_through_one_reboot_to_the_pool_and_the_backups()
+    {
+        // zfs-fuse (pool version 23) has neither lz4 nor autotrim: this copy of belinda's vars says lzjb and leaves trim
+        // alone. The local connection cannot reboot this machine and must not authorize keys in its /root: the run stops
+        // for the reboot, and leaves the sources alone.
+        var vars = Path.Combine(_inventory, "host_vars", "belinda", "zfs.yml");
+        File.WriteAllText(vars, File.ReadAllText(vars)
+            .Replace("compression: lz4", "compression: lzjb", StringComparison.Ordinal)
+            .Replace("      autotrim: \"on\"\n", string.Empty, StringComparison.Ordinal));
+        string[] options = ["-i", _inventory, "-e", "raspberry_pi_pcie_reboot=false", "-e", "backups_zfs_server_authorize_sources=false"];
+        var playbook = Path.Combine(Repository.Root, "ansible", "playbooks", "belinda.yml");
+
+        var first = AnsiblePlaybook.RunFile(playbook, options);
+        Assert.True(first.ExitCode != 0, first.ToString());
+        Assert.StartsWith("a reboot is pending", Msg(first.ResultsOf("belinda")["Stop here while a reboot is pending (raspberry_pi_pcie_reboot is false)"]), StringComparison.Ordinal);
+        Assert.DoesNotContain("slowpool", _sandbox.Check("zpool", "list", "-H", "-o", "name").Split('\n'));
+        Assert.Equal(FakeRaspberryPi.Stock + "dtparam=pciex1\ndtparam=pciex1_gen=3\n", _belinda.Config);
+
+        _belinda.Reboot();
+        var second = AnsiblePlaybook.RunFile(playbook, options);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        var results = second.ResultsOf("belinda");
+        Assert.False(results.Single(r => r.Key.StartsWith("Enable the external PCIe connector", StringComparison.Ordinal)).Value["reboot_required"]!.GetValue<bool>());
+        Assert.Equal("0000:01:00.0 (sata 197b:0585) at 8.0 GT/s PCIe (gen 3)", Msg(results.Single(r => r.Key.StartsWith("The devices are on the PCIe bus", StringComparison.Ordinal)).Value));
+        Assert.Contains("mirror", _sandbox.Check("zpool", "status", "slowpool"), StringComparison.Ordinal);
+        Assert.Equal(
+            ["zfs-pull@host-storage.timer", "zfs-pull@host-homeassistant.timer", "zfs-pull@dns.timer"],
+            LoopMsgs(results["Pull timer per source (zfs-pull@<host>)"]).Select(m => m.Split(' ')[0]));
+        Assert.True(File.Exists($"{Root("belinda")}/etc/zfsansible/ssh/pull_ed25519.pub"));
+
+        var third = AnsiblePlaybook.RunFile(playbook, options);
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Equal(0, third.Changed);
     }
 }

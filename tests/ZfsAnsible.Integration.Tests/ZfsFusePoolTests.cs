@@ -41,11 +41,7 @@ public sealed class ZfsFusePoolTests() : ZfsPoolScenarios(new ZfsSandbox())
     public void An_aarch64_target_gets_the_arm64_build()
     {
         // A target whose uname says aarch64: the dispatch must choose the arm64 binary, which runs under qemu-user (binfmt).
-        var env = new Dictionary<string, string>
-        {
-            ["PATH"] = PathWithMachine("aarch64"),
-            ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu",
-        };
+        var env = FakeUname.Aarch64(Sandbox.Directory);
 
         var vdevs = Sandbox.Vdevs(2);
         var run = AnsiblePlaybook.Run(MirrorTask(vdevs), ["-i", "localhost,", "-c", "local"], env);
@@ -64,14 +60,5 @@ public sealed class ZfsFusePoolTests() : ZfsPoolScenarios(new ZfsSandbox())
         Assert.False(Sandbox.PoolExists(Pool));
     }
 
-    /// <summary>A PATH whose first "uname" reports another machine, so the collection's detection sees that target.</summary>
-    private string PathWithMachine(string machine)
-    {
-        var fakeBin = Path.Combine(Sandbox.Directory, "fake-bin");
-        Directory.CreateDirectory(fakeBin);
-        var uname = Path.Combine(fakeBin, "uname");
-        File.WriteAllText(uname, $"#!/bin/sh\ncase \"$1\" in -m) echo {machine} ;; *) /bin/uname \"$@\" ;; esac\n");
-        File.SetUnixFileMode(uname, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        return fakeBin + ":" + Environment.GetEnvironmentVariable("PATH");
-    }
+    private string PathWithMachine(string machine) => FakeUname.Path(Sandbox.Directory, machine);
 }

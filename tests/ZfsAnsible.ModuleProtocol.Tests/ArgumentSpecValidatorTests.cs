@@ -51,6 +51,16 @@ public class ArgumentSpecValidatorTests
     }
 
     [Fact]
+    public void A_lists_choices_hold_for_each_element()
+    {
+        var spec = ArgumentSpec.Of(("require", Option.List() with { Choices = ["sata", "nvme"] }));
+        var ok = ArgumentSpecValidator.Validate(JsonNode.Parse("""{"require": ["sata", "nvme"]}""")!.AsObject(), spec, "pi_pcie_info");
+        Assert.True(ok.IsValid, ok.Message);
+        var bad = ArgumentSpecValidator.Validate(JsonNode.Parse("""{"require": ["sata", "floppy"]}""")!.AsObject(), spec, "pi_pcie_info");
+        Assert.Equal("value of require must be one or more of: sata, nvme, got: floppy", bad.Message);
+    }
+
+    [Fact]
     public void Null_counts_as_absent_for_required() =>
         Assert.Equal("missing required arguments: name", Validate("""{"name": null}""").Message);
 

@@ -30,7 +30,7 @@ public sealed class NativeModule(string name, string rid)
     {
         var binary = Repository.Executable(name, rid);
         return rid == "linux-arm64"
-            ? Processes.Run("qemu-aarch64-static", [binary, .. arguments], new Dictionary<string, string> { ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu" })
+            ? Processes.Run("qemu-aarch64-static", [binary, .. arguments])
             : Processes.Run(binary, arguments);
     }
 

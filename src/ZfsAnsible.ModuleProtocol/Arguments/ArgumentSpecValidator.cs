@@ -106,7 +106,8 @@ public static class ArgumentSpecValidator
                 continue;
             }
 
-            if (!option.Choices.IsEmpty && !ChoiceHolds(coerced, option.Choices))
+            // A list's choices hold for each element, checked with the elements below.
+            if (!option.Choices.IsEmpty && option.Type != ArgumentType.List && !ChoiceHolds(coerced, option.Choices))
             {
                 errors.Add($"value of {name} must be one of: {string.Join(", ", option.Choices)}, got: {Printable(raw.ToString())}{where}");
                 continue;

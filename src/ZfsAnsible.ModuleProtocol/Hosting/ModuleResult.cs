@@ -3,8 +3,13 @@ using System.Text.Json.Nodes;
 
 namespace ZfsAnsible.ModuleProtocol.Hosting;
 
-/// <summary>Before and after, as Ansible's --diff shows them.</summary>
-public sealed record ModuleDiff(JsonNode? Before, JsonNode? After);
+/// <summary>Before and after, as Ansible's --diff shows them; a file's diff names it in the headers.</summary>
+public sealed record ModuleDiff(JsonNode? Before, JsonNode? After)
+{
+    public string? BeforeHeader { get; init; }
+
+    public string? AfterHeader { get; init; }
+}
 
 /// <summary>What a module answers: changed/failed/msg, diff, warnings and its own return values.</summary>
 public sealed record ModuleResult

@@ -153,7 +153,18 @@ public static class ModuleRunner
 
         if (context.DiffMode && result.Diff is { } diff)
         {
-            answer["diff"] = new JsonObject { ["before"] = diff.Before?.DeepClone(), ["after"] = diff.After?.DeepClone() };
+            var rendered = new JsonObject { ["before"] = diff.Before?.DeepClone(), ["after"] = diff.After?.DeepClone() };
+            if (diff.BeforeHeader is not null)
+            {
+                rendered["before_header"] = diff.BeforeHeader;
+            }
+
+            if (diff.AfterHeader is not null)
+            {
+                rendered["after_header"] = diff.AfterHeader;
+            }
+
+            answer["diff"] = rendered;
         }
 
         if (!result.Warnings.IsEmpty)

@@ -1,0 +1,185 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using ZfsAnsible.Domain;
+using ZfsAnsible.Domain.BootConfig;
+
+namespace ZfsAnsible.Modules.PiBootConfig;
+
+/// <summary>The config.txt found, and how it was found (a note when a pointer file or a link led to it).</summary>
+public sealed record LocatedFile(string Path, string? Note);
+
+/// <summary>A config.txt as read: its lines, and the encoding that turns them back into the same bytes.</summary>
+public sealed record ReadFile(ConfigTxt Config, Encoding Encoding);
+
+/// <summary>
+/// config.txt on the boot partition: found where Raspberry Pi OS keeps it, read so it writes back byte for byte, and
+/// replaced atomically - a temporary file beside it (same file system), flushed, given the original's mode and owner,
+/// renamed over it, and the directory flushed - so a power cut leaves the old file or the new one, never half of one.
+/// </summary>
+public static partial class BootConfigFile
+{
+    /// <summary>Bookworm and later keep it on the firmware partition; older images at /boot (which bookworm keeps as a pointer note).</summary>
+    public static readonly string[] Candidates = ["/boot/firmware/config.txt", "/boot/config.txt"];
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The file to edit: <paramref name="path"/> when given, else the first candidate that exists; links and pointer notes are followed. <paramref name="root"/> prefixes every absolute path (tests).</summary>
+    public static Result<LocatedFile> Locate(string? path, string root = "/")
+    {
+        string Rooted(string p) => root == "/" ? p : Path.Join(root, p);
+        var candidates = path is null ? Candidates : [path];
+        var found = candidates.FirstOrDefault(c => File.Exists(Rooted(c)));
+        if (found is null)
+        {
+            return path is null
+                ? Result<LocatedFile>.Fail($"no config.txt at {string.Join(" or ", Candidates)}: is this a Raspberry Pi with its boot partition mounted? Give path otherwise")
+                : Result<LocatedFile>.Fail($"{path} does not exist (or is not a file)");
+        }
+
+        var real = new FileInfo(Rooted(found)).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Rooted(found);
+        var read = Read(real);
+        if (!read.IsOk)
+        {
+            return read.Error;
+        }
+
+        if (read.Value.Config.PointerTarget() is { } target)
+        {
+            var followed = Rooted(target);
+            return File.Exists(followed)
+                ? new LocatedFile(followed, $"{found} is a note pointing to {target}; that file was used")
+                : Result<LocatedFile>.Fail($"{found} is a note pointing to {target}, which does not exist: is the boot partition mounted there?");
+        }
+
+        return new LocatedFile(real, real == Rooted(found) ? null : $"{found} is a link to {real}; that file was used");
+    }
+
+    public static Result<ReadFile> Read(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Result<ReadFile>.Fail($"cannot read {path}: {(e is UnauthorizedAccessException ? "permission denied" : "read error")}");
+        }
+
+        // UTF-8 when it is (the usual case), else Latin-1: either maps the bytes one to one, so untouched lines stay as they were.
+        try
+        {
+            return new ReadFile(ConfigTxt.Parse(StrictUtf8.GetString(bytes)), StrictUtf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            return new ReadFile(ConfigTxt.Parse(Encoding.Latin1.GetString(bytes)), Encoding.Latin1);
+        }
+    }
+
+    /// <summary>Replaces the file with <paramref name="config"/>; with <paramref name="backupSuffix"/>, copies the original first. Returns the backup's path.</summary>
+    public static Result<string?> Replace(string path, ConfigTxt config, Encoding encoding, string? backupSuffix)
+    {
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.zfsansible-{Environment.ProcessId}");
+        var backup = backupSuffix is null ? null : $"{path}.{backupSuffix}";
+        var backupMade = false;
+        try
+        {
+            var original = Native.Owner(path);
+            if (original is null)
+            {
+                return Result<string?>.Fail($"cannot read the owner and mode of {path}: {Native.LastError()}");
+            }
+
+            if (backup is not null)
+            {
+                File.Copy(path, backup, overwrite: false);
+                backupMade = true;
+            }
+
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(encoding.GetBytes(config.Render()));
+                stream.Flush(flushToDisk: true);
+            }
+
+            // On the FAT boot partition both already match (the mount decides them), and neither call is made.
+            var made = Native.Owner(temporary);
+            if (made is null || made.Value.Mode != original.Value.Mode)
+            {
+                File.SetUnixFileMode(temporary, (UnixFileMode)original.Value.Mode);
+            }
+
+            if ((made is null || made.Value.Uid != original.Value.Uid || made.Value.Gid != original.Value.Gid) && Native.Chown(temporary, original.Value.Uid, original.Value.Gid) != 0)
+            {
+                throw new IOException($"cannot give {temporary} the owner of {path}: {Native.LastError()}");
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            Native.SyncDirectory(Path.GetDirectoryName(path)!);
+            return backup;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            if (backupMade)
+            {
+                File.Delete(backup!);
+            }
+
+            var reason = e switch
+            {
+                UnauthorizedAccessException => "permission denied (or a read-only file system)",
+                IOException { Message: var m } when m.StartsWith("cannot ", StringComparison.Ordinal) => m,
+                _ => "a write error (is the partition full or read-only?)",
+            };
+            return Result<string?>.Fail($"cannot write {path}: {reason}; it is unchanged");
+        }
+    }
+
+    /// <summary>libc's statx (arch-independent layout, glibc 2.28+), chown, open, fsync and close.</summary>
+    private static partial class Native
+    {
+        private const int CurrentDirectory = -100;
+        private const uint TypeModeUidGid = 0x1 | 0x2 | 0x8 | 0x10;
+
+        public static unsafe (uint Uid, uint Gid, int Mode)? Owner(string path)
+        {
+            // struct statx: stx_uid at byte 20, stx_gid at 24, stx_mode (16 bits) at 28; 256 bytes in all.
+            var buffer = stackalloc byte[256];
+            if (Statx(CurrentDirectory, path, 0, TypeModeUidGid, buffer) != 0)
+            {
+                return null;
+            }
+
+            return (*(uint*)(buffer + 20), *(uint*)(buffer + 24), *(ushort*)(buffer + 28) & 0xFFF);
+        }
+
+        public static void SyncDirectory(string directory)
+        {
+            var fd = Open(directory, 0);
+            if (fd >= 0)
+            {
+                _ = Fsync(fd);
+                _ = Close(fd);
+            }
+        }
+
+        public static string LastError() => Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+
+        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
+
+        [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Chown(string path, uint uid, uint gid);
+
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        private static partial int Open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+        private static partial int Fsync(int fd);
+
+        [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+        private static partial int Close(int fd);
+    }
+}
