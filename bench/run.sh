@@ -378,6 +378,48 @@ if [ -n "$pool_ready" ]; then
   task_bench
 fi
 
+# ---------------------------------------------------------------- 4b. config.txt
+
+# pi_boot_config against what people write by hand: two ansible.builtin.lineinfile tasks, one per line. Both run
+# on a config.txt that already holds PCIe gen 3 (the run a Pi sees every day: nothing to change), TASKS times.
+pi_config_bench() {
+  local dir=$TMP/pi config ours_x64=$TMP/pi-ours-x86_64.yml ours_arm64=$TMP/pi-ours-aarch64.yml theirs=$TMP/pi-lineinfile.yml i
+  mkdir -p "$dir"
+  config=$dir/config.txt
+  cat "$ROOT/tests/ZfsAnsible.Domain.Tests/BootConfig/files/bookworm-stock.txt" >"$config"
+  printf 'dtparam=pciex1\ndtparam=pciex1_gen=3\n' >>"$config"
+  printf 'Raspberry Pi 5 Model B Rev 1.0\0' >"$dir/model"
+  local ours="zfsansible.zfs.pi_boot_config: {path: $config, model_path: $dir/model, settings: [{dtparam: pciex1}, {dtparam: pciex1_gen, value: 3}]}"
+  write_playbook "$ours_x64" '{}' "$ours"
+  write_playbook "$ours_arm64" '{zfsansible_native_arch: aarch64}' "$ours"
+  {
+    play_header '{}'
+    for i in $(seq 1 "$TASKS"); do
+      printf '    - name: PCIe on %s\n      ansible.builtin.lineinfile: {path: %s, regexp: "^dtparam=pciex1$", line: dtparam=pciex1}\n' "$i" "$config"
+      printf '    - name: PCIe gen 3 %s\n      ansible.builtin.lineinfile: {path: %s, regexp: "^dtparam=pciex1_gen=", line: dtparam=pciex1_gen=3}\n' "$i" "$config"
+    done
+  } >"$theirs"
+  local pb
+  for pb in "$ours_x64" "$ours_arm64" "$theirs"; do
+    if ! ansible-playbook -i localhost, "$pb" >"$pb.log" 2>&1 || ! grep -qE '^localhost +:.* changed=0 .* failed=0 ' "$pb.log"; then
+      fail "pi-config-noop-*" "$(basename "$pb") did not run cleanly without changes: $(grep -E 'fatal|ERROR|^localhost' "$pb.log" | head -n 3 | tr '\n' ' ' | head -c 600)"
+      return
+    fi
+  done
+  log "pi-config: hyperfine --runs 3 over pi_boot_config (x86_64, aarch64) and two lineinfile tasks, $TASKS times each"
+  if ! hyperfine -N --runs 3 --style none --export-json "$TMP/pi.json" "ansible-playbook -i localhost, $ours_x64" \
+      "ansible-playbook -i localhost, $ours_arm64" "ansible-playbook -i localhost, $theirs" >"$TMP/pi.log" 2>&1; then
+    fail "pi-config-noop-*" "hyperfine failed: $(tail -n 3 "$TMP/pi.log" | tr '\n' ' ')"
+    return
+  fi
+  local theirs_ms
+  theirs_ms=$(awk -v m="$(hyperfine_mean_ms "$TMP/pi.json" 2)" -v n="$TASKS" 'BEGIN { print m / n }')
+  bench_line pi-config-noop "$(awk -v m="$(hyperfine_mean_ms "$TMP/pi.json" 0)" -v n="$TASKS" 'BEGIN { print m / n }')" "$theirs_ms" ms
+  bench_line pi-config-noop-aarch64 "$(awk -v m="$(hyperfine_mean_ms "$TMP/pi.json" 1)" -v n="$TASKS" 'BEGIN { print m / n }')" "$theirs_ms" ms
+}
+
+pi_config_bench
+
 # ---------------------------------------------------------------- 5. datasets
 
 # Dataset $1 (1-based) of the datasets-* benchmarks: DSP_POOL/d01, DSP_POOL/d02, ...

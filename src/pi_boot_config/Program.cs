@@ -84,7 +84,10 @@ internal static class Program
     {
         foreach (var device in PcieBus.Read(options.SysfsRoot))
         {
-            Console.Out.WriteLine($"{device}{(device.CurrentGen is { } gen ? $" (gen {gen})" : string.Empty)}, max {device.MaxLinkSpeed ?? "unknown"}, x{device.LinkWidth ?? "?"}");
+            var gen = device.CurrentGen is { } g ? $" (gen {g})" : string.Empty;
+            var max = device.MaxLinkSpeed is { } m ? $", max {m}" : string.Empty;
+            var width = device.LinkWidth is { } w ? $", x{w}" : string.Empty;
+            Console.Out.WriteLine($"{device}{gen}{max}{width}");
         }
 
         return 0;

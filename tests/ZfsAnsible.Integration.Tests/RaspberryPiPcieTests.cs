@@ -68,6 +68,50 @@ public sealed class RaspberryPiPcieTests : IDisposable
     }
 
     [Fact]
+    public void Over_ssh_the_arm64_build_is_uploaded_and_asks_for_the_reboot_once()
+    {
+        // The same play through a real sshd on 127.0.0.1, as the Pi is reached: the arm64 binary travels over ssh and
+        // runs there (binfmt), chosen by zfsansible_native_arch because this sshd's uname says x86_64.
+        using var sshd = new LocalSshd();
+        var inventory = Path.Combine(_pi.Root, "inventory.yml");
+        File.WriteAllText(inventory, $"""
+            all:
+              hosts:
+                belinda:
+                  ansible_host: 127.0.0.1
+                  ansible_port: {sshd.Port}
+                  ansible_user: root
+                  ansible_ssh_private_key_file: {sshd.Endpoint.KeyPath}
+                  ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+                  zfsansible_native_arch: aarch64
+            """);
+        PlaybookRun Converge() => AnsiblePlaybook.Run($"""
+            - name: The backup Pi's boot settings, over ssh
+              hosts: belinda
+              gather_facts: false
+              roles:
+                - role: zfsansible.zfs.raspberry_pi_pcie
+                  vars:
+                    raspberry_pi_pcie_config_path: {_pi.ConfigPath}
+                    raspberry_pi_pcie_model_path: {_pi.ModelPath}
+                    raspberry_pi_pcie_sysfs_root: {_pi.SysfsRoot}
+            """, ["-i", inventory]);
+
+        var first = Converge();
+        Assert.True(first.ExitCode != 0, first.ToString());
+        var configured = first.ResultsOf("belinda").Single(r => r.Key.StartsWith(Configure, StringComparison.Ordinal)).Value;
+        Assert.Equal("linux-arm64", configured["module_build"]!.GetValue<string>());
+        Assert.True(configured["reboot_required"]!.GetValue<bool>());
+        Assert.Equal(FakeRaspberryPi.Stock + "dtparam=pciex1\ndtparam=pciex1_gen=3\n", _pi.Config);
+
+        _pi.Reboot();
+        var second = Converge();
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(0, second.Changed);
+        Assert.False(second.ResultsOf("belinda").Single(r => r.Key.StartsWith(Configure, StringComparison.Ordinal)).Value["reboot_required"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void Check_mode_reports_the_change_and_the_reboot_and_writes_nothing()
     {
         var run = Run("--check", "--diff");

@@ -24,6 +24,6 @@ public sealed record BoardModel(string? Name)
         }
 
         var board = Name is null ? $"the board is unknown ({modelPath} cannot be read)" : $"this board is a {Name}";
-        return new Error($"{string.Join(" and ", pcie)} drive the external PCIe connector of a Raspberry Pi 5, but {board}; set force: true to write them anyway");
+        return new Error($"{string.Join(" and ", pcie)} {(pcie.Count == 1 ? "drives" : "drive")} the external PCIe connector of a Raspberry Pi 5, but {board}; set force: true to write them anyway");
     }
 }
