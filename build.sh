@@ -368,7 +368,7 @@ demo_pi() {
   mkdir -p "$pi/boot/firmware" "$pi/proc/device-tree"
   cp "$ROOT/tests/ZfsAnsible.Domain.Tests/BootConfig/files/bookworm-stock.txt" "$pi/boot/firmware/config.txt"
   printf 'Raspberry Pi 5 Model B Rev 1.0\0' >"$pi/proc/device-tree/model"
-  args="{\"settings\": [{\"dtparam\": \"pciex1\"}, {\"dtparam\": \"pciex1_gen\", \"value\": 3}], \"path\": \"$pi/boot/firmware/config.txt\", \"model_path\": \"$pi/proc/device-tree/model\"}"
+  args="{\"settings\": [{\"dtparam\": \"pciex1\"}, {\"dtparam\": \"pciex1_gen\", \"value\": 3}], \"path\": \"$pi/boot/firmware/config.txt\", \"model_path\": \"$pi/proc/device-tree/model\", \"reboot_marker\": \"$pi/run/reboot-required\"}"
   say "demo: a fresh Raspberry Pi 5 image's config.txt gets PCIe gen 3 (zfsansible.zfs.pi_boot_config, arm64 build), twice:"
   local run
   for run in 1 2; do

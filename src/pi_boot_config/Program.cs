@@ -59,14 +59,13 @@ internal static class Program
         }
 
         var located = BootConfigFile.Locate(options.Path);
-        var read = located.IsOk ? BootConfigFile.Read(located.Value.Path) : located.Error;
-        if (!read.IsOk)
+        if (!located.IsOk)
         {
-            log.LogError("{Reason}", read.Error.Message);
+            log.LogError("{Reason}", located.Error.Message);
             return 1;
         }
 
-        var config = read.Value.Config;
+        var config = located.Value.File.Config;
         var filters = config.FilterAt();
         for (var i = 0; i < config.Lines.Length; i++)
         {

@@ -42,6 +42,7 @@ public class PiBootConfigContractTests
         yield return ("section hostile", "{\"section\": \"pi5]\\n[all\", \"settings\": " + Gen3 + "}", "is not a valid conditional filter");
         yield return ("force not a bool", "{\"settings\": " + Gen3 + ", \"force\": \"perhaps\"}", "unable to convert to bool");
         yield return ("relative path", "{\"settings\": " + Gen3 + ", \"path\": \"config.txt\"}", "path must be an absolute path");
+        yield return ("relative marker", "{\"settings\": " + Gen3 + ", \"reboot_marker\": \"run/marker\"}", "reboot_marker must be an absolute path");
         yield return ("missing file", "{\"settings\": " + Gen3 + ", \"path\": \"/nonexistent/config.txt\"}", "/nonexistent/config.txt does not exist");
         yield return ("a directory", "{\"settings\": " + Gen3 + ", \"path\": \"{boot}\"}", "does not exist (or is not a file)");
         yield return ("PCIe on a Pi 4", "{\"settings\": " + Gen3 + ", \"model_path\": \"{pi4}\"}", "this board is a Raspberry Pi 4 Model B Rev 1.4; set force: true to write them anyway");
@@ -65,6 +66,7 @@ public class PiBootConfigContractTests
         var args = JsonNode.Parse(text)!.AsObject();
         args["path"] ??= pi.ConfigPath;
         args["model_path"] ??= pi.ModelPath;
+        args["reboot_marker"] ??= pi.MarkerPath;
         return Encoding.UTF8.GetBytes(args.ToJsonString());
     }
 
@@ -83,14 +85,13 @@ public class PiBootConfigContractTests
         var (_, template, reason) = Corpus().Single(c => c.Case == caseName);
         using var pi = new FakeRaspberryPi();
         File.WriteAllText(Path.Combine(pi.Root, "pi4-model"), "Raspberry Pi 4 Model B Rev 1.4\0");
-        File.Delete("/tmp/zfsansible-pwned");
 
         var outcome = new NativeModule("pi_boot_config", rid).RunRaw(Args(template, pi));
 
         CleanFailure.Assert(outcome, reason);
         Assert.Equal(FakeRaspberryPi.Stock, pi.Config);
         Assert.Equal(["config.txt"], pi.BootFiles);
-        Assert.False(File.Exists("/tmp/zfsansible-pwned"), "a shell ran part of the input");
+        Assert.False(File.Exists(pi.MarkerPath));
     }
 
     [Theory]
@@ -116,11 +117,28 @@ public class PiBootConfigContractTests
         Assert.Equal($"{pi.ConfigPath} (before)", first["diff"]!["before_header"]!.GetValue<string>());
         Assert.Equal(FakeRaspberryPi.Stock, File.ReadAllText(first["backup_file"]!.GetValue<string>()));
 
+        Assert.True(first["reboot_pending"]!.GetValue<bool>());
+        Assert.Contains("added dtparam=pciex1 to [all]", File.ReadAllText(pi.MarkerPath), StringComparison.Ordinal);
+
+        // Before the reboot: nothing to change, and the reboot is still due; after it, neither.
+        var beforeReboot = Call(rid, pi, Gen3);
+        Assert.False(beforeReboot["changed"]!.GetValue<bool>(), beforeReboot.ToJsonString());
+        Assert.False(beforeReboot["reboot_required"]!.GetValue<bool>());
+        Assert.True(beforeReboot["reboot_pending"]!.GetValue<bool>());
+        Assert.EndsWith($"a reboot is still pending for an earlier change (recorded in {pi.MarkerPath})", beforeReboot["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        pi.Reboot();
         var second = Call(rid, pi, Gen3);
         Assert.False(second["changed"]!.GetValue<bool>(), second.ToJsonString());
         Assert.False(second["reboot_required"]!.GetValue<bool>());
+        Assert.False(second["reboot_pending"]!.GetValue<bool>());
         Assert.Null(second["backup_file"]);
         Assert.Equal(2, pi.BootFiles.Count);
+
+        // A plain key without a value is removed from every line of the section.
+        var removed = Call(rid, pi, "{\"settings\": [{\"key\": \"arm_boost\", \"state\": \"absent\"}]}");
+        Assert.True(removed["changed"]!.GetValue<bool>(), removed.ToJsonString());
+        Assert.DoesNotContain("arm_boost", pi.Config, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -135,11 +153,15 @@ public class PiBootConfigContractTests
         Assert.True(before["failed"]!.GetValue<bool>());
         Assert.StartsWith("no SATA controller on the PCIe bus", before["msg"]!.GetValue<string>(), StringComparison.Ordinal);
 
+        // The Pi's own RP1 (an Ethernet controller on the internal link, at gen 2) is neither the HAT nor slow.
+        Assert.StartsWith("no Ethernet controller on the PCIe bus", Info(Sata.Replace("sata", "ethernet", StringComparison.Ordinal))["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+
         pi.Reboot("5.0 GT/s PCIe");
         var slow = Info(Sata);
         Assert.False(slow["failed"]!.GetValue<bool>(), slow.ToJsonString());
-        Assert.Contains("negotiated gen 2, lower than the gen 3 asked", slow["warnings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(2, slow["devices"]!.AsArray().Count);
+        Assert.Single(slow["warnings"]!.AsArray());
+        Assert.Contains("0000:01:00.0 (sata 197b:0585) at 5.0 GT/s PCIe negotiated gen 2, lower than the gen 3 asked", slow["warnings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["bridge", "sata", "bridge", "internal"], slow["devices"]!.AsArray().Select(d => d!["kind"]!.GetValue<string>()));
 
         var bad = Info("{\"_ansible_module_name\": \"pi_pcie_info\", \"sysfs_root\": \"{sys}\", \"require\": [\"floppy\"], \"expected_gen\": 9}");
         Assert.True(bad["failed"]!.GetValue<bool>());

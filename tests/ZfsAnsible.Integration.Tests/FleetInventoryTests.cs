@@ -76,6 +76,7 @@ public sealed partial class FleetInventoryTests : IDisposable
         raspberry_pi_pcie_config_path: {_belinda.ConfigPath}
         raspberry_pi_pcie_model_path: {_belinda.ModelPath}
         raspberry_pi_pcie_sysfs_root: {_belinda.SysfsRoot}
+        raspberry_pi_pcie_reboot_marker: {_belinda.MarkerPath}
         zfsansible_native_arch: aarch64
         """;
 

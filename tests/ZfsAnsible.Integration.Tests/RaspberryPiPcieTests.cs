@@ -31,6 +31,7 @@ public sealed class RaspberryPiPcieTests : IDisposable
                 raspberry_pi_pcie_config_path: {_pi.ConfigPath}
                 raspberry_pi_pcie_model_path: {_pi.ModelPath}
                 raspberry_pi_pcie_sysfs_root: {_pi.SysfsRoot}
+                raspberry_pi_pcie_reboot_marker: {_pi.MarkerPath}
         """, ["-i", "localhost,", "-c", "local", .. options], _aarch64);
 
     private static JsonObject Task(PlaybookRun run, string prefix) =>
@@ -49,6 +50,12 @@ public sealed class RaspberryPiPcieTests : IDisposable
         Assert.DoesNotContain(first.ResultsOf("localhost").Keys, k => k.StartsWith(Link, StringComparison.Ordinal));
         Assert.Equal(FakeRaspberryPi.Stock + "dtparam=pciex1\ndtparam=pciex1_gen=3\n", _pi.Config);
         Assert.Equal(2, _pi.BootFiles.Count);
+
+        // Run again before rebooting: nothing left to change, and it still stops before the pool.
+        var notRebooted = Run();
+        Assert.True(notRebooted.ExitCode != 0, notRebooted.ToString());
+        Assert.False(Task(notRebooted, Configure)["changed"]!.GetValue<bool>());
+        Assert.Contains("a reboot is still pending for an earlier change", Task(notRebooted, Stop)["msg"]!.GetValue<string>(), StringComparison.Ordinal);
 
         _pi.Reboot();
         var second = Run();
@@ -95,6 +102,7 @@ public sealed class RaspberryPiPcieTests : IDisposable
                     raspberry_pi_pcie_config_path: {_pi.ConfigPath}
                     raspberry_pi_pcie_model_path: {_pi.ModelPath}
                     raspberry_pi_pcie_sysfs_root: {_pi.SysfsRoot}
+                    raspberry_pi_pcie_reboot_marker: {_pi.MarkerPath}
             """, ["-i", inventory]);
 
         var first = Converge();

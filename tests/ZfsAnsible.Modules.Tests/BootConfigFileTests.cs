@@ -112,13 +112,32 @@ public sealed class BootConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void A_directory_that_cannot_be_written_fails_and_leaves_the_file_as_it_was()
+    public void A_rename_that_fails_after_the_backup_leaves_neither_backup_nor_temporary_file()
     {
-        var path = Write("ro/config.txt", "arm_64bit=1\n");
-        var missingDirectory = Path.Join(_root, "gone", "config.txt");
-        var failed = BootConfigFile.Replace(missingDirectory, ConfigTxt.Parse("x=1\n"), System.Text.Encoding.UTF8, null);
-        Assert.StartsWith($"cannot read the owner and mode of {missingDirectory}", failed.Error!.Message, StringComparison.Ordinal);
-        Assert.Equal("arm_64bit=1\n", File.ReadAllText(path));
+        // A directory where config.txt should be: statx, the copy-free temporary file and the backup path work, the rename
+        // over it fails - the point where a real failure (a full or read-only partition) would leave debris.
+        var path = Path.Join(_root, "boot", "config.txt");
+        Directory.CreateDirectory(path);
+        var failed = BootConfigFile.Replace(path, ConfigTxt.Parse("x=1\n"), System.Text.Encoding.UTF8, backupSuffix: null);
+        Assert.StartsWith($"cannot write {path}: ", failed.Error!.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; it is unchanged", failed.Error.Message, StringComparison.Ordinal);
+        Assert.Equal([path], Directory.GetFileSystemEntries(Path.Join(_root, "boot")));
+
+        var file = Write("boot2/config.txt", "arm_64bit=1\n");
+        Directory.CreateDirectory($"{file}.x.bak");
+        var backupInTheWay = BootConfigFile.Replace(file, ConfigTxt.Parse("x=1\n"), System.Text.Encoding.UTF8, "x.bak");
+        Assert.Contains("while copying it to", backupInTheWay.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("arm_64bit=1\n", File.ReadAllText(file));
+        Assert.Equal(2, Directory.GetFileSystemEntries(Path.Join(_root, "boot2")).Length);
+    }
+
+    [Fact]
+    public void A_missing_directory_fails_before_anything_is_written()
+    {
+        var missing = Path.Join(_root, "gone", "config.txt");
+        var failed = BootConfigFile.Replace(missing, ConfigTxt.Parse("x=1\n"), System.Text.Encoding.UTF8, null);
+        Assert.StartsWith($"cannot read the owner and mode of {missing}", failed.Error!.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Join(_root, "gone")));
     }
 
     [Fact]

@@ -3,7 +3,8 @@ namespace ZfsAnsible.Testing;
 /// <summary>
 /// A Raspberry Pi 5 as pi_boot_config and pi_pcie_info see it, in a temporary directory: the boot partition with a
 /// fresh image's config.txt (bookworm's stock file), the device tree's model string, and a sysfs holding the PCIe
-/// connector's bridge. <see cref="Reboot"/> is what the firmware does with PCIe enabled: the HAT's SATA controller appears.
+/// connector's bridge and the Pi's own RP1 chip on its internal link. <see cref="Reboot"/> is what a reboot with PCIe
+/// enabled does: /run is emptied (the pending-reboot marker goes) and the HAT's SATA controller appears.
 /// </summary>
 public sealed class FakeRaspberryPi : IDisposable
 {
@@ -16,6 +17,8 @@ public sealed class FakeRaspberryPi : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(ModelPath)!);
         File.WriteAllText(ModelPath, model + "\0");
         Device("0000:00:00.0", ("class", "0x060400"), ("vendor", "0x14e4"), ("device", "0x2712"));
+        Device("0001:00:00.0", ("class", "0x060400"), ("vendor", "0x14e4"), ("device", "0x2712"), ("current_link_speed", "5.0 GT/s PCIe"), ("current_link_width", "4"));
+        Device("0001:01:00.0", ("class", "0x020000"), ("vendor", "0x1de4"), ("device", "0x0001"), ("current_link_speed", "5.0 GT/s PCIe"), ("current_link_width", "4"));
     }
 
     public string Root { get; } = Directory.CreateTempSubdirectory("zfsansible-pi-").FullName;
@@ -26,13 +29,23 @@ public sealed class FakeRaspberryPi : IDisposable
 
     public string SysfsRoot => Path.Combine(Root, "sys");
 
+    /// <summary>The module's record of a change not booted yet (on a Pi: under /run, a tmpfs).</summary>
+    public string MarkerPath => Path.Combine(Root, "run", "zfsansible", "reboot-required");
+
     public static string Stock => File.ReadAllText(StockConfigPath);
 
     public string Config => File.ReadAllText(ConfigPath);
 
     /// <summary>After a reboot with PCIe enabled: the JMB585 SATA controller of a Radxa Penta SATA HAT, at this link speed.</summary>
-    public void Reboot(string linkSpeed = "8.0 GT/s PCIe") =>
+    public void Reboot(string linkSpeed = "8.0 GT/s PCIe")
+    {
+        if (File.Exists(MarkerPath))
+        {
+            File.Delete(MarkerPath);
+        }
+
         Device("0000:01:00.0", ("class", "0x010601"), ("vendor", "0x197b"), ("device", "0x0585"), ("current_link_speed", linkSpeed), ("max_link_speed", "8.0 GT/s PCIe"), ("current_link_width", "1"));
+    }
 
     /// <summary>The files of the boot partition's directory: config.txt, and any backup or leftover beside it.</summary>
     public IReadOnlyList<string> BootFiles => [.. Directory.GetFiles(Path.GetDirectoryName(ConfigPath)!).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];

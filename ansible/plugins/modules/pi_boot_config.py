@@ -32,7 +32,10 @@ description:
   - Replaces the file atomically - a temporary file in the same directory, flushed to disk, given the original's mode
     and owner, renamed over it, and the directory flushed - so a power cut leaves the old file or the new one.
   - Returns C(reboot_required=true) exactly when the lines the firmware acts on changed (the settings only take
-    effect at the next boot); a second run with the same settings returns C(changed=false) and C(reboot_required=false).
+    effect at the next boot) - in any section, whether or not this board reads it; a second run with the same
+    settings returns C(changed=false) and C(reboot_required=false).
+  - Records such a change in I(reboot_marker), a file under C(/run), which every boot empties, and returns
+    C(reboot_pending=true) while it is there, so a run between the change and the reboot knows one is still due.
   - Warns when a later line of another section sets the same parameter differently (it wins on boards that match
     that section), and when the file C(include)s another file (which is neither read nor changed).
   - The PCIe connector's parameters (C(dtparam=pciex1...)) are refused unless the board is a Raspberry Pi 5 or
@@ -97,11 +100,19 @@ options:
     description: Write the PCIe connector's parameters even when the board is not a Raspberry Pi 5 or Compute Module 5.
     type: bool
     default: false
+  reboot_marker:
+    description:
+      - Where a change the board has not booted with yet is recorded (appended, one line per change). It must be on a
+        file system that every boot empties (C(/run) is a tmpfs on Raspberry Pi OS); tests point it elsewhere.
+    type: path
+    default: /run/zfsansible/reboot-required
 notes:
   - Check mode reports what would change, including C(reboot_required), and writes nothing. Diff mode shows the file before and after.
-  - Settings in files named by C(include) lines are not read; the C(dtparam) lines after a C(dtoverlay) line are that
-    overlay's parameters to the firmware when the overlay has them - this module adds lines at the end of a section,
-    where Raspberry Pi's own documentation puts them.
+  - Settings in files named by C(include) lines are not read.
+  - To the firmware, a C(dtparam) line after a C(dtoverlay) line is that overlay's parameter when the overlay has one of
+    that name (until the next C(dtoverlay) line). This module reads every C(dtparam) as a base parameter and adds lines
+    at the end of a section, where Raspberry Pi's documentation puts them (the PCIe parameters are the base device
+    tree's; no stock overlay has them). Give an overlay's own parameters as its I(params).
   - As a command on the Pi, C(pi_boot_config show [--path P] [--section S]) prints the settings the firmware reads, and
     C(pi_boot_config pcie) the PCIe devices with their negotiated link.
 seealso:
@@ -120,11 +131,11 @@ EXAMPLES = r'''
         value: 3
   register: pcie
 
-- name: Reboot when the firmware must read the new settings
+- name: Reboot when the firmware must read the new settings (changed now, or by an earlier run since the last boot)
   ansible.builtin.reboot:
-  when: pcie.reboot_required
+  when: pcie.reboot_pending
 
-- name: A fan overlay on Pi 4 boards only, and no audio anywhere
+- name: A fan overlay and the boost on Pi 4 boards only
   zfsansible.zfs.pi_boot_config:
     section: pi4
     settings:
@@ -159,6 +170,11 @@ board_model:
   sample: Raspberry Pi 5 Model B Rev 1.0
 reboot_required:
   description: True exactly when the lines the firmware acts on changed (would change, in check mode).
+  returned: success
+  type: bool
+  sample: true
+reboot_pending:
+  description: True while a change is not booted yet - this run's, or an earlier one's recorded in I(reboot_marker).
   returned: success
   type: bool
   sample: true

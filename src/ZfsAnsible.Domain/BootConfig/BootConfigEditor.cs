@@ -53,8 +53,21 @@ public static class BootConfigEditor
             return Result<BootConfigEdit>.Fail($"the line '{tooLong.Text}' would be {tooLong.Text.Length} characters; the firmware reads only {BootConfigNames.MaxLineLength}");
         }
 
-        var states = settings.Select(s => new SettingState(s, filter, s.Present ? Occurrences(after, filter, s).LastOrDefault() is { Line: var l and >= 0 } ? l + 1 : null : null)).ToImmutableArray();
+        var states = settings.Select(s => new SettingState(s, filter, s.Present ? LineOf(after, filter, s) : null)).ToImmutableArray();
         return new BootConfigEdit(before, after, changes.ToImmutable(), [.. Warnings(after, filter, states)], states);
+    }
+
+    /// <summary>The line (1-based) that holds a present setting: the overlay line that matches, else the last occurrence.</summary>
+    private static int? LineOf(ConfigTxt file, string filter, BootSetting setting)
+    {
+        var occurrences = Occurrences(file, filter, setting);
+        if (occurrences.Count == 0)
+        {
+            return null;
+        }
+
+        var holding = setting.Kind == BootSettingKind.DtOverlay ? occurrences.FindLastIndex(o => Holds(file.Lines[o.Line], o.Item, setting)) : -1;
+        return (holding >= 0 ? occurrences[holding] : occurrences[^1]).Line + 1;
     }
 
     /// <summary>A setting's occurrences in the section: the line, and for a dtparam the item within it.</summary>
@@ -198,7 +211,7 @@ public static class BootConfigEditor
         }
 
         var block = lines.Skip(start).Take(end - start).ToList();
-        var lastSetting = block.FindLastIndex(l => l.Kind is ConfigLineKind.Entry or ConfigLineKind.Other or ConfigLineKind.Section);
+        var lastSetting = block.FindLastIndex(l => l.Kind is ConfigLineKind.Entry or ConfigLineKind.Other);
         var lastText = block.FindLastIndex(l => l.Kind != ConfigLineKind.Blank);
         return start + (lastSetting >= 0 ? lastSetting : lastText) + 1;
     }
@@ -222,13 +235,20 @@ public static class BootConfigEditor
     private static IEnumerable<string> Warnings(ConfigTxt file, string filter, ImmutableArray<SettingState> states)
     {
         var filters = file.FilterAt();
-        foreach (var state in states.Where(s => s.Line is not null && s.Setting.Kind != BootSettingKind.DtOverlay))
+        foreach (var state in states.Where(s => s.Setting.Kind != BootSettingKind.DtOverlay))
         {
-            foreach (var later in Occurrences(file, filter, state.Setting, anySection: true).Where(o => o.Line >= state.Line!.Value && !SameFilter(filters[o.Line], filter) && !SameFilter(filters[o.Line], "none")))
+            var elsewhere = Occurrences(file, filter, state.Setting, anySection: true)
+                .Where(o => !SameFilter(filters[o.Line], filter) && !SameFilter(filters[o.Line], "none"));
+            foreach (var other in elsewhere)
             {
-                if (!Holds(file.Lines[later.Line], later.Item, state.Setting))
+                var line = $"line {other.Line + 1} ('{file.Lines[other.Line].Text.Trim()}')";
+                if (state.Line is { } managed && other.Line >= managed && !Holds(file.Lines[other.Line], other.Item, state.Setting))
                 {
-                    yield return $"line {later.Line + 1} ('{file.Lines[later.Line].Text.Trim()}') comes after {state.Setting} in [{filter}] and wins over it on boards that match [{filters[later.Line]}]";
+                    yield return $"{line} comes after {state.Setting} in [{filter}] and wins over it on boards that match [{filters[other.Line]}]";
+                }
+                else if (!state.Setting.Present)
+                {
+                    yield return $"{line} still sets {state.Setting.Name} on boards that match [{filters[other.Line]}]";
                 }
             }
         }

@@ -32,7 +32,8 @@ public sealed record BootSetting(BootSettingKind Kind, string Name, string? Valu
 
     public static BootSetting DtOverlay(string name, IEnumerable<OverlayParam>? parameters = null, bool present = true) => new(BootSettingKind.DtOverlay, name, null, [.. parameters ?? []], present);
 
-    public static BootSetting Key(string name, string value, bool present = true) => new(BootSettingKind.Key, name, value, [], present);
+    /// <summary>A plain key; an absent one needs no value.</summary>
+    public static BootSetting Key(string name, string? value, bool present = true) => new(BootSettingKind.Key, name, value, [], present);
 
     /// <summary>The key of the line that holds it.</summary>
     public string LineKey => Kind switch

@@ -25,7 +25,7 @@ public enum ConfigLineKind
 /// </summary>
 public sealed record ConfigLine(string Text, string Ending)
 {
-    public ConfigLineKind Kind { get; } = Classify(Text);
+    public ConfigLineKind Kind => Classify(Text);
 
     /// <summary>The filter inside the brackets of a section line (<c>pi5</c>), else null.</summary>
     public string? Filter => Kind == ConfigLineKind.Section ? Text.Trim()[1..Text.Trim().IndexOf(']', StringComparison.Ordinal)].Trim() : null;

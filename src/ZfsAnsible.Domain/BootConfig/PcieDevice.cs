@@ -10,6 +10,9 @@ public enum PcieDeviceKind
     Usb,
     Ethernet,
     Bridge,
+
+    /// <summary>Raspberry Pi's own RP1 I/O chip (vendor 0x1de4) on the Pi 5's internal link: never a HAT's device.</summary>
+    Internal,
     Other,
 }
 
@@ -19,7 +22,9 @@ public enum PcieDeviceKind
 /// </summary>
 public sealed record PcieDevice(string Address, string? Class, string? Vendor, string? Device, string? CurrentLinkSpeed, string? MaxLinkSpeed, string? LinkWidth)
 {
-    public PcieDeviceKind Kind => Class?.Length >= 6 ? Class[..6].ToLowerInvariant() switch
+    public const string RaspberryPiVendor = "0x1de4";
+
+    public PcieDeviceKind Kind => Vendor == RaspberryPiVendor ? PcieDeviceKind.Internal : Class?.Length >= 6 ? Class[..6].ToLowerInvariant() switch
     {
         "0x0106" => PcieDeviceKind.Sata,
         "0x0108" => PcieDeviceKind.Nvme,

@@ -5,8 +5,8 @@ using ZfsAnsible.Domain.BootConfig;
 
 namespace ZfsAnsible.Modules.PiBootConfig;
 
-/// <summary>The config.txt found, and how it was found (a note when a pointer file or a link led to it).</summary>
-public sealed record LocatedFile(string Path, string? Note);
+/// <summary>The config.txt found, as read, and how it was found (a note when a pointer file or a link led to it).</summary>
+public sealed record LocatedFile(string Path, ReadFile File, string? Note);
 
 /// <summary>A config.txt as read: its lines, and the encoding that turns them back into the same bytes.</summary>
 public sealed record ReadFile(ConfigTxt Config, Encoding Encoding);
@@ -47,11 +47,11 @@ public static partial class BootConfigFile
         {
             var followed = Rooted(target);
             return File.Exists(followed)
-                ? new LocatedFile(followed, $"{found} is a note pointing to {target}; that file was used")
+                ? Read(followed).Map(file => new LocatedFile(followed, file, $"{found} is a note pointing to {target}; that file was used"))
                 : Result<LocatedFile>.Fail($"{found} is a note pointing to {target}, which does not exist: is the boot partition mounted there?");
         }
 
-        return new LocatedFile(real, real == Rooted(found) ? null : $"{found} is a link to {real}; that file was used");
+        return new LocatedFile(real, read.Value, real == Rooted(found) ? null : $"{found} is a link to {real}; that file was used");
     }
 
     public static Result<ReadFile> Read(string path)
@@ -80,7 +80,8 @@ public static partial class BootConfigFile
     /// <summary>Replaces the file with <paramref name="config"/>; with <paramref name="backupSuffix"/>, copies the original first. Returns the backup's path.</summary>
     public static Result<string?> Replace(string path, ConfigTxt config, Encoding encoding, string? backupSuffix)
     {
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.zfsansible-{Environment.ProcessId}");
+        // A fresh name each time: a temporary file left by a killed run is never in the way.
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.zfsansible-{Guid.NewGuid():N}");
         var backup = backupSuffix is null ? null : $"{path}.{backupSuffix}";
         var backupMade = false;
         try
@@ -121,19 +122,33 @@ public static partial class BootConfigFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
+            Remove(temporary);
             if (backupMade)
             {
-                File.Delete(backup!);
+                Remove(backup!);
             }
 
             var reason = e switch
             {
                 UnauthorizedAccessException => "permission denied (or a read-only file system)",
                 IOException { Message: var m } when m.StartsWith("cannot ", StringComparison.Ordinal) => m,
-                _ => "a write error (is the partition full or read-only?)",
+                FileNotFoundException or DirectoryNotFoundException => "its directory is gone",
+                _ => $"a write error (is the partition full or read-only?){(backupMade || backup is null ? string.Empty : $" while copying it to {backup}")}",
             };
             return Result<string?>.Fail($"cannot write {path}: {reason}; it is unchanged");
+        }
+    }
+
+    /// <summary>Best-effort removal of what a failed replacement left; the failure itself is what gets reported.</summary>
+    private static void Remove(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A directory in the way, or a read-only file system: nothing was written there either.
         }
     }
 

@@ -12,7 +12,7 @@ namespace ZfsAnsible.Modules.PiBootConfig;
 public sealed record BootSettingArguments(string? Dtparam, string? Dtoverlay, string? Key, JsonNode? Value, JsonObject Params, BootSettingState State);
 
 /// <summary>pi_boot_config's options, typed (bound once from the validated parameters).</summary>
-public sealed record PiBootConfigArguments(ImmutableArray<BootSettingArguments> Settings, string Section, string? Path, string ModelPath, bool Backup, bool Force)
+public sealed record PiBootConfigArguments(ImmutableArray<BootSettingArguments> Settings, string Section, string? Path, string ModelPath, bool Backup, bool Force, string RebootMarker)
 {
     public static PiBootConfigArguments From(ModuleParameters parameters) => parameters.Bind(ModuleArgumentsJson.Default.PiBootConfigArguments);
 
@@ -31,9 +31,12 @@ public sealed record PiBootConfigArguments(ImmutableArray<BootSettingArguments> 
             problems.Add($"path must be an absolute path, got {path}");
         }
 
-        if (!System.IO.Path.IsPathFullyQualified(ModelPath))
+        foreach (var (name, value) in new[] { ("model_path", ModelPath), ("reboot_marker", RebootMarker) })
         {
-            problems.Add($"model_path must be an absolute path, got {ModelPath}");
+            if (!System.IO.Path.IsPathFullyQualified(value))
+            {
+                problems.Add($"{name} must be an absolute path, got {value}");
+            }
         }
 
         if (Settings.IsEmpty)
@@ -113,7 +116,7 @@ public sealed record PiBootConfigArguments(ImmutableArray<BootSettingArguments> 
 
             return value.Value is null && present
                 ? Result<BootSetting>.Fail($"{where}: key {key} needs a value")
-                : BootSetting.Key(key, value.Value ?? string.Empty, present);
+                : BootSetting.Key(key, value.Value, present);
         }
 
         return Result<BootSetting>.Fail($"{where}: give one of dtparam, dtoverlay or key");

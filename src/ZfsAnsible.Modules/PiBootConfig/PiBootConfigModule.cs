@@ -33,53 +33,56 @@ public static class PiBootConfigModule
             return ModuleResult.Fail(located.Error.Message);
         }
 
-        var path = located.Value.Path;
-        var read = BootConfigFile.Read(path);
-        if (!read.IsOk)
-        {
-            return ModuleResult.Fail(read.Error.Message);
-        }
-
-        var planned = BootConfigEditor.Plan(read.Value.Config, filter, settings);
+        var (path, file, note) = located.Value;
+        var planned = BootConfigEditor.Plan(file.Config, filter, settings);
         if (!planned.IsOk)
         {
             return ModuleResult.Fail(planned.Error.Message);
         }
 
         var edit = planned.Value;
+        var warnings = note is null ? edit.Warnings : edit.Warnings.Add(note);
         string? backup = null;
         if (edit.Changed && !context.CheckMode)
         {
-            var suffix = arguments.Backup ? clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + $".{Environment.ProcessId}.bak" : null;
-            var replaced = BootConfigFile.Replace(path, edit.After, read.Value.Encoding, suffix);
+            var now = clock.GetUtcNow();
+            var suffix = arguments.Backup ? now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + $".{Environment.ProcessId}.bak" : null;
+            var replaced = BootConfigFile.Replace(path, edit.After, file.Encoding, suffix);
             if (!replaced.IsOk)
             {
                 return ModuleResult.Fail(replaced.Error.Message);
             }
 
             backup = replaced.Value;
+            if (edit.RebootRequired && RebootMarker.Record(arguments.RebootMarker, $"{now:O} {path}: {string.Join("; ", edit.Changes)}") is { } unrecorded)
+            {
+                warnings = warnings.Add(unrecorded);
+            }
         }
 
+        var pending = RebootMarker.IsPending(arguments.RebootMarker) || (context.CheckMode && edit.RebootRequired);
         var result = new ModuleResult
         {
             Changed = edit.Changed,
-            Msg = Message(edit, path, filter, context.CheckMode),
+            Msg = Message(edit, path, filter, context.CheckMode, pending, arguments.RebootMarker),
             Diff = new ModuleDiff(edit.Before.Render(), edit.After.Render()) { BeforeHeader = $"{path} (before)", AfterHeader = $"{path} (after)" },
-            Warnings = [.. edit.Warnings, .. located.Value.Note is { } note ? [note] : Array.Empty<string>()],
+            Warnings = warnings,
         }
             .With("path", path)
             .With("board_model", board.Name)
             .With("reboot_required", edit.RebootRequired)
+            .With("reboot_pending", pending)
             .With("changes", new JsonArray([.. edit.Changes.Select(c => (JsonNode?)c)]))
             .With("settings", new JsonArray([.. edit.Settings.Select(Report)]));
         return backup is null ? result : result.With("backup_file", backup);
     }
 
-    private static string Message(BootConfigEdit edit, string path, string filter, bool checkMode)
+    private static string Message(BootConfigEdit edit, string path, string filter, bool checkMode, bool pending, string marker)
     {
         if (!edit.Changed)
         {
-            return $"{path} already has the {edit.Settings.Length} setting{(edit.Settings.Length == 1 ? string.Empty : "s")} in [{filter}]";
+            var still = pending ? $"; a reboot is still pending for an earlier change (recorded in {marker})" : string.Empty;
+            return $"{path} is already as declared ({edit.Settings.Length} setting{(edit.Settings.Length == 1 ? string.Empty : "s")} in [{filter}]){still}";
         }
 
         var reboot = edit.RebootRequired ? "; a reboot is required for it to take effect" : string.Empty;

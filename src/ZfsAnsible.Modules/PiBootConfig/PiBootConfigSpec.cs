@@ -33,11 +33,12 @@ public static class PiBootConfigSpec
         ("path", Option.Path()),
         ("model_path", Option.Path(@default: DefaultModelPath)),
         ("backup", Option.Bool()),
-        ("force", Option.Bool()));
+        ("force", Option.Bool()),
+        ("reboot_marker", Option.Path(@default: RebootMarker.DefaultPath)));
 
     /// <summary>The device kinds pi_pcie_info can require, by PCI class.</summary>
     public static ArgumentSpec InfoSpec { get; } = ArgumentSpec.Of(
         ("sysfs_root", Option.Path(@default: "/sys")),
-        ("require", Option.List() with { Choices = [.. Enum.GetValues<Domain.BootConfig.PcieDeviceKind>().Where(k => k is not (Domain.BootConfig.PcieDeviceKind.Bridge or Domain.BootConfig.PcieDeviceKind.Other)).Select(k => k.ToString().ToLowerInvariant())] }),
+        ("require", Option.List() with { Choices = [.. Enum.GetValues<Domain.BootConfig.PcieDeviceKind>().Where(k => k is not (Domain.BootConfig.PcieDeviceKind.Bridge or Domain.BootConfig.PcieDeviceKind.Internal or Domain.BootConfig.PcieDeviceKind.Other)).Select(k => k.ToString().ToLowerInvariant())] }),
         ("expected_gen", Option.Int()));
 }

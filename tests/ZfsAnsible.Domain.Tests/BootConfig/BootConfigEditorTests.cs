@@ -113,6 +113,22 @@ public class BootConfigEditorTests
     }
 
     [Fact]
+    public void A_plain_key_is_removed_without_a_value()
+    {
+        var edit = PlanTwice("arm_boost=1\n[pi4]\narm_boost=1\n", "all", BootSetting.Key("arm_boost", null, present: false));
+        Assert.Equal("[pi4]\narm_boost=1\n", edit.After.Render());
+        Assert.Empty(BootConfigNames.Problems(BootSetting.Key("arm_boost", null, present: false), "settings[0]"));
+        Assert.Equal(["line 2 ('arm_boost=1') still sets arm_boost on boards that match [pi4]"], edit.Warnings);
+    }
+
+    [Fact]
+    public void A_section_with_only_a_comment_gets_the_line_after_the_comment()
+    {
+        var edit = PlanTwice("arm_64bit=1\n[all]\n# The SATA HAT\n", "all", BootSetting.DtParam("pciex1"));
+        Assert.Equal("arm_64bit=1\n[all]\n# The SATA HAT\ndtparam=pciex1\n", edit.After.Render());
+    }
+
+    [Fact]
     public void A_missing_section_is_created_at_the_end()
     {
         var stock = File("bookworm-stock.txt");
@@ -304,6 +320,11 @@ public class BootConfigEditorTests
         Assert.Contains("negotiated gen 2, lower than the gen 3 asked", report.Value.Warnings[0], StringComparison.Ordinal);
 
         Assert.Empty(PcieLinkReport.Check([sata with { CurrentLinkSpeed = "8.0 GT/s PCIe" }], [PcieDeviceKind.Sata], 3, "d").Value.Warnings);
+        // The Pi's own RP1 chip is an Ethernet controller on the internal link: never a HAT's device.
+        var rp1 = new PcieDevice("0001:01:00.0", "0x020000", PcieDevice.RaspberryPiVendor, "0x0001", "5.0 GT/s PCIe", null, "4");
+        Assert.Equal(PcieDeviceKind.Internal, rp1.Kind);
+        Assert.False(PcieLinkReport.Check([bridge, rp1], [PcieDeviceKind.Ethernet], 3, "d").IsOk);
+
         var missing = PcieLinkReport.Check([bridge], [PcieDeviceKind.Sata], 3, "/sys/bus/pci/devices");
         Assert.StartsWith("no SATA controller on the PCIe bus (/sys/bus/pci/devices lists 0000:00:00.0 (bridge 14e4:2712)", missing.Error!.Message, StringComparison.Ordinal);
     }
