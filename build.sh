@@ -372,8 +372,8 @@ demo_pi() {
   say "demo: a fresh Raspberry Pi 5 image's config.txt gets PCIe gen 3 (zfsansible.zfs.pi_boot_config, arm64 build), twice:"
   local run
   for run in 1 2; do
-    ansible localhost -c local -o -m zfsansible.zfs.pi_boot_config -a "$args" \
-      -e zfsansible_native_arch=aarch64 | grep -oE '"(changed|reboot_required|module_build)": [^,]+' | paste -sd ' '
+    ansible -i localhost, localhost -c local -o -m zfsansible.zfs.pi_boot_config -a "$args" \
+      -e zfsansible_native_arch=aarch64 | grep -oE '"(changed|reboot_required|reboot_pending|module_build)": [^,]+' | paste -sd ' '
   done
   "$ART/publish/linux-x64/pi_boot_config" show --path "$pi/boot/firmware/config.txt" --section all | tail -n 2
 }
