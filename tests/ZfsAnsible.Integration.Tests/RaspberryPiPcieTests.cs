@@ -21,7 +21,8 @@ public sealed class RaspberryPiPcieTests : IDisposable
 
     public void Dispose() => _pi.Dispose();
 
-    private PlaybookRun Run(params string[] options) => AnsiblePlaybook.Run($"""
+    /// <summary>The role on every host of the inventory, pointed at the fake Pi.</summary>
+    private string Play => $"""
         - name: The backup Pi's boot settings
           hosts: all
           gather_facts: false
@@ -32,7 +33,9 @@ public sealed class RaspberryPiPcieTests : IDisposable
                 raspberry_pi_pcie_model_path: {_pi.ModelPath}
                 raspberry_pi_pcie_sysfs_root: {_pi.SysfsRoot}
                 raspberry_pi_pcie_reboot_marker: {_pi.MarkerPath}
-        """, ["-i", "localhost,", "-c", "local", .. options], _aarch64);
+        """;
+
+    private PlaybookRun Run(params string[] options) => AnsiblePlaybook.Run(Play, ["-i", "localhost,", "-c", "local", .. options], _aarch64);
 
     private static JsonObject Task(PlaybookRun run, string prefix) =>
         run.ResultsOf("localhost").Single(r => r.Key.StartsWith(prefix, StringComparison.Ordinal)).Value;
@@ -92,18 +95,7 @@ public sealed class RaspberryPiPcieTests : IDisposable
                   ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
                   zfsansible_native_arch: aarch64
             """);
-        PlaybookRun Converge() => AnsiblePlaybook.Run($"""
-            - name: The backup Pi's boot settings, over ssh
-              hosts: belinda
-              gather_facts: false
-              roles:
-                - role: zfsansible.zfs.raspberry_pi_pcie
-                  vars:
-                    raspberry_pi_pcie_config_path: {_pi.ConfigPath}
-                    raspberry_pi_pcie_model_path: {_pi.ModelPath}
-                    raspberry_pi_pcie_sysfs_root: {_pi.SysfsRoot}
-                    raspberry_pi_pcie_reboot_marker: {_pi.MarkerPath}
-            """, ["-i", inventory]);
+        PlaybookRun Converge() => AnsiblePlaybook.Run(Play, ["-i", inventory]);
 
         var first = Converge();
         Assert.True(first.ExitCode != 0, first.ToString());

@@ -14,6 +14,7 @@ requirements:
   - nothing on the target but what the module manages (the module is a self-contained native executable, no Python or .NET runtime)
   - Linux on x86_64 or aarch64 (64-bit userland) with glibc >= 2.29 (Debian 11+, Raspberry Pi OS bullseye+, Ubuntu 20.04+);
     C(zfs_replicate) and C(zfs_timer) also load libssl (1.1 or 3) for hashing, which every Debian with openssh has
+  - for the ZFS modules, OpenZFS >= 2.1 or zfs-fuse (C(zfs) and C(zpool) on the C(PATH)); C(pi_boot_config) and C(pi_pcie_info) need no ZFS
   - the collection's binaries built with C(./build.sh build), or an artifact that contains them
 attributes:
   check_mode:
@@ -41,12 +42,5 @@ notes:
     over the connection. Targets with a 32-bit userland are not supported.
   - The task variable C(zfsansible_native_arch) (C(x86_64) or C(aarch64)) overrides the
     detection; it is meant for tests and special cases.
-'''
-
-    # The ZFS modules add this (extends_documentation_fragment: zfsansible.zfs.native.zfs); pi_boot_config needs no ZFS.
-    ZFS = r'''
-requirements:
-  - OpenZFS >= 2.1 or zfs-fuse (C(zfs) and C(zpool) on the C(PATH))
-notes:
-  - All C(zfs) and C(zpool) commands are run as argument vectors, never through a shell.
+  - Every command a module runs (C(zfs), C(zpool), C(ssh)) is an argument vector, never a shell.
 '''

@@ -52,7 +52,6 @@ requirements:
   - the pools that hold the datasets imported on the host (for example with M(zfsansible.zfs.zfs_pool))
 extends_documentation_fragment:
   - zfsansible.zfs.native
-  - zfsansible.zfs.native.zfs
 options:
   datasets:
     description:

@@ -35,7 +35,6 @@ description:
   - The command lines run, or that would run in check mode, are returned in the C(commands) return value.
 extends_documentation_fragment:
   - zfsansible.zfs.native
-  - zfsansible.zfs.native.zfs
 options:
   name:
     description:

@@ -22,7 +22,6 @@ description:
   - The private key is never read, returned or printed; it never leaves the host.
 extends_documentation_fragment:
   - zfsansible.zfs.native
-  - zfsansible.zfs.native.zfs
 options:
   path:
     description: The private key file; the public key is C(<path>.pub).

@@ -30,7 +30,6 @@ description:
     I(allow) replaces it. C(state=absent) removes it.
 extends_documentation_fragment:
   - zfsansible.zfs.native
-  - zfsansible.zfs.native.zfs
 options:
   public_key:
     description: The backup server's public key line (M(zfsansible.zfs.zfs_pull_key)'s C(public_key)).

@@ -57,7 +57,6 @@ description:
   - The same binary is the backup timer's command - C(zfs_replicate run --target-root ... --remote-host ...).
 extends_documentation_fragment:
   - zfsansible.zfs.native
-  - zfsansible.zfs.native.zfs
 options:
   datasets:
     description:

@@ -43,7 +43,6 @@ description:
     at 1 - and the age of the newest snapshot of the interval.
 extends_documentation_fragment:
   - zfsansible.zfs.native
-  - zfsansible.zfs.native.zfs
 options:
   datasets:
     description:

@@ -36,7 +36,6 @@ description:
     instance uses it) service files. The installed program stays for other timers.
 extends_documentation_fragment:
   - zfsansible.zfs.native
-  - zfsansible.zfs.native.zfs
 options:
   name:
     description:
