@@ -4,7 +4,7 @@
 #   ./build.sh build   NativeAOT executables for linux-x64 and linux-arm64, the collection and its tarball
 #   ./build.sh test    setup + build, then every test tier; ends with one line "N passed, N failed"
 #   ./build.sh demo    setup + build, then the whole system on a local zfs-fuse sandbox
-#   ./build.sh bench   setup + build, then the benchmarks in bench/ (BENCH lines)
+#   ./build.sh bench [SECTION...]   setup + build, then the benchmarks in bench/ (BENCH lines; bench/run.sh lists the sections)
 #   ./build.sh clean   remove build outputs and the demo sandbox
 # Quiet when things work: details go to artifacts/logs/, and their tail is shown when a step fails.
 set -euo pipefail
@@ -441,7 +441,7 @@ bench() {
   setup
   build
   "$ROOT/tests/sandbox/zfs-sandbox.sh" start
-  ZFSANSIBLE_ROOT=$ROOT "$ROOT/bench/run.sh"
+  ZFSANSIBLE_ROOT=$ROOT "$ROOT/bench/run.sh" "$@"
 }
 
 case "${1:-}" in
@@ -449,7 +449,7 @@ case "${1:-}" in
   build) setup; build ;;
   test) run_tests ;;
   demo) demo ;;
-  bench) bench ;;
+  bench) shift; bench "$@" ;;
   clean) clean ;;
   *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ZfsAnsible benchmarks (DESIGN §11). Run by `./build.sh bench` after the build:
-#   ZFSANSIBLE_ROOT=<repo> bench/run.sh
+#   ZFSANSIBLE_ROOT=<repo> bench/run.sh [SECTION...]
+# Sections (all by default): size startup rss task ssh pi-config datasets replicate sanoid api vm.
 # Prints one line per benchmark on stdout:
 #   BENCH <id> ours=<value><unit> theirs=<value><unit> ratio=<ours/theirs>
 # Everything else (progress, notes) goes to stderr. The numbers never fail the run; the exit status
@@ -35,9 +36,21 @@ QEMU=qemu-aarch64-static
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
 
+SECTIONS=" $* "
+# Whether section $1 was asked for (every section when none was named).
+wants() { [ "$SECTIONS" = "  " ] || [[ $SECTIONS == *" $1 "* ]]; }
+for section in "$@"; do
+  case $section in
+    size|startup|rss|task|ssh|pi-config|datasets|replicate|sanoid|api|vm) ;;
+    *) printf 'bench: ERROR: no section %s (sections: size startup rss task ssh pi-config datasets replicate sanoid api vm)\n' "$section" >&2; exit 2 ;;
+  esac
+done
+
 START_TIME=$(date +%s)
 FAILURES=()
 TMP=
+SSHD_PID=
+SSH_USER_ADDED=
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -60,26 +73,29 @@ dsp_clear() {
   [ "$(zfs list -H -o name -r "$1" | wc -l)" -eq 1 ]
 }
 
-# Destroy DSP_POOL if its vdev is in SANDBOX_DIR (ours: made by this script). Its datasets are unmounted first and
+# Destroy pool $1 if its vdev is in SANDBOX_DIR (ours: made by this script). Its datasets are unmounted first and
 # the destroy is retried once, because zfs-fuse answers "pool is busy" now and then.
-destroy_dsp_pool() {
+destroy_own_pool() {
   local ds
-  zpool status "$DSP_POOL" 2>/dev/null | grep -qF "$SANDBOX_DIR/" || return 0
-  zfs list -H -o name -r "$DSP_POOL" 2>/dev/null | sort -r | while IFS= read -r ds; do
+  zpool status "$1" 2>/dev/null | grep -qF "$SANDBOX_DIR/" || return 0
+  zfs list -H -o name -r "$1" 2>/dev/null | sort -r | while IFS= read -r ds; do
     zfs unmount "$ds" 2>/dev/null || true
   done
-  zpool destroy -f "$DSP_POOL" 2>/dev/null || { sleep 1; zpool destroy -f "$DSP_POOL" >&2; }
+  zpool destroy -f "$1" 2>/dev/null || { sleep 1; zpool destroy -f "$1" >&2; }
 }
+destroy_dsp_pool() { destroy_own_pool "$DSP_POOL"; }
 
 cleanup() {
   local rc=$?
   set +e
   if [ -x "$SANDBOX_SCRIPT" ] && command -v zpool >/dev/null 2>&1 && [ -d "$SANDBOX_DIR" ]; then
     destroy_dsp_pool
+    destroy_own_pool "$REP_POOL"
     # destroys only pools whose vdevs are files in SANDBOX_DIR, then removes the directory
     "$SANDBOX_SCRIPT" cleanup "$SANDBOX_DIR" >&2
   fi
   rmdir "$ART/bench" 2>/dev/null
+  stop_sshd
   [ -n "$TMP" ] && rm -rf "$TMP"
   exit "$rc"
 }
@@ -168,14 +184,18 @@ cd "$TMP"
 
 log "size: Ansible's AnsiballZ payload for ansible.builtin.command (kept with ANSIBLE_KEEP_REMOTE_FILES=1)"
 payload_kib=
-if ANSIBLE_KEEP_REMOTE_FILES=1 ansible localhost -i localhost, -c local -m ansible.builtin.command -a true >"$TMP/adhoc.log" 2>&1; then
+if ! wants size; then
+  :
+elif ANSIBLE_KEEP_REMOTE_FILES=1 ansible localhost -i localhost, -c local -m ansible.builtin.command -a true >"$TMP/adhoc.log" 2>&1; then
   payload=$(find "$ANSIBLE_REMOTE_TMP" -name AnsiballZ_command.py -type f | head -n 1)
   if [ -n "$payload" ]; then
     payload_kib=$(awk -v b="$(stat -c %s "$payload")" 'BEGIN { print b / 1024 }')
   fi
 fi
 rm -rf "$ANSIBLE_REMOTE_TMP"
-if [ -z "$payload_kib" ]; then
+if ! wants size; then
+  :
+elif [ -z "$payload_kib" ]; then
   fail "size-*" "could not obtain AnsiballZ_command.py (ad-hoc ansible run: $(tail -n 3 "$TMP/adhoc.log" | tr '\n' ' '))"
 else
   for exe in "${EXES[@]}"; do
@@ -192,7 +212,7 @@ fi
 
 # ---------------------------------------------------------------- 2. startup
 
-for exe in "${EXES[@]}"; do
+wants startup && for exe in "${EXES[@]}"; do
   for arch in "${ARCHES[@]}"; do
     id=startup-$exe-$arch
     [ -f "$PUBLISH/linux-$arch/$exe" ] || { fail "$id" "$PUBLISH/linux-$arch/$exe was not built"; continue; }
@@ -267,7 +287,7 @@ peak_rss_kib() {
   done | median
 }
 
-if [ -n "$pool_ready" ]; then
+if [ -n "$pool_ready" ] && wants rss; then
   theirs_rss=
   theirs_rss=$(peak_rss_kib "$PY" -c 'import json,subprocess; subprocess.run(["zpool","list"])') || theirs_rss=
   [ -n "$theirs_rss" ] || fail "rss-*" "python3 running zpool list failed: $(tail -n 3 "$TMP/rss-stderr.log" | tr '\n' ' ')"
@@ -374,8 +394,126 @@ task_bench() {
   done
 }
 
-if [ -n "$pool_ready" ]; then
+if [ -n "$pool_ready" ] && wants task; then
   task_bench
+fi
+
+# ---------------------------------------------------------------- 4a. task over ssh
+
+# How the fleet is really driven: the same no-op tasks through a private sshd on 127.0.0.1 (root, key auth, Ansible's
+# default ssh settings: ControlPersist, no pipelining). Ours against community.general.zfs doing the same check.
+# The remote user is a uid-0 alias of root with /bin/sh and an empty home: a fleet host's root runs no shell start-up
+# files over ssh, and this machine's root .bashrc (pyenv) would add about 1.5 s to every command, both sides'.
+SSH_USER=zfsansible-bench
+start_sshd() {
+  local dir=$TMP/sshd
+  [ -z "$SSHD_PID" ] || return 0
+  rm -rf "$dir"
+  mkdir -p "$dir/home" /run/sshd
+  if ! getent passwd "$SSH_USER" >/dev/null; then
+    # No password ('*', not the locked '!'): sshd without PAM refuses every login of a locked account.
+    useradd -o -u 0 -g 0 -M -d "$dir/home" -s /bin/sh -p '*' "$SSH_USER" 2>/dev/null || return 1
+    SSH_USER_ADDED=1
+  fi
+  ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key" && ssh-keygen -q -t ed25519 -N '' -f "$dir/client_key" || return 1
+  cp "$dir/client_key.pub" "$dir/authorized_keys"
+  SSHD_PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  printf '%s\n' "Port $SSHD_PORT" "ListenAddress 127.0.0.1" "HostKey $dir/host_key" "AuthorizedKeysFile $dir/authorized_keys" \
+    "PermitRootLogin prohibit-password" "PasswordAuthentication no" "KbdInteractiveAuthentication no" "UsePAM no" \
+    "StrictModes no" "PidFile $dir/sshd.pid" "AllowUsers $SSH_USER" >"$dir/sshd_config"
+  /usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>"$dir/sshd.log" &
+  SSHD_PID=$!
+  local i
+  for i in $(seq 1 50); do
+    ssh -i "$dir/client_key" -p "$SSHD_PORT" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+      -o LogLevel=ERROR "$SSH_USER@127.0.0.1" true 2>/dev/null && break
+    sleep 0.1
+  done
+  printf 'all:\n  hosts:\n    target:\n      ansible_host: 127.0.0.1\n      ansible_port: %s\n      ansible_user: %s\n      ansible_ssh_private_key_file: %s\n      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR\n' \
+    "$SSHD_PORT" "$SSH_USER" "$dir/client_key" >"$TMP/ssh-inventory.yml"
+}
+stop_sshd() {
+  [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
+  SSHD_PID=
+  # -f: the alias shares its uid with every process of root, which plain userdel refuses.
+  [ -n "$SSH_USER_ADDED" ] && userdel -f "$SSH_USER" 2>/dev/null
+  SSH_USER_ADDED=
+  return 0
+}
+
+# Playbook of TASKS copies of one task on the ssh target; $1 file, $2 task (YAML, one line).
+write_ssh_playbook() {
+  local i
+  {
+    printf -- '- name: Benchmark over ssh\n  hosts: all\n  gather_facts: false\n  tasks:\n'
+    for i in $(seq 1 "$TASKS"); do printf '    - name: Task %s\n      %s\n' "$i" "$2"; done
+  } >"$1"
+}
+
+# Bytes a playbook run sends to the target, from -vvv: the files put plus the text of every command.
+bytes_sent() {
+  ansible-playbook -vvv -i "$TMP/ssh-inventory.yml" "$1" 2>&1 | "$PY" -c '
+import os, re, sys
+total = 0
+for line in sys.stdin:
+    put = re.search(r"PUT (\S+) TO ", line)
+    if put and os.path.exists(put.group(1)):
+        total += os.path.getsize(put.group(1))
+    cmd = re.search(r"SSH: EXEC ssh .*", line)
+    if cmd:
+        total += len(cmd.group(0))
+print(total)'
+}
+
+ssh_task_bench() {
+  start_sshd || { fail "ssh-task-*" "could not start a private sshd on 127.0.0.1"; return; }
+  zfs create -o compression=on "$POOL/ssh" 2>/dev/null || zfs set compression=on "$POOL/ssh" || { fail "ssh-task-*" "could not make $POOL/ssh"; stop_sshd; return; }
+  local pool_ours=$TMP/ssh-pool-ours.yml pool_theirs=$TMP/ssh-pool-theirs.yml ds_ours=$TMP/ssh-ds-ours.yml ds_theirs=$TMP/ssh-ds-theirs.yml
+  local command=$TMP/ssh-command.yml
+  write_ssh_playbook "$pool_ours" "zfsansible.zfs.zfs_pool: {name: $POOL, state: present}"
+  write_ssh_playbook "$pool_theirs" "community.general.zfs: {name: $POOL, state: present}"
+  write_ssh_playbook "$ds_ours" "zfsansible.zfs.zfs_dataset_policy: {name: $POOL/ssh, properties: {compression: \"on\"}}"
+  write_ssh_playbook "$ds_theirs" "community.general.zfs: {name: $POOL/ssh, state: present, extra_zfs_properties: {compression: \"on\"}}"
+  write_ssh_playbook "$command" $'ansible.builtin.command: "true"\n      changed_when: false'
+  local pb
+  # Ours records its view of the dataset once (the first task changes it); then every playbook is checked once
+  # (20 ok, 0 changed): the warm-up, and the run that puts ours in the target's binary cache.
+  ansible-playbook -i "$TMP/ssh-inventory.yml" "$ds_ours" >"$ds_ours.log" 2>&1 || true
+  for pb in "$pool_ours" "$pool_theirs" "$ds_ours" "$ds_theirs" "$command"; do
+    log "ssh: checking $(basename "$pb") runs $TASKS no-op tasks over ssh"
+    if ! ansible-playbook -i "$TMP/ssh-inventory.yml" "$pb" >"$pb.log" 2>&1 \
+        || ! grep -qE "^target +: ok=$TASKS +changed=0 .*failed=0 " "$pb.log"; then
+      fail "ssh-task-*" "$(basename "$pb") did not run $TASKS no-op tasks cleanly over ssh: $(grep -E 'fatal|ERROR|^target' "$pb.log" | head -n 3 | tr '\n' ' ' | head -c 600)"
+      stop_sshd
+      return
+    fi
+  done
+  log "ssh: hyperfine --runs 3 over the five playbooks of $TASKS tasks"
+  local cmds=()
+  for pb in "$pool_ours" "$pool_theirs" "$ds_ours" "$ds_theirs" "$command"; do cmds+=("ansible-playbook -i $TMP/ssh-inventory.yml $pb"); done
+  if ! hyperfine -N --runs 3 --style none --export-json "$TMP/ssh-task.json" "${cmds[@]}" >"$TMP/ssh-task.log" 2>&1; then
+    fail "ssh-task-*" "hyperfine failed: $(tail -n 3 "$TMP/ssh-task.log" | tr '\n' ' ')"
+    stop_sshd
+    return
+  fi
+  per_task() { awk -v m="$(hyperfine_mean_ms "$TMP/ssh-task.json" "$1")" -v n="$TASKS" 'BEGIN { print m / n }'; }
+  bench_line ssh-task-zfs_pool-noop "$(per_task 0)" "$(per_task 1)" ms
+  bench_line ssh-task-zfs_dataset_policy-noop "$(per_task 2)" "$(per_task 3)" ms
+  bench_line ssh-task-zfs_pool-vs-command "$(per_task 0)" "$(per_task 4)" ms
+  # Bytes per playbook run with the binary cached (the usual run), and the first run after a new version.
+  bench_line ssh-bytes-zfs_pool-noop "$(bytes_sent "$pool_ours")" "$(bytes_sent "$pool_theirs")" B 0
+  rm -rf "$TMP/sshd/home/.cache/zfsansible"
+  bench_line ssh-bytes-zfs_pool-noop-first "$(bytes_sent "$pool_ours")" "$(bytes_sent "$pool_theirs")" B 0
+  zfs destroy "$POOL/ssh" 2>/dev/null || true
+  stop_sshd
+}
+
+if [ -n "$pool_ready" ] && wants ssh; then
+  if ! ansible-doc -t module community.general.zfs >/dev/null 2>&1; then
+    fail "ssh-task-*" "community.general.zfs is not installed (Debian's ansible package ships it)"
+  else
+    ssh_task_bench
+  fi
 fi
 
 # ---------------------------------------------------------------- 4b. config.txt
@@ -418,7 +556,7 @@ pi_config_bench() {
   bench_line pi-config-noop-aarch64 "$(awk -v m="$(hyperfine_mean_ms "$TMP/pi.json" 1)" -v n="$TASKS" 'BEGIN { print m / n }')" "$theirs_ms" ms
 }
 
-pi_config_bench
+wants pi-config && pi_config_bench
 
 # ---------------------------------------------------------------- 5. datasets
 
@@ -544,7 +682,7 @@ noop_bench() {
     "$(awk -v m="$(hyperfine_mean_ms "$TMP/$id.json" 1)" -v n="$NOOP_TASKS" 'BEGIN { print m / n }')" ms
 }
 
-if [ -n "$sandbox_ready" ]; then
+if [ -n "$sandbox_ready" ] && wants datasets; then
   if [ ! -f "$COLLECTIONS_PATH/zfsansible/zfs/plugins/modules/zfs_dataset_policy_x86_64" ]; then
     fail "datasets-*" "zfs_dataset_policy_x86_64 is not in the installed collection ($COLLECTIONS_PATH)"
   elif ! ansible-doc -t module community.general.zfs >/dev/null 2>&1; then
@@ -560,6 +698,67 @@ if [ -n "$sandbox_ready" ]; then
       fail "datasets-*" "could not create the sandbox pool $DSP_POOL (see the messages above)"
     fi
   fi
+fi
+
+# ---------------------------------------------------------------- 5b. replication
+
+# zfs_replicate against the bare pipe on the same snapshot: REP_MB of incompressible data in benchrep/src@s1 on the
+# zfs-fuse sandbox, received as a full stream into the same pool, locally and through the private sshd.
+REP_POOL=benchrep
+REP_MB=512
+replicate_bench() {
+  local dir=$SANDBOX_DIR/$REP_POOL ours=$PUBLISH/linux-x64/zfs_replicate
+  [ -x "$ours" ] || { fail "replicate-*" "$ours was not built"; return; }
+  log "replicate: making $REP_POOL/src@s1 with $REP_MB MB of random data"
+  if ! make_pool "$REP_POOL" "$dir" 3G -m none \
+      || ! zfs create -o compression=off -o mountpoint="$dir/src" "$REP_POOL/src" \
+      || ! head -c "$((REP_MB * 1024 * 1024))" /dev/urandom >"$dir/src/data" \
+      || ! zfs snapshot "$REP_POOL/src@s1"; then
+    fail "replicate-*" "could not make $REP_POOL/src@s1 on the sandbox"
+    return
+  fi
+  start_sshd || { fail "replicate-*" "could not start a private sshd on 127.0.0.1"; return; }
+  local ssh_cmd="ssh -i $TMP/sshd/client_key -p $SSHD_PORT -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR $SSH_USER@127.0.0.1"
+  local ssh_opts=(--remote-host 127.0.0.1 --remote-port "$SSHD_PORT" --remote-user "$SSH_USER" --ssh-key "$TMP/sshd/client_key"
+    --ssh-option StrictHostKeyChecking=no --ssh-option UserKnownHostsFile=/dev/null --ssh-option LogLevel=ERROR)
+  # Each run receives from nothing: the targets are destroyed before it (not timed).
+  # Ours holds and marks the sent snapshot as a real run does; the holds go too.
+  local prepare="zfs destroy -r $REP_POOL/bare 2>/dev/null; zfs destroy -r $REP_POOL/ours 2>/dev/null; zfs create $REP_POOL/ours;"
+  prepare+=" zfs holds -H $REP_POOL/src@s1 | while read -r s t r; do zfs release \"\$t\" $REP_POOL/src@s1; done; true"
+  printf '%s\n' "#!/bin/sh" "$prepare" >"$TMP/rep-prepare.sh"
+  printf '%s\n' "#!/bin/sh" "zfs send $REP_POOL/src@s1 | zfs recv $REP_POOL/bare" >"$TMP/bare-local.sh"
+  printf '%s\n' "#!/bin/sh" "$ssh_cmd $(command -v zfs) send $REP_POOL/src@s1 | zfs recv $REP_POOL/bare" >"$TMP/bare-ssh.sh"
+  printf '%s\n' "#!/bin/sh" "exec $ours run --target-root $REP_POOL/ours --dataset $REP_POOL/src --lock-dir $TMP >/dev/null" >"$TMP/ours-local.sh"
+  printf '%s\n' "#!/bin/sh" "exec $ours run --target-root $REP_POOL/ours --dataset $REP_POOL/src --lock-dir $TMP ${ssh_opts[*]} >/dev/null" >"$TMP/ours-ssh.sh"
+  chmod +x "$TMP"/bare-*.sh "$TMP"/ours-*.sh "$TMP/rep-prepare.sh"
+  local script
+  for script in ours-local ours-ssh bare-local bare-ssh; do
+    "$TMP/rep-prepare.sh"
+    if ! "$TMP/$script.sh" 2>"$TMP/$script.err" || [ "$(zfs list -H -o name -t snapshot -r "$REP_POOL" | grep -c '@s1$')" -ne 2 ]; then
+      fail "replicate-*" "$script did not replicate $REP_POOL/src@s1: $(tail -n 3 "$TMP/$script.err" | tr '\n' ' ')"
+      stop_sshd; destroy_own_pool "$REP_POOL"; return
+    fi
+  done
+  log "replicate: hyperfine --runs 3 over the four transfers of $REP_MB MB"
+  if ! hyperfine -N --runs 3 --style none --prepare "$TMP/rep-prepare.sh" --export-json "$TMP/replicate.json" \
+      "$TMP/ours-local.sh" "$TMP/bare-local.sh" "$TMP/ours-ssh.sh" "$TMP/bare-ssh.sh" >"$TMP/replicate.log" 2>&1; then
+    fail "replicate-*" "hyperfine failed: $(tail -n 3 "$TMP/replicate.log" | tr '\n' ' ')"
+  else
+    mbps() { awk -v m="$(hyperfine_mean_ms "$TMP/replicate.json" "$1")" -v mb="$REP_MB" 'BEGIN { print mb / (m / 1000) }'; }
+    # Throughput: higher is better, so the ratio is theirs' time over ours (printed as ours/theirs of MB/s).
+    bench_line "replicate-local-${REP_MB}M" "$(mbps 0)" "$(mbps 1)" MB/s
+    bench_line "replicate-ssh-${REP_MB}M" "$(mbps 2)" "$(mbps 3)" MB/s
+  fi
+  stop_sshd
+  destroy_own_pool "$REP_POOL"
+}
+
+if ! wants replicate; then
+  :
+elif [ -n "$sandbox_ready" ]; then
+  replicate_bench
+else
+  fail "replicate-*" "the zfs-fuse sandbox is not running"
 fi
 
 # ---------------------------------------------------------------- OpenZFS guest
@@ -607,7 +806,9 @@ sanoid_bench() {
   read -r ours theirs <<<"$noop"; bench_line snapshot-noop-vs-sanoid "$ours" "$theirs" ms 0
 }
 
-if guest_up; then
+if ! wants sanoid; then
+  :
+elif guest_up; then
   sanoid_bench
   [ -n "$GUEST_BOOTED" ] && "$GUEST" stop >/dev/null 2>&1
 else
@@ -636,7 +837,9 @@ api_bench() {
   read -r ours theirs <<<"$rss"; bench_line "api-rss-${API_DATASETS}x${API_SNAPSHOTS}" "$ours" "$theirs" KiB 0
   read -r ours theirs <<<"$startup"; bench_line api-startup-to-tls "$ours" "$theirs" ms 0
 }
-if [ -n "$sandbox_ready" ]; then
+if ! wants api; then
+  :
+elif [ -n "$sandbox_ready" ]; then
   api_bench
 else
   fail "api-*" "the zfs-fuse sandbox is not running"
@@ -662,7 +865,7 @@ vm_bench() {
   read -r ours theirs title <<<"$panel1y"; log "vm-heaviest-panel-1y: \"$title\""; bench_line vm-heaviest-panel-1y "$ours" "$theirs" ms 1
   read -r ours theirs title <<<"$panel7d"; log "vm-heaviest-panel-7d: \"$title\""; bench_line vm-heaviest-panel-7d "$ours" "$theirs" ms 1
 }
-vm_bench
+wants vm && vm_bench
 
 # ---------------------------------------------------------------- end
 

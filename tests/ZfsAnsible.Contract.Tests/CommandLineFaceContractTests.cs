@@ -45,4 +45,21 @@ public class CommandLineFaceContractTests
 
         CleanFailure.Assert(new NativeModule(executable, rid).Run("/path/that/does/not/exist"), "cannot read the args file /path/that/does/not/exist: no such file");
     }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Arguments_on_stdin_are_read_like_an_args_file_with_the_same_limits(string rid, string executable)
+    {
+        if (executable is "zfs-policy" or "zfs-api")
+        {
+            return; // not modules: the action plugin never runs them
+        }
+
+        var module = new NativeModule(executable, rid);
+        // A well-formed call refused for an unknown option: the arguments were read, parsed and checked.
+        CleanFailure.Assert(module.RunOnStdin("{\"no_such_option\": 1}"u8.ToArray()), "Unsupported parameters");
+        CleanFailure.Assert(module.RunOnStdin([0x7b, 0xff, 0xfe, 0x7d]), "the args file is not valid JSON (not UTF-8)");
+        CleanFailure.Assert(module.RunOnStdin(new byte[17 * 1024 * 1024]), "the arguments on stdin are over the limit of");
+        CleanFailure.Assert(module.RunOnStdin([]), "not valid JSON");
+    }
 }

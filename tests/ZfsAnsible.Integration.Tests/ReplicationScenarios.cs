@@ -219,6 +219,20 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
     }
 
     [Fact]
+    public void A_pull_over_ssh_is_one_connection_that_is_gone_when_the_run_ends()
+    {
+        // Probes, listings, the hold, the stream and the mark all go through one master connection the run closes.
+        Snapshot(Docs, "s1");
+        var sandbox = (ZfsSandbox)Target;
+        var before = sandbox.SshLogins;
+        var run = Replicate();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(Commands(run).Count > 3, run.ToString());
+        Assert.Equal(1, sandbox.SshLogins - before);
+        Assert.Equal(1, Processes.Run("pgrep", ["-f", "ssh .*zfsansible-ssh-"]).ExitCode); // no master left
+    }
+
+    [Fact]
     public void Target_snapshots_newer_than_the_base_are_never_rolled_back()
     {
         Snapshot(Docs, "s1");

@@ -9,7 +9,7 @@ public static class FakeUname
         var fakeBin = System.IO.Path.Combine(directory, "fake-bin");
         Directory.CreateDirectory(fakeBin);
         var uname = System.IO.Path.Combine(fakeBin, "uname");
-        File.WriteAllText(uname, $"#!/bin/sh\ncase \"$1\" in -m) echo {machine} ;; *) /bin/uname \"$@\" ;; esac\n");
+        File.WriteAllText(uname, $"#!/bin/sh\ncase \"$1\" in -m) echo {machine} ;; -sm) echo \"$(/bin/uname -s) {machine}\" ;; *) /bin/uname \"$@\" ;; esac\n");
         File.SetUnixFileMode(uname, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         return fakeBin + ":" + Environment.GetEnvironmentVariable("PATH");
     }

@@ -48,7 +48,7 @@ public sealed class LocalSshd : IDisposable
             "StrictModes no",
             $"PidFile {_directory}/sshd.pid",
         ]);
-        _sshd = Process.Start(new ProcessStartInfo("/usr/sbin/sshd", ["-D", "-e", "-f", config]) { RedirectStandardError = true, UseShellExecute = false })
+        _sshd = Process.Start(new ProcessStartInfo("/usr/sbin/sshd", ["-D", "-E", LogPath, "-f", config]) { UseShellExecute = false })
             ?? throw new InvalidOperationException("sshd did not start");
         Endpoint = new LoopbackSsh("127.0.0.1", Port, Path.Combine(_directory, "client_key"));
         for (var attempt = 0; ; attempt++)
@@ -71,6 +71,11 @@ public sealed class LocalSshd : IDisposable
     }
 
     public int Port { get; }
+
+    private string LogPath => Path.Combine(_directory, "sshd.log");
+
+    /// <summary>Connections this sshd has authenticated so far (a multiplexed session is not one).</summary>
+    public int Logins => File.Exists(LogPath) ? File.ReadLines(LogPath).Count(line => line.Contains("Accepted publickey", StringComparison.Ordinal)) : 0;
 
     public LoopbackSsh Endpoint { get; }
 

@@ -26,12 +26,17 @@ public sealed class NativeModule(string name, string rid)
         }
     }
 
-    public ProcessOutcome Run(params string[] arguments)
+    /// <summary>Runs with the arguments on stdin, as the collection's action plugin passes them when it can.</summary>
+    public ProcessOutcome RunOnStdin(byte[] args) => Run(args, ["/dev/stdin"]);
+
+    public ProcessOutcome Run(params string[] arguments) => Run(null, arguments);
+
+    private ProcessOutcome Run(byte[]? input, string[] arguments)
     {
         var binary = Repository.Executable(name, rid);
         return rid == "linux-arm64"
-            ? Processes.Run("qemu-aarch64-static", [binary, .. arguments])
-            : Processes.Run(binary, arguments);
+            ? Processes.Run("qemu-aarch64-static", [binary, .. arguments], input: input)
+            : Processes.Run(binary, arguments, input: input);
     }
 
     /// <summary>Runs with a JSON object as args and returns the one object it must answer.</summary>

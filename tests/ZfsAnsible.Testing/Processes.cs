@@ -10,7 +10,7 @@ public sealed record ProcessOutcome(int ExitCode, string StandardOutput, string 
 /// <summary>Runs a real program with an argument vector, an optional environment and a time limit.</summary>
 public static class Processes
 {
-    public static ProcessOutcome Run(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
+    public static ProcessOutcome Run(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null, byte[]? input = null)
     {
         var startInfo = new ProcessStartInfo(program)
         {
@@ -31,7 +31,29 @@ public static class Processes
         }
 
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"cannot start {program}");
-        process.StandardInput.Close();
+        // Written while the outputs are read, so a large input cannot stall against a full output pipe.
+        var writer = Task.Run(() =>
+        {
+            try
+            {
+                process.StandardInput.BaseStream.Write(input ?? []);
+            }
+            catch (IOException)
+            {
+                // It stopped reading (it refused the input): its answer says why.
+            }
+            finally
+            {
+                try
+                {
+                    process.StandardInput.Close();
+                }
+                catch (IOException)
+                {
+                    // Nobody reads any more; closing has nothing left to tell.
+                }
+            }
+        });
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         // Bounded: a wedged zfs-fuse must fail one test, not stall the whole run.
@@ -41,6 +63,7 @@ public static class Processes
             throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in time");
         }
 
+        writer.GetAwaiter().GetResult();
         return new ProcessOutcome(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
     }
 

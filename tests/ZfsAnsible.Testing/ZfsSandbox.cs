@@ -61,6 +61,9 @@ public sealed class ZfsSandbox : IZfsTarget
 
     public string Upload(string localPath) => localPath;
 
+    /// <summary>Connections the loopback sshd has authenticated so far.</summary>
+    public int SshLogins => _sshd?.Logins ?? 0;
+
     private LocalSshd? _sshd;
 
     public bool PoolExists(string pool) => ZfsTargetExtensions.PoolExists(this, pool);

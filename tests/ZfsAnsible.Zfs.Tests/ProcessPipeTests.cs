@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Pipes;
+using ZfsAnsible.Testing;
 using ZfsAnsible.Zfs.Execution;
 
 namespace ZfsAnsible.Zfs.Tests;
@@ -13,6 +15,54 @@ public class ProcessPipeTests
         Assert.True(result.Succeeded, result.ErrorSummary);
         Assert.Equal(1_000_000, result.Bytes);
         Assert.Equal("1000000", result.To.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task In_the_kernel_a_pipe_is_moved_to_a_pipe_whole_and_counted()
+    {
+        // Two real pipes, as zfs send's stdout and zfs recv's stdin are: 8 MB written into one arrive out of the other.
+        using var sendOut = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var fromSend = new AnonymousPipeClientStream(PipeDirection.In, sendOut.ClientSafePipeHandle);
+        using var recvIn = new AnonymousPipeServerStream(PipeDirection.In);
+        using var toRecv = new AnonymousPipeClientStream(PipeDirection.Out, recvIn.ClientSafePipeHandle);
+        var data = new byte[8 << 20];
+        new Random(7).NextBytes(data);
+        var writer = Task.Run(() =>
+        {
+            sendOut.Write(data);
+            sendOut.Dispose();
+        }, TestContext.Current.CancellationToken);
+        var reader = Task.Run(() =>
+        {
+            using var received = new MemoryStream();
+            recvIn.CopyTo(received);
+            return received.ToArray();
+        }, TestContext.Current.CancellationToken);
+
+        long moved = 0;
+        Assert.Equal(KernelPipe.Outcome.Done, KernelPipe.Move(fromSend, toRecv, n => moved += n));
+        toRecv.Dispose();
+        await writer;
+        Assert.Equal(data.Length, moved);
+        Assert.Equal(data, await reader);
+    }
+
+    [Fact]
+    public void A_stream_that_is_not_a_pipe_is_left_to_the_copy()
+    {
+        using var file = new MemoryStream([1, 2, 3]);
+        using var pipe = new AnonymousPipeServerStream(PipeDirection.Out);
+        Assert.Equal(KernelPipe.Outcome.Unsupported, KernelPipe.Move(file, pipe, _ => { }));
+    }
+
+    [Fact]
+    public void Cancelling_an_unlimited_transfer_kills_both_sides_and_returns()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var result = new ProcessPipe().Run(Command.Of("cat", "/dev/zero"), Command.Of("sh", "-c", "cat >/dev/null"), null, cancel.Token);
+        Assert.True(result.Cancelled);
+        Assert.False(result.Succeeded);
+        Assert.True(result.Bytes > 0);
     }
 
     [Fact]
@@ -79,6 +129,49 @@ public class SshEndpointTests
         Assert.DoesNotContain("/keys/", endpoint.Wrap(Command.Of("zfs", "list")).ToString(), StringComparison.Ordinal);
         var inner = Command.Of("helper").WithSecretArguments("hunter2");
         Assert.DoesNotContain("hunter2", endpoint.Wrap(inner).ToString(), StringComparison.Ordinal);
+    }
+}
+
+public class SshMasterTests
+{
+    private static readonly SshEndpoint Endpoint = SshEndpoint.Create("host-storage", "root", 2222, "/keys/id", ["StrictHostKeyChecking=accept-new"]).Value;
+
+    [Fact]
+    public void The_run_s_commands_go_through_one_master_connection_that_is_closed_at_the_end()
+    {
+        var runner = new ScriptedRunner { Dynamic = command => command.Arguments.Contains("-M") || command.Arguments.Contains("exit") ? string.Empty : null };
+        string socket;
+        using (var master = SshMaster.Open(runner, Endpoint))
+        {
+            Assert.True(master.IsConnected);
+            var start = runner.Ran.Single().Arguments.ToList();
+            socket = start[start.IndexOf("-S") + 1];
+            Assert.Equal(["-M", "-N", "-f", "-S", socket, "-o", "ControlPersist=30", "root@host-storage"], start.Skip(start.IndexOf("-M")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(socket)!));
+
+            var wrapped = master.Endpoint.Wrap(Command.Of("zfs", "list")).Arguments.ToList();
+            Assert.Equal(["-S", socket, "-o", "ControlMaster=no", "root@host-storage", "--"], wrapped.Skip(wrapped.IndexOf("-S")).Take(6));
+            Assert.Contains("/keys/id", wrapped); // the connection settings stay for a fallback to a direct connection
+        }
+
+        var exit = runner.Ran.Last().Arguments.ToList();
+        Assert.Equal(["-S", socket, "-O", "exit", "root@host-storage"], exit.Skip(exit.IndexOf("-S")));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(socket)));
+    }
+
+    [Fact]
+    public void A_master_that_cannot_start_leaves_every_command_to_connect_on_its_own()
+    {
+        var runner = new ScriptedRunner();
+        using (var master = SshMaster.Open(runner, Endpoint))
+        {
+            Assert.False(master.IsConnected);
+            Assert.Same(Endpoint, master.Endpoint);
+            Assert.DoesNotContain("-S", master.Endpoint.Wrap(Command.Of("zfs", "list")).Arguments);
+        }
+
+        var start = Assert.Single(runner.Ran).Arguments.ToList(); // nothing to close
+        Assert.False(Directory.Exists(Path.GetDirectoryName(start[start.IndexOf("-S") + 1])));
     }
 }
 

@@ -12,25 +12,41 @@ Ansible's ordinary binary-module protocol (a JSON arguments file), so check
 mode, diff mode, ``no_log`` and verbosity reach the binary through the
 ``_ansible_*`` keys exactly as they reach a Python module.
 
+The binary crosses the wire once per target user and content (see
+``binary_cache``): a task whose binary is cached on the target costs one round
+trip, with the arguments on stdin where the connection allows it (no become, or
+pipelining enabled; never with ``su``), else in an arguments file. The plain
+upload of every task remains for ``zfsansible_binary_cache: false`` and
+``ANSIBLE_KEEP_REMOTE_FILES``.
+
 The target architecture comes from, in order:
 
 1. the task variable ``zfsansible_native_arch`` (tests and special cases);
 2. gathered facts (``ansible_facts.architecture`` / ``userspace_bits`` /
    ``system``) when the play gathered them;
-3. one ``uname -s; uname -m; getconf LONG_BIT`` over the connection; no Python
-   is needed (or assumed) on the target.
+3. ``uname`` in the same round trip that runs the cached binary (or, without
+   the cache, one ``uname -s; uname -m; getconf LONG_BIT`` of its own); no
+   Python is needed (or assumed) on the target.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import json
 import os
+from collections.abc import Sequence
 
+from ansible import constants as C
 from ansible.errors import AnsibleAction, AnsibleActionFail
-from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
+from ansible.utils.unsafe_proxy import wrap_var
 from ansible.utils.vars import merge_hash
+from ansible.vars.clean import remove_internal_keys
+from ansible_collections.zfsansible.zfs.plugins.plugin_utils import binary_cache
 
 display = Display()
 
@@ -48,6 +64,13 @@ _ARCH_ALIASES = {
 
 #: Task variable that overrides detection.
 OVERRIDE_VAR = 'zfsansible_native_arch'
+
+#: Task variables of the target's binary cache: on/off, and where (absolute, or ~/ for the target user's home).
+CACHE_VAR = 'zfsansible_binary_cache'
+CACHE_DIR_VAR = 'zfsansible_binary_cache_dir'
+
+#: What the binary reads when the arguments come on stdin (ModuleRunner.StdinArgsPath).
+STDIN_ARGS = '/dev/stdin'
 
 #: One round trip, POSIX sh only: kernel name, machine, userland word size.
 _PROBE_COMMAND = 'uname -s; uname -m; getconf LONG_BIT 2>/dev/null || echo unknown'
@@ -103,14 +126,15 @@ class NativeModuleAction(ActionBase):
                 del result['invocation']['module_args']
 
             module = self.module_leaf_name()
-            arch = self._target_architecture(module, task_vars)
-            native_name = self._native_module_name(self.executable_name(), arch)
-
-            module_result = self._execute_module(
-                module_name=native_name,
-                module_args=dict(self._task.args),
-                task_vars=task_vars,
-            )
+            if self._binary_cache_enabled(task_vars):
+                module_result = self._execute_cached(module, self.executable_name(), dict(self._task.args), task_vars)
+            else:
+                arch = self._target_architecture(module, task_vars)
+                module_result = self._execute_module(
+                    module_name=self._native_module_name(self.executable_name(), arch),
+                    module_args=dict(self._task.args),
+                    task_vars=task_vars,
+                )
             result = merge_hash(result, module_result)
         except AnsibleAction as e:
             result.update(e.result)
@@ -140,21 +164,140 @@ class NativeModuleAction(ActionBase):
         # messages such as "Unsupported parameters for (zfs_pool) module: ...".
         module_args['_ansible_module_name'] = self._task.action
 
-    def _native_module_name(self, module, arch):
-        """FQCN of the binary for ``arch``; fails clearly when it was not built."""
+    def _native_binary_path(self, module, arch):
+        """Local path of the binary for ``arch``, or None when it was not built."""
         binary = '%s_%s' % (module, arch)
-        native_name = '%s.%s' % (_collection_name(), binary)
         context = self._shared_loader_obj.module_loader.find_plugin_with_context(
-            native_name, collection_list=self._task.collections)
+            '%s.%s' % (_collection_name(), binary), collection_list=self._task.collections)
         resolved = context.resolved and context.plugin_resolved_path
         # The loader falls back to a fuzzy "<name>.*" match; accept only the exact file.
         if not resolved or os.path.basename(to_text(context.plugin_resolved_path)) != binary:
+            return None
+        return to_text(context.plugin_resolved_path)
+
+    def _native_module_name(self, module, arch):
+        """FQCN of the binary for ``arch``; fails clearly when it was not built."""
+        binary = '%s_%s' % (module, arch)
+        if self._native_binary_path(module, arch) is None:
             raise AnsibleActionFail(
                 '%s: the native module for %s is not built: %s was not found in %s. '
                 'Build the binaries with ./build.sh build (in the ZfsAnsible repository) '
                 'or install a collection artifact that contains them.'
                 % (self.display_name(module), arch, binary, _modules_dir()))
-        return native_name
+        return '%s.%s' % (_collection_name(), binary)
+
+    # -- the target's binary cache ---------------------------------------------
+
+    def _binary_cache_enabled(self, task_vars):
+        # Kept remote files are for reading what ran: the plain upload leaves the binary and args there.
+        if C.DEFAULT_KEEP_REMOTE_FILES:
+            return False
+        return boolean(self._host_var(task_vars, CACHE_VAR, True), strict=False)
+
+    def _host_var(self, task_vars, name, default):
+        _host, host_vars = self._target_host_and_vars(task_vars)
+        value = host_vars.get(name, task_vars.get(name, default))
+        return self._templar.template(value) if isinstance(value, str) else value
+
+    def _args_on_stdin(self):
+        """Whether the arguments may travel on stdin: where Ansible would pipeline a module."""
+        if not self._connection.has_pipelining:
+            return False
+        become = self._connection.become
+        if become is None:
+            return True
+        if become.name == 'su':
+            return False
+        # sudo may require a tty (requiretty); pipelining is how a user says it does not.
+        try:
+            return bool(self._connection.get_option('pipelining'))
+        except (KeyError, AttributeError, ValueError):
+            return bool(self._play_context.pipelining)
+
+    def _execute_cached(self, module, executable, module_args, task_vars):
+        """Run the binary from the target's cache in one round trip; upload it first when it is missing."""
+        known = self._known_architecture(module, task_vars)
+        paths = {}
+        for arch in ([known] if known else SUPPORTED_ARCHITECTURES):
+            path = self._native_binary_path(executable, arch)
+            if path is not None:
+                paths[arch] = path
+        if not paths:
+            self._native_module_name(executable, known or SUPPORTED_ARCHITECTURES[0])  # raises "not built"
+        digests = dict((arch, binary_cache.file_digest(path)) for arch, path in paths.items())
+        try:
+            cache_dir = self._host_var(task_vars, CACHE_DIR_VAR, None)
+            binary_cache.cache_dir_expression(cache_dir)
+        except ValueError as e:
+            raise AnsibleActionFail('%s: %s' % (self.display_name(module), e))
+
+        self._update_module_args(executable, module_args, task_vars)
+        args_data = to_bytes(json.dumps(module_args))
+        if self._args_on_stdin():
+            args_path, in_data = STDIN_ARGS, args_data
+        else:
+            args_path, in_data = self._upload_args(args_data), None
+        environment = self._compute_environment_string()
+
+        display.vvv('%s: running the cached binary (%s)' % (self.display_name(module), ', '.join(
+            '%s_%s-%s' % (executable, arch, digest) for arch, digest in sorted(digests.items()))))
+        res = self._low_level_execute_command(
+            binary_cache.run_script(cache_dir, executable, digests, known is not None, environment, args_path), sudoable=True, in_data=in_data)
+        answer = binary_cache.parse_answer(to_text(res.get('stdout', '')))
+        if answer is not None:
+            kind, first, second = answer
+            if kind == 'unsupported':
+                arch = self._map_architecture(module, first, second, None, 'from uname')
+                self._native_module_name(executable, arch)  # supported but not built here: raises
+            arch = self._map_architecture(module, None, first, second, 'from uname')
+            display.vvv('%s: %s_%s is not cached on the target; uploading it' % (self.display_name(module), executable, arch))
+            uploaded = self._upload_binary(executable, arch, paths[arch])
+            res = self._low_level_execute_command(
+                binary_cache.install_script(cache_dir, executable, arch, digests[arch], uploaded, environment, args_path),
+                sudoable=True, in_data=in_data)
+        return self._module_result(res)
+
+    def _known_architecture(self, module, task_vars):
+        """The target's architecture when the override, gathered facts or an earlier probe give it; else None."""
+        host, host_vars = self._target_host_and_vars(task_vars)
+        override = host_vars.get(OVERRIDE_VAR, task_vars.get(OVERRIDE_VAR))
+        facts = host_vars.get('ansible_facts') or {}
+        if override or facts.get('architecture') or (host or self._play_context.remote_addr) in _PROBE_CACHE:
+            return self._target_architecture(module, task_vars)
+        return None
+
+    def _tmpdir(self):
+        if self._connection._shell.tmpdir is None:
+            self._make_tmp_path()
+        return self._connection._shell.tmpdir
+
+    def _upload_args(self, args_data):
+        tmpdir = self._tmpdir()
+        path = self._connection._shell.join_path(tmpdir, 'args')
+        self._transfer_data(path, args_data)
+        self._fixup_perms2([tmpdir, path], self._get_remote_user(), execute=False)
+        return path
+
+    def _upload_binary(self, executable, arch, local_path):
+        tmpdir = self._tmpdir()
+        path = self._connection._shell.join_path(tmpdir, '%s_%s' % (executable, arch))
+        self._transfer_file(local_path, path)
+        self._fixup_perms2([tmpdir, path], self._get_remote_user())
+        return path
+
+    def _module_result(self, res):
+        """The module's answer, parsed and cleaned as ActionBase._execute_module does."""
+        data = self._parse_returned_data(res)
+        if data.pop('_ansible_suppress_tmpdir_delete', False):
+            self._cleanup_remote_tmp = False
+        if 'results' in data and (not isinstance(data['results'], Sequence) or isinstance(data['results'], string_types)):
+            data['ansible_module_results'] = data.pop('results')
+            display.warning("Found internal 'results' key in module return, renamed to 'ansible_module_results'.")
+        remove_internal_keys(data)
+        for stream in ('stdout', 'stderr'):
+            if stream in data and stream + '_lines' not in data:
+                data[stream + '_lines'] = (data[stream] or u'').splitlines()
+        return wrap_var(data)
 
     # -- architecture ----------------------------------------------------------
 

@@ -76,8 +76,17 @@ public static class ModuleRunner
         }
     }
 
+    /// <summary>The collection's action plugin passes the arguments on stdin (no args file to upload) when the connection allows it.</summary>
+    public const string StdinArgsPath = "/dev/stdin";
+
     private static string ReadArgs(string path)
     {
+        if (path == StdinArgsPath)
+        {
+            // Read the stream itself: reopening /dev/stdin fails when sshd hands the command a socket.
+            return Decode(ReadBounded(Console.OpenStandardInput()));
+        }
+
         var info = new FileInfo(path);
         if (Directory.Exists(path) || !info.Exists)
         {
@@ -91,17 +100,45 @@ public static class ModuleRunner
 
         try
         {
-            return File.ReadAllText(path, StrictUtf8);
-        }
-        catch (DecoderFallbackException)
-        {
-            // Replacement characters would let garbage pass as a key or value; refuse instead.
-            throw new ArgsFileException("the args file is not valid JSON (not UTF-8)");
+            return Decode(File.ReadAllBytes(path));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // The framework's texts are resource keys in these builds (UseSystemResourceKeys): say it in words.
             throw new ArgsFileException($"cannot read the args file {Printable(path)}: {(exception is UnauthorizedAccessException ? "permission denied" : "read error")}");
+        }
+    }
+
+    private static byte[] ReadBounded(Stream input)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = input.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > MaxArgsBytes)
+            {
+                throw new ArgsFileException($"the arguments on stdin are over the limit of {MaxArgsBytes} bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Decode(byte[] bytes)
+    {
+        try
+        {
+            // File.ReadAllText skipped a byte-order mark; so does this.
+            var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Replacement characters would let garbage pass as a key or value; refuse instead.
+            throw new ArgsFileException("the args file is not valid JSON (not UTF-8)");
         }
     }
 

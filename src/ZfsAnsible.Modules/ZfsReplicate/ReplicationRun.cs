@@ -70,9 +70,11 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
 {
     public ReplicationOutcome Execute(ReplicationRequest request, bool checkMode, CancellationToken cancellation)
     {
-        var remote = request.Remote is null ? null : new SshCommandRunner(local, request.Remote);
+        // One connection for the run's every command to the other host, closed when the run ends.
+        using var master = request.Remote is null ? null : SshMaster.Open(local, request.Remote);
+        var remote = master is null ? null : new SshCommandRunner(local, master.Endpoint);
         var here = new Side(local, null, CapabilityProbe.Probe(local));
-        var there = remote is null ? here : new Side(remote, request.Remote, CapabilityProbe.Probe(remote));
+        var there = remote is null ? here : new Side(remote, remote.Endpoint, CapabilityProbe.Probe(remote));
         var (source, target) = request.Direction == Direction.Pull ? (there, here) : (here, there);
         var options = new ReplicationOptions(
             ReplicationMark.TargetId(request.Direction == Direction.Push && request.Remote is { } r ? r.Host : localHost, request.TargetRoot), request.Hold, request.Resume);

@@ -33,6 +33,12 @@ public sealed partial record SshEndpoint
 
     public ValueArray<string> Options { get; }
 
+    /// <summary>The control socket of a master connection this endpoint's commands share (<see cref="SshMaster"/>), or null.</summary>
+    public string? ControlPath { get; private init; }
+
+    /// <summary>The same endpoint, its commands sent through the master connection listening on <paramref name="controlPath"/>.</summary>
+    public SshEndpoint Multiplexed(string controlPath) => new(Host, User, Port, KeyPath, Options) { ControlPath = controlPath };
+
     /// <summary>Checks every value, naming each problem (in the module's option names), before anything reaches ssh.</summary>
     public static Result<SshEndpoint> Create(string host, string user, long port, string? keyPath, IEnumerable<string> options) =>
         Optional(host, user, port, keyPath, options).Map(endpoint => endpoint!);
@@ -80,6 +86,31 @@ public sealed partial record SshEndpoint
     /// </remarks>
     public Command Wrap(Command command)
     {
+        var ssh = Ssh(ControlPath is null ? [] : ["-S", ControlPath, "-o", "ControlMaster=no"])
+            .WithArguments("--").WithArguments(RemoteEnvironment.Concat([command.Program]).Select(Quote));
+        foreach (var argument in command.Arguments)
+        {
+            // A secret of the remote command stays one: its quoted form is masked too.
+            ssh = command.Secrets.Contains(argument) ? ssh.WithSecretArguments(Quote(argument)) : ssh.WithArguments(Quote(argument));
+        }
+
+        return ssh;
+    }
+
+    /// <summary>
+    /// Starts a master connection on <paramref name="controlPath"/> and returns once it is authenticated (-f): no
+    /// command, no terminal, its stdio on /dev/null. It ends by itself after <paramref name="idle"/> without a client,
+    /// so even a run killed outright leaves nothing behind for long.
+    /// </summary>
+    public Command MasterCommand(string controlPath, TimeSpan idle) =>
+        Ssh(["-M", "-N", "-f", "-S", controlPath, "-o", $"ControlPersist={(int)idle.TotalSeconds}"]);
+
+    /// <summary>Tells the master connection on <see cref="ControlPath"/> to close now.</summary>
+    public Command ExitCommand() => Ssh(["-S", ControlPath ?? throw new InvalidOperationException("not multiplexed"), "-O", "exit"]);
+
+    /// <summary>ssh with this endpoint's connection settings, then <paramref name="connection"/>, then user@host.</summary>
+    private Command Ssh(string[] connection)
+    {
         var ssh = Command.Of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (KeyPath is not null)
         {
@@ -91,14 +122,7 @@ public sealed partial record SshEndpoint
             ssh = ssh.WithArguments("-o").WithSecretArguments(option);
         }
 
-        ssh = ssh.WithArguments($"{User}@{Host}", "--").WithArguments(RemoteEnvironment.Concat([command.Program]).Select(Quote));
-        foreach (var argument in command.Arguments)
-        {
-            // A secret of the remote command stays one: its quoted form is masked too.
-            ssh = command.Secrets.Contains(argument) ? ssh.WithSecretArguments(Quote(argument)) : ssh.WithArguments(Quote(argument));
-        }
-
-        return ssh;
+        return ssh.WithArguments(connection).WithArguments($"{User}@{Host}");
     }
 
     // Host names, IPv4 and IPv6 literals; never a leading '-' (ssh would read an option).
