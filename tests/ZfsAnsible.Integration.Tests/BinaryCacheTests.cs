@@ -62,11 +62,7 @@ public sealed class BinaryCacheTests : IDisposable
               hosts:
             {names}
               vars:
-                ansible_host: 127.0.0.1
-                ansible_port: {_sshd.Port}
-                ansible_user: root
-                ansible_ssh_private_key_file: {_sshd.Endpoint.KeyPath}
-                ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+            {_sshd.AnsibleVariables("    ")}
                 ansible_ssh_executable: {_root}/bin/ssh
                 ansible_sftp_executable: {_root}/bin/sftp
                 sysfs: {Sysfs}

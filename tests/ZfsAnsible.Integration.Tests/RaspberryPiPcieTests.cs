@@ -88,11 +88,7 @@ public sealed class RaspberryPiPcieTests : IDisposable
             all:
               hosts:
                 belinda:
-                  ansible_host: 127.0.0.1
-                  ansible_port: {sshd.Port}
-                  ansible_user: root
-                  ansible_ssh_private_key_file: {sshd.Endpoint.KeyPath}
-                  ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+            {sshd.AnsibleVariables("      ")}
                   zfsansible_native_arch: aarch64
             """);
         PlaybookRun Converge() => AnsiblePlaybook.Run(Play, ["-i", inventory]);

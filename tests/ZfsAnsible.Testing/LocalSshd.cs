@@ -72,6 +72,16 @@ public sealed class LocalSshd : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The inventory variables of a host reached as root through this sshd, each line indented by <paramref name="indent"/>.</summary>
+    public string AnsibleVariables(string indent) => string.Join('\n', new[]
+    {
+        "ansible_host: 127.0.0.1",
+        $"ansible_port: {Port}",
+        "ansible_user: root",
+        $"ansible_ssh_private_key_file: {Endpoint.KeyPath}",
+        "ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR",
+    }.Select(line => indent + line));
+
     private string LogPath => Path.Combine(_directory, "sshd.log");
 
     /// <summary>Connections this sshd has authenticated so far (a multiplexed session is not one).</summary>
