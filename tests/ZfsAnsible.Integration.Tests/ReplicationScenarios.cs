@@ -229,7 +229,7 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.True(Commands(run).Count > 3, run.ToString());
         Assert.Equal(1, sandbox.SshLogins - before);
-        Assert.Equal(1, Processes.Run("pgrep", ["-f", "ssh .*zfsansible-ssh-"]).ExitCode); // no master left
+        Assert.Equal(1, Processes.Run("pgrep", ["-f", $"{Ssh.KeyPath} .*-M -N"]).ExitCode); // no master left
     }
 
     [Fact]

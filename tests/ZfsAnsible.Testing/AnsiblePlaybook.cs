@@ -65,7 +65,8 @@ public static class AnsiblePlaybook
             env[key] = value;
         }
 
-        var outcome = Processes.Run("ansible-playbook", [path, .. options ?? []], env);
+        // Bounded, to fail a hung run; generous, because a play of two roles in the emulated guest takes minutes.
+        var outcome = Processes.Run("ansible-playbook", [path, .. options ?? []], env, TimeSpan.FromMinutes(10));
         var json = outcome.StandardOutput[Math.Max(0, outcome.StandardOutput.IndexOf('{', StringComparison.Ordinal))..];
         var parsed = JsonNode.Parse(json) as JsonObject ?? throw new InvalidOperationException($"ansible-playbook printed no JSON: {outcome}");
         return new PlaybookRun(outcome.ExitCode, parsed, outcome.StandardOutput, outcome.StandardError);

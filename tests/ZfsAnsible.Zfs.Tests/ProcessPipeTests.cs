@@ -139,14 +139,27 @@ public class SshMasterTests
     [Fact]
     public void The_run_s_commands_go_through_one_master_connection_that_is_closed_at_the_end()
     {
-        var runner = new ScriptedRunner { Dynamic = command => command.Arguments.Contains("-M") || command.Arguments.Contains("exit") ? string.Empty : null };
+        // The scripted "ssh -M" makes its socket, as ssh does once it is connected.
+        var runner = new ScriptedRunner
+        {
+            Dynamic = command =>
+            {
+                var arguments = command.Arguments.ToList();
+                if (arguments.Contains("-M"))
+                {
+                    File.WriteAllText(arguments[arguments.IndexOf("-S") + 1], string.Empty);
+                }
+
+                return arguments.Contains("-M") || arguments.Contains("exit") ? string.Empty : null;
+            },
+        };
         string socket;
         using (var master = SshMaster.Open(runner, Endpoint))
         {
             Assert.True(master.IsConnected);
             var start = runner.Ran.Single().Arguments.ToList();
             socket = start[start.IndexOf("-S") + 1];
-            Assert.Equal(["-M", "-N", "-f", "-S", socket, "-o", "ControlPersist=30", "root@host-storage"], start.Skip(start.IndexOf("-M")));
+            Assert.Equal(["-M", "-N", "-f", "-S", socket, "-o", "ControlPersist=120", "root@host-storage"], start.Skip(start.IndexOf("-M")));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(socket)!));
 
             var wrapped = master.Endpoint.Wrap(Command.Of("zfs", "list")).Arguments.ToList();
@@ -160,12 +173,32 @@ public class SshMasterTests
     }
 
     [Fact]
+    public void A_host_ssh_cannot_reach_is_the_answer_in_ssh_s_words_without_the_key_path()
+    {
+        var start = Endpoint.MasterCommand("/tmp/x/master", SshMaster.Idle);
+        var refused = new ScriptedRunner().On(start.ToString(), exit: 255, stderr: "Warning: Identity file /keys/id not accessible.\nssh: connect to host host-storage port 2222: Connection refused\n");
+        using var master = SshMaster.Open(new SocketPathAgnostic(refused, start), Endpoint);
+        Assert.False(master.IsConnected);
+        Assert.StartsWith("ssh to root@host-storage:2222: ", master.Failure, StringComparison.Ordinal);
+        Assert.Contains("Connection refused", master.Failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("/keys/", master.Failure, StringComparison.Ordinal);
+    }
+
+    /// <summary>Answers the master command whatever its (random) socket path, with the script's answer for <paramref name="scripted"/>.</summary>
+    private sealed class SocketPathAgnostic(ScriptedRunner inner, Command scripted) : ICommandRunner
+    {
+        public CommandResult Run(Command command) =>
+            command.Arguments.Contains("-M") ? inner.Run(scripted) with { Command = command } : inner.Run(command);
+    }
+
+    [Fact]
     public void A_master_that_cannot_start_leaves_every_command_to_connect_on_its_own()
     {
         var runner = new ScriptedRunner();
         using (var master = SshMaster.Open(runner, Endpoint))
         {
             Assert.False(master.IsConnected);
+            Assert.Null(master.Failure); // exit 99, not ssh's 255: the commands themselves will say what is wrong
             Assert.Same(Endpoint, master.Endpoint);
             Assert.DoesNotContain("-S", master.Endpoint.Wrap(Command.Of("zfs", "list")).Arguments);
         }

@@ -84,7 +84,14 @@ public static class ModuleRunner
         if (path == StdinArgsPath)
         {
             // Read the stream itself: reopening /dev/stdin fails when sshd hands the command a socket.
-            return Decode(ReadBounded(Console.OpenStandardInput()));
+            try
+            {
+                return Decode(ReadBounded(Console.OpenStandardInput()));
+            }
+            catch (IOException)
+            {
+                throw new ArgsFileException("cannot read the arguments on stdin: read error");
+            }
         }
 
         var info = new FileInfo(path);

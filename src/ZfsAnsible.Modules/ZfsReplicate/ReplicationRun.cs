@@ -72,6 +72,11 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
     {
         // One connection for the run's every command to the other host, closed when the run ends.
         using var master = request.Remote is null ? null : SshMaster.Open(local, request.Remote);
+        if (master?.Failure is { } unreachable)
+        {
+            return new RunState(checkMode).Outcome(unreachable);
+        }
+
         var remote = master is null ? null : new SshCommandRunner(local, master.Endpoint);
         var here = new Side(local, null, CapabilityProbe.Probe(local));
         var there = remote is null ? here : new Side(remote, remote.Endpoint, CapabilityProbe.Probe(remote));

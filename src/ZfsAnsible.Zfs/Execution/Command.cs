@@ -70,4 +70,10 @@ public interface ICommandRunner
 {
     /// <summary>Runs to completion. A program that cannot be started is reported as exit code 127.</summary>
     CommandResult Run(Command command);
+
+    /// <summary>
+    /// Runs a command that leaves a daemon behind (ssh -f): to the command's own exit, never to the end of its output,
+    /// which the daemon may still hold (OpenSSH before 8.5 keeps it). Its stderr is read only when it failed.
+    /// </summary>
+    CommandResult RunDetaching(Command command) => Run(command);
 }

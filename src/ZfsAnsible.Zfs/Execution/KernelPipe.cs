@@ -13,7 +13,11 @@ internal static partial class KernelPipe
     private const uint SpliceMove = 1;
     private const uint SpliceMore = 4;
     private const int Interrupted = 4; // EINTR
-    private const int Invalid = 22;    // EINVAL: this pair of descriptors cannot be spliced
+    private const int BrokenPipe = 32; // EPIPE: the receiver closed its end
+
+    // At the first call: this pair of descriptors cannot be spliced here (EINVAL, ENOSYS, EPERM from a seccomp
+    // filter, EAGAIN on a non-blocking end); the copy takes over.
+    private static readonly int[] NotHere = [22, 38, 1, 11];
 
     /// <summary>How a move ended: moved to the end, or the receiving end broke (its own result says why), or not possible at all.</summary>
     public enum Outcome
@@ -63,7 +67,14 @@ internal static partial class KernelPipe
                     continue;
                 }
 
-                return first && error == Invalid ? Outcome.Unsupported : Outcome.ReceiverGone;
+                if (first && NotHere.Contains(error))
+                {
+                    return Outcome.Unsupported;
+                }
+
+                return error == BrokenPipe
+                    ? Outcome.ReceiverGone
+                    : throw new IOException($"splice failed: {Marshal.GetPInvokeErrorMessage(error)}");
             }
         }
         finally

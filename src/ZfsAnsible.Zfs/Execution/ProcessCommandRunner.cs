@@ -32,6 +32,33 @@ public sealed class ProcessCommandRunner : ICommandRunner
         }
     }
 
+    public CommandResult RunDetaching(Command command)
+    {
+        var startInfo = StartInfo(command, out var problem);
+        if (startInfo is null)
+        {
+            return problem!;
+        }
+
+        try
+        {
+            using var process = Process.Start(startInfo)!;
+            process.StandardInput.Close();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+            {
+                process.Kill(entireProcessTree: true);
+                return new CommandResult(command, 124, string.Empty, "did not finish in 2 minutes");
+            }
+
+            // A failed start left no daemon behind, so its output is sure to end.
+            return new CommandResult(command, process.ExitCode, string.Empty, process.ExitCode == 0 ? string.Empty : process.StandardError.ReadToEnd());
+        }
+        catch (Win32Exception exception)
+        {
+            return new CommandResult(command, 126, string.Empty, $"{startInfo.FileName}: cannot be started (error {exception.NativeErrorCode})");
+        }
+    }
+
     /// <summary>
     /// Runs with this process's own stdin, stdout and stderr (a zfs send served to ssh streams straight through);
     /// returns the exit code.
