@@ -9,7 +9,28 @@ public sealed class ProcessCommandRunner : ICommandRunner
     /// <summary>Where the ZFS tools live when a non-login SSH session has a short PATH.</summary>
     private static readonly string[] SystemDirectories = ["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"];
 
-    public CommandResult Run(Command command)
+    public CommandResult Run(Command command) => Started(command, process =>
+    {
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return new CommandResult(command, process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
+    });
+
+    public CommandResult RunDetaching(Command command) => Started(command, process =>
+    {
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            return new CommandResult(command, 124, string.Empty, "did not finish in 2 minutes");
+        }
+
+        // A failed start left no daemon behind, so its output is sure to end.
+        return new CommandResult(command, process.ExitCode, string.Empty, process.ExitCode == 0 ? string.Empty : process.StandardError.ReadToEnd());
+    });
+
+    /// <summary>Starts <paramref name="command"/> with no stdin and lets <paramref name="finish"/> wait for it; a program that cannot start is exit 126.</summary>
+    private static CommandResult Started(Command command, Func<Process, CommandResult> finish)
     {
         var startInfo = StartInfo(command, out var problem);
         if (startInfo is null)
@@ -21,37 +42,7 @@ public sealed class ProcessCommandRunner : ICommandRunner
         {
             using var process = Process.Start(startInfo)!;
             process.StandardInput.Close();
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return new CommandResult(command, process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
-        }
-        catch (Win32Exception exception)
-        {
-            return new CommandResult(command, 126, string.Empty, $"{startInfo.FileName}: cannot be started (error {exception.NativeErrorCode})");
-        }
-    }
-
-    public CommandResult RunDetaching(Command command)
-    {
-        var startInfo = StartInfo(command, out var problem);
-        if (startInfo is null)
-        {
-            return problem!;
-        }
-
-        try
-        {
-            using var process = Process.Start(startInfo)!;
-            process.StandardInput.Close();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-            {
-                process.Kill(entireProcessTree: true);
-                return new CommandResult(command, 124, string.Empty, "did not finish in 2 minutes");
-            }
-
-            // A failed start left no daemon behind, so its output is sure to end.
-            return new CommandResult(command, process.ExitCode, string.Empty, process.ExitCode == 0 ? string.Empty : process.StandardError.ReadToEnd());
+            return finish(process);
         }
         catch (Win32Exception exception)
         {
