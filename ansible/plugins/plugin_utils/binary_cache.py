@@ -30,9 +30,9 @@ import shlex
 #: The cache, per target user ($HOME under become is the become user's).
 DEFAULT_CACHE_DIR = '${XDG_CACHE_HOME:-$HOME/.cache}/zfsansible'
 
-#: ``uname -m`` spellings per binary suffix.
+#: Binary suffix -> its spellings in ``uname -m`` and in gathered facts.
 MACHINES = {
-    'x86_64': ('x86_64', 'amd64'),
+    'x86_64': ('x86_64', 'amd64', 'x64'),
     'aarch64': ('aarch64', 'arm64'),
 }
 

@@ -53,14 +53,8 @@ display = Display()
 #: Architectures a native build exists for, as they appear in binary names.
 SUPPORTED_ARCHITECTURES = ('x86_64', 'aarch64')
 
-#: ``uname -m`` / fact spellings -> architecture suffix of the binary.
-_ARCH_ALIASES = {
-    'x86_64': 'x86_64',
-    'amd64': 'x86_64',
-    'x64': 'x86_64',
-    'aarch64': 'aarch64',
-    'arm64': 'aarch64',
-}
+#: ``uname -m`` / fact spellings -> architecture suffix of the binary (one table, in binary_cache).
+_ARCH_ALIASES = dict((machine, arch) for arch, machines in binary_cache.MACHINES.items() for machine in machines)
 
 #: Task variable that overrides detection.
 OVERRIDE_VAR = 'zfsansible_native_arch'
