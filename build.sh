@@ -14,11 +14,13 @@ ART=$ROOT/artifacts
 LOGS=$ART/logs
 RIDS=(linux-x64 linux-arm64)
 # Every shipped executable (src/<name>/<name>.csproj), each in the collection's native/ for both architectures:
-# the modules, the policy filter's resolver and the zfs-api service (installed by the zfs_api role).
-EXECUTABLES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate pi_boot_config zfs-policy zfs-api)
-MODULES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate pi_boot_config)
-# Modules answered by another module's executable (zfs_timer: the program it installs; zfs_pull_key, zfs_pull_source: zfs_replicate; pi_pcie_info: pi_boot_config), picked by their action plugins.
-DOCUMENTED_MODULES=("${MODULES[@]}" zfs_timer zfs_pull_key zfs_pull_source pi_pcie_info)
+# zfsansible, one multi-call executable for every module and command (they share ~95 % of their bytes), and the
+# zfs-api service (installed by the zfs_api role).
+EXECUTABLES=(zfsansible zfs-api)
+# The programs of zfsansible, each a link to it in artifacts/publish/<rid>/ (a link's name picks the program).
+PROGRAMS=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate pi_boot_config zfs-policy)
+# Every module, each plugins/modules/<module>_<arch>, a link to native/zfsansible_<arch>.
+MODULES=(zfs_pool zfs_dataset_policy zfs_snapshot_prune zfs_replicate pi_boot_config zfs_timer zfs_pull_key zfs_pull_source pi_pcie_info)
 COLLECTIONS=$ART/collections
 SANDBOX=$ART/sandbox
 
@@ -138,6 +140,9 @@ build() {
         step "publish-$exe-$rid" dotnet publish "$ROOT/src/$exe/$exe.csproj" -c Release -r "$rid" -p:SysRoot="$sysroot" -o "$ART/publish/$rid" -warnaserror
         check_glibc_floor "$ART/publish/$rid/$exe" "$rid"
       done
+      for exe in "${PROGRAMS[@]}"; do
+        ln -sfn zfsansible "$ART/publish/$rid/$exe"
+      done
     done
   fi
   assemble_collection
@@ -160,9 +165,10 @@ check_glibc_floor() {
   [ "$(printf '%s\n' "$floor" GLIBC_2.31 | sort -V | tail -n1)" = GLIBC_2.31 ] || die "$1 needs $floor, above bullseye's GLIBC_2.31"
 }
 
-# The collection holds every module twice, one binary per architecture; its action plugin picks one per target.
-# The binaries live in native/ and plugins/modules/ links to them: ansible-doc -l skips links, so it lists
-# each module once (from its docs stub) instead of warning that a binary has no documentation.
+# The collection holds each executable twice, one binary per architecture; its action plugin picks one per target.
+# The binaries live in native/ and every module's plugins/modules/<module>_<arch> links to zfsansible_<arch>:
+# ansible-doc -l skips links, so it lists each module once (from its docs stub) instead of warning that a binary
+# has no documentation.
 assemble_collection() {
   local stage=$ART/stage/zfs exe module arch rid
   rm -rf "$ART/stage" "$COLLECTIONS"
@@ -175,7 +181,7 @@ assemble_collection() {
       install -m 0755 "$ART/publish/$rid/$exe" "$stage/native/${exe}_$arch"
     done
     for module in "${MODULES[@]}"; do
-      ln -s "../../native/${module}_$arch" "$stage/plugins/modules/${module}_$arch"
+      ln -s "../../native/zfsansible_$arch" "$stage/plugins/modules/${module}_$arch"
     done
   done
   rm -f "$ART"/zfsansible-zfs-*.tar.gz
@@ -209,7 +215,7 @@ lint_tier() {
   export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections
   check "yamllint" yamllint -s "$ROOT/ansible" "$ROOT/molecule" "$ROOT/.yamllint" "$ROOT/.ansible-lint"
   check "ansible-lint" bash -c "cd '$ROOT' && ansible-lint ansible molecule"
-  for module in "${DOCUMENTED_MODULES[@]}"; do
+  for module in "${MODULES[@]}"; do
     check "ansible-doc zfsansible.zfs.$module" bash -c "ansible-doc zfsansible.zfs.$module | grep -q 'EXAMPLES' && ansible-doc zfsansible.zfs.$module | grep -q 'RETURN VALUES'"
     check "ansible-doc -l lists $module" bash -c "ansible-doc -l zfsansible.zfs 2>/dev/null | grep -q '^zfsansible.zfs.$module '"
   done
@@ -217,9 +223,10 @@ lint_tier() {
   for filter in zfs_datasets_with_policy zfs_policy_tree; do
     check "ansible-doc -t filter zfsansible.zfs.$filter" bash -c "ansible-doc -t filter zfsansible.zfs.$filter | grep -q 'EXAMPLES' && ansible-doc -t filter -l zfsansible.zfs 2>/dev/null | grep -q '^zfsansible.zfs.$filter '"
   done
-  for module in "${MODULES[@]}" zfs-api; do
-    check "the collection tarball holds both builds of $module" bash -c "tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${module}_x86_64' && tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${module}_aarch64'"
+  for exe in "${EXECUTABLES[@]}"; do
+    check "the collection tarball holds both builds of $exe" bash -c "tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${exe}_x86_64' && tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${exe}_aarch64'"
   done
+  check "the collection tarball fits Galaxy's 20 MB limit" bash -c "[ \$(stat -c %s '$ART'/zfsansible-zfs-*.tar.gz) -le 20000000 ]"
   say "tier lint: $((PASSED - before_p)) passed, $((FAILED - before_f)) failed"
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ZfsAnsible benchmarks (DESIGN §11). Run by `./build.sh bench` after the build:
 #   ZFSANSIBLE_ROOT=<repo> bench/run.sh [SECTION...]
-# Sections (all by default): size startup rss task ssh pi-config datasets replicate sanoid api vm.
+# Sections (all by default): size startup prune-scale rss task ssh pi-config datasets replicate sanoid api vm.
 # Prints one line per benchmark on stdout:
 #   BENCH <id> ours=<value><unit> theirs=<value><unit> ratio=<ours/theirs>
 # Everything else (progress, notes) goes to stderr. The numbers never fail the run; the exit status
@@ -41,8 +41,8 @@ SECTIONS=" $* "
 wants() { [ "$SECTIONS" = "  " ] || [[ $SECTIONS == *" $1 "* ]]; }
 for section in "$@"; do
   case $section in
-    size|startup|rss|task|ssh|pi-config|datasets|replicate|sanoid|api|vm) ;;
-    *) printf 'bench: ERROR: no section %s (sections: size startup rss task ssh pi-config datasets replicate sanoid api vm)\n' "$section" >&2; exit 2 ;;
+    size|startup|prune-scale|rss|task|ssh|pi-config|datasets|replicate|sanoid|api|vm) ;;
+    *) printf 'bench: ERROR: no section %s (sections: size startup prune-scale rss task ssh pi-config datasets replicate sanoid api vm)\n' "$section" >&2; exit 2 ;;
   esac
 done
 
@@ -152,12 +152,17 @@ done
 [ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is not installed (run ./build.sh setup)"
 [ -x "$PY" ] || die "python3 is not installed"
 
-EXES=()
+# The shipped files (zfsansible, zfs-api) for size; the programs for startup and rss: zfsansible's links (zfs_pool,
+# zfs-policy, ...; a link's name picks the program) and zfs-api.
+EXES=() PROGRAMS=()
 while IFS= read -r f; do
   EXES+=("$(basename "$f")")
 done < <(find "$PUBLISH/linux-x64" -maxdepth 1 -type f -perm -u+x ! -name '*.*' | sort)
+while IFS= read -r f; do
+  PROGRAMS+=("$(basename "$f")")
+done < <(find "$PUBLISH/linux-x64" -maxdepth 1 \( -type l -o -type f \) -perm -u+x ! -name '*.*' ! -name zfsansible | sort)
 [ ${#EXES[@]} -gt 0 ] || die "no executables in $PUBLISH/linux-x64"
-log "executables: ${EXES[*]}"
+log "executables: ${EXES[*]}; programs: ${PROGRAMS[*]}"
 
 ARCHES=(x64)
 if ! command -v "$QEMU" >/dev/null 2>&1; then
@@ -212,7 +217,7 @@ fi
 
 # ---------------------------------------------------------------- 2. startup
 
-wants startup && for exe in "${EXES[@]}"; do
+wants startup && for exe in "${PROGRAMS[@]}"; do
   for arch in "${ARCHES[@]}"; do
     id=startup-$exe-$arch
     [ -f "$PUBLISH/linux-$arch/$exe" ] || { fail "$id" "$PUBLISH/linux-$arch/$exe was not built"; continue; }
@@ -235,6 +240,43 @@ wants startup && for exe in "${EXES[@]}"; do
     bench_line "$id" "$(hyperfine_mean_ms "$TMP/$id.json" 0)" "$(hyperfine_mean_ms "$TMP/$id.json" 1)" ms
   done
 done
+
+# ---------------------------------------------------------------- prune at scale (a fake zfs)
+
+# The snapshot timer's dry run on a host of 100,000 snapshots, against a fake zfs answering instantly from files
+# (bench/prune-scale.py), so the numbers are ours alone: the OpenZFS path (datasets first, then one row per snapshot of
+# the managed datasets only) against the one-pass "zfs get -r" of everything that zfs-fuse needs (and OpenZFS hosts got
+# before), on the same host. Two hosts: every dataset managed, and 100 managed snapshots beside 100,000 unmanaged ones
+# (a backup server's replicas). Median of 3 runs each; peak RSS from GNU time.
+prune_scale_run() {  # $1 fake dir; prints "ms KiB"; fails when the run fails
+  local dir=$1 i start end
+  for i in 1 2 3; do
+    start=$(date +%s%N)
+    PATH=$dir/bin:$PATH /usr/bin/time -f %M -o "$dir/time.out" "$PUBLISH/linux-x64/zfs_snapshot_prune" run --dry-run \
+      --max-destroy 1000000 --lock-dir "$dir" >"$dir/out.log" 2>"$dir/err.log" || return 1
+    end=$(date +%s%N)
+    printf '%s %s\n' "$(( (end - start) / 1000000 ))" "$(tail -n 1 "$dir/time.out")"
+  done | sort -n | sed -n 2p
+}
+prune_scale_bench() {  # $1 id, $2 managed datasets, $3 unmanaged datasets, $4 snapshots per dataset
+  local id=$1 dir=$TMP/prune-scale-$1 ours theirs expiring
+  log "$id: generating $2 managed and $3 unmanaged datasets of $4 snapshots each"
+  "$PY" "$ROOT/bench/prune-scale.py" "$dir" "$2" "$3" "$4" || { fail "$id" "bench/prune-scale.py failed"; return; }
+  ours=$(prune_scale_run "$dir") || { fail "$id" "the OpenZFS-path run failed: $(tail -n 2 "$dir/err.log" | tr '\n' ' ')"; return; }
+  expiring=$(grep -ohE 'destroy [0-9]+ snapshot' "$dir/out.log" "$dir/err.log" | head -n 1 | tr -dc 0-9)
+  [ -n "$expiring" ] || { fail "$id" "the run printed no summary: $(tail -n 2 "$dir/err.log" | tr '\n' ' ')"; return; }
+  [ "$expiring" -eq $(( $2 * ($4 - 24) )) ] || { fail "$id" "the run planned $expiring destroys, not $(( $2 * ($4 - 24) ))"; return; }
+  touch "$dir/legacy"
+  theirs=$(prune_scale_run "$dir") || { fail "$id" "the one-pass run failed: $(tail -n 2 "$dir/err.log" | tr '\n' ' ')"; return; }
+  rm -rf "$dir"
+  log "$id: $expiring snapshots to destroy planned; OpenZFS path vs one zfs get -r of everything"
+  bench_line "$id-time" "${ours% *}" "${theirs% *}" ms 0
+  bench_line "$id-rss" "${ours#* }" "${theirs#* }" KiB 0
+}
+if wants prune-scale; then
+  prune_scale_bench prune-plan-100k 1000 0 100
+  prune_scale_bench prune-plan-100-beside-100k 1 1000 100
+fi
 
 # ---------------------------------------------------------------- sandbox pool
 
@@ -291,7 +333,7 @@ if [ -n "$pool_ready" ] && wants rss; then
   theirs_rss=
   theirs_rss=$(peak_rss_kib "$PY" -c 'import json,subprocess; subprocess.run(["zpool","list"])') || theirs_rss=
   [ -n "$theirs_rss" ] || fail "rss-*" "python3 running zpool list failed: $(tail -n 3 "$TMP/rss-stderr.log" | tr '\n' ' ')"
-  for exe in "${EXES[@]}"; do
+  for exe in "${PROGRAMS[@]}"; do
     [ -n "$theirs_rss" ] || break
     if ! module_noop_args "$exe" >"$TMP/args-$exe.json"; then
       log "rss-$exe-*: skipped ($exe has no no-op module arguments in bench/run.sh: module_noop_args)"
@@ -468,29 +510,51 @@ print(total)'
 ssh_task_bench() {
   start_sshd || { fail "ssh-task-*" "could not start a private sshd on 127.0.0.1"; return; }
   zfs create -o compression=on "$POOL/ssh" 2>/dev/null || zfs set compression=on "$POOL/ssh" || { fail "ssh-task-*" "could not make $POOL/ssh"; stop_sshd; return; }
+  zfs snapshot "$POOL/ssh@b1" 2>/dev/null || true
+  zfs create "$POOL/sshcopy" 2>/dev/null || true
   local pool_ours=$TMP/ssh-pool-ours.yml pool_theirs=$TMP/ssh-pool-theirs.yml ds_ours=$TMP/ssh-ds-ours.yml ds_theirs=$TMP/ssh-ds-theirs.yml
-  local command=$TMP/ssh-command.yml
+  local command=$TMP/ssh-command.yml prune_ours=$TMP/ssh-prune-ours.yml list_theirs=$TMP/ssh-list-theirs.yml
+  local rep_ours=$TMP/ssh-replicate-ours.yml pi_ours=$TMP/ssh-pi-ours.yml pi_theirs=$TMP/ssh-pi-lineinfile.yml pi=$TMP/ssh-pi
   write_ssh_playbook "$pool_ours" "zfsansible.zfs.zfs_pool: {name: $POOL, state: present}"
   write_ssh_playbook "$pool_theirs" "community.general.zfs: {name: $POOL, state: present}"
   write_ssh_playbook "$ds_ours" "zfsansible.zfs.zfs_dataset_policy: {name: $POOL/ssh, properties: {compression: \"on\"}}"
   write_ssh_playbook "$ds_theirs" "community.general.zfs: {name: $POOL/ssh, state: present, extra_zfs_properties: {compression: \"on\"}}"
   write_ssh_playbook "$command" $'ansible.builtin.command: "true"\n      changed_when: false'
-  local pb
-  # Ours records its view of the dataset once (the first task changes it); then every playbook is checked once
-  # (20 ok, 0 changed): the warm-up, and the run that puts ours in the target's binary cache.
+  # No Python module snapshots by policy or replicates: theirs is the listing such a task reads first, as a command.
+  write_ssh_playbook "$prune_ours" "zfsansible.zfs.zfs_snapshot_prune: {datasets: [$POOL/ssh], lock_dir: $TMP/sshd}"
+  write_ssh_playbook "$rep_ours" "zfsansible.zfs.zfs_replicate: {datasets: [$POOL/ssh], target_root: $POOL/sshcopy, lock_dir: $TMP/sshd}"
+  write_ssh_playbook "$list_theirs" "ansible.builtin.command: zfs list -H -p -t snapshot -o name,createtxg,creation,userrefs -r $POOL/ssh"$'\n      changed_when: false'
+  # pi_boot_config against the two lineinfile tasks people write for PCIe gen 3, on a config.txt that has them.
+  mkdir -p "$pi"
+  { cat "$ROOT/tests/ZfsAnsible.Domain.Tests/BootConfig/files/bookworm-stock.txt"; printf 'dtparam=pciex1\ndtparam=pciex1_gen=3\n'; } >"$pi/config.txt"
+  printf 'Raspberry Pi 5 Model B Rev 1.0\0' >"$pi/model"
+  write_ssh_playbook "$pi_ours" "zfsansible.zfs.pi_boot_config: {path: $pi/config.txt, model_path: $pi/model, settings: [{dtparam: pciex1}, {dtparam: pciex1_gen, value: 3}]}"
+  {
+    printf -- '- name: Benchmark over ssh\n  hosts: all\n  gather_facts: false\n  tasks:\n'
+    for i in $(seq 1 "$TASKS"); do
+      printf '    - name: PCIe on %s\n      ansible.builtin.lineinfile: {path: %s, regexp: "^dtparam=pciex1$", line: dtparam=pciex1}\n' "$i" "$pi/config.txt"
+      printf '    - name: PCIe gen 3 %s\n      ansible.builtin.lineinfile: {path: %s, regexp: "^dtparam=pciex1_gen=", line: dtparam=pciex1_gen=3}\n' "$i" "$pi/config.txt"
+    done
+  } >"$pi_theirs"
+  local pb all=("$pool_ours" "$pool_theirs" "$ds_ours" "$ds_theirs" "$command" "$prune_ours" "$list_theirs" "$rep_ours" "$pi_ours" "$pi_theirs")
+  # Ours records its view of the dataset once and makes the replica once (the first task changes them); then every
+  # playbook is checked once (all ok, 0 changed): the warm-up, and the run that puts ours in the target's binary cache.
   ansible-playbook -i "$TMP/ssh-inventory.yml" "$ds_ours" >"$ds_ours.log" 2>&1 || true
-  for pb in "$pool_ours" "$pool_theirs" "$ds_ours" "$ds_theirs" "$command"; do
+  ansible-playbook -i "$TMP/ssh-inventory.yml" "$rep_ours" >"$rep_ours.log" 2>&1 || true
+  for pb in "${all[@]}"; do
+    local tasks=$TASKS
+    [ "$pb" = "$pi_theirs" ] && tasks=$((TASKS * 2))
     log "ssh: checking $(basename "$pb") runs $TASKS no-op tasks over ssh"
     if ! ansible-playbook -i "$TMP/ssh-inventory.yml" "$pb" >"$pb.log" 2>&1 \
-        || ! grep -qE "^target +: ok=$TASKS +changed=0 .*failed=0 " "$pb.log"; then
-      fail "ssh-task-*" "$(basename "$pb") did not run $TASKS no-op tasks cleanly over ssh: $(grep -E 'fatal|ERROR|^target' "$pb.log" | head -n 3 | tr '\n' ' ' | head -c 600)"
+        || ! grep -qE "^target +: ok=$tasks +changed=0 .*failed=0 " "$pb.log"; then
+      fail "ssh-task-*" "$(basename "$pb") did not run $tasks no-op tasks cleanly over ssh: $(grep -E 'fatal|ERROR|^target' "$pb.log" | head -n 3 | tr '\n' ' ' | head -c 600)"
       stop_sshd
       return
     fi
   done
-  log "ssh: hyperfine --runs 3 over the five playbooks of $TASKS tasks"
+  log "ssh: hyperfine --runs 3 over the ${#all[@]} playbooks of $TASKS tasks (or task pairs)"
   local cmds=()
-  for pb in "$pool_ours" "$pool_theirs" "$ds_ours" "$ds_theirs" "$command"; do cmds+=("ansible-playbook -i $TMP/ssh-inventory.yml $pb"); done
+  for pb in "${all[@]}"; do cmds+=("ansible-playbook -i $TMP/ssh-inventory.yml $pb"); done
   if ! hyperfine -N --runs 3 --style none --export-json "$TMP/ssh-task.json" "${cmds[@]}" >"$TMP/ssh-task.log" 2>&1; then
     fail "ssh-task-*" "hyperfine failed: $(tail -n 3 "$TMP/ssh-task.log" | tr '\n' ' ')"
     stop_sshd
@@ -500,11 +564,15 @@ ssh_task_bench() {
   bench_line ssh-task-zfs_pool-noop "$(per_task 0)" "$(per_task 1)" ms
   bench_line ssh-task-zfs_dataset_policy-noop "$(per_task 2)" "$(per_task 3)" ms
   bench_line ssh-task-zfs_pool-vs-command "$(per_task 0)" "$(per_task 4)" ms
+  bench_line ssh-task-zfs_snapshot_prune-noop "$(per_task 5)" "$(per_task 6)" ms
+  bench_line ssh-task-zfs_replicate-noop "$(per_task 7)" "$(per_task 6)" ms
+  bench_line ssh-task-pi_boot_config-noop "$(per_task 8)" "$(per_task 9)" ms
   # Bytes per playbook run with the binary cached (the usual run), and the first run after a new version.
   bench_line ssh-bytes-zfs_pool-noop "$(bytes_sent "$pool_ours")" "$(bytes_sent "$pool_theirs")" B 0
   rm -rf "$TMP/sshd/home/.cache/zfsansible"
   bench_line ssh-bytes-zfs_pool-noop-first "$(bytes_sent "$pool_ours")" "$(bytes_sent "$pool_theirs")" B 0
-  zfs destroy "$POOL/ssh" 2>/dev/null || true
+  zfs destroy -r "$POOL/sshcopy" 2>/dev/null || true
+  zfs destroy -r "$POOL/ssh" 2>/dev/null || true
   stop_sshd
 }
 

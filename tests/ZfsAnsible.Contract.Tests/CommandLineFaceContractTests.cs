@@ -63,3 +63,47 @@ public class CommandLineFaceContractTests
         CleanFailure.Assert(module.RunOnStdin([]), "not valid JSON");
     }
 }
+
+/// <summary>
+/// zfsansible, the multi-call executable behind every module and command: a link's name picks the program (the tests
+/// above run those links), else its first argument does; anything else is a usage line naming the programs.
+/// </summary>
+public class MultiCallContractTests
+{
+    [Theory]
+    [MemberData(nameof(BothArchitectures.Each), MemberType = typeof(BothArchitectures))]
+    public void The_first_argument_names_the_program_and_any_other_word_is_a_usage_error(string rid)
+    {
+        var zfsansible = new NativeModule("zfsansible", rid);
+        foreach (var argv in new[] { [], new[] { "nope" }, ["zfs_pool_x86_64"], ["zfs-api"], ["-x"] })
+        {
+            var outcome = zfsansible.Run(argv);
+            Assert.True(outcome.ExitCode == 2, $"zfsansible {string.Join(' ', argv)}: {outcome}");
+            Assert.Empty(outcome.StandardOutput);
+            Assert.StartsWith("usage: zfsansible PROGRAM [ARGS]", outcome.StandardError, StringComparison.Ordinal);
+            Assert.Contains("programs: zfs_pool, zfs_dataset_policy, zfs_snapshot_prune, zfs_replicate, pi_boot_config, zfs-policy", outcome.StandardError, StringComparison.Ordinal);
+        }
+
+        var help = zfsansible.Run("--help");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.StartsWith("usage: zfsansible PROGRAM [ARGS]", help.StandardOutput, StringComparison.Ordinal);
+
+        var program = zfsansible.Run("zfs-policy", "--help");
+        Assert.True(program.ExitCode == 0, program.ToString());
+        Assert.StartsWith("usage: zfs-policy VERB [OPTIONS]", program.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothArchitectures.Each), MemberType = typeof(BothArchitectures))]
+    public void An_args_file_names_its_module_whatever_the_binary_is_called(string rid)
+    {
+        // As the target's cache runs it (zfsansible_<arch>-<hash> /dev/stdin): the task's module name picks the module.
+        var zfsansible = new NativeModule("zfsansible", rid);
+        foreach (var module in new[] { "zfs_pool", "zfs_timer", "zfs_pull_source", "pi_pcie_info", "zfs_snapshot_prune" })
+        {
+            CleanFailure.Assert(
+                zfsansible.RunOnStdin(System.Text.Encoding.UTF8.GetBytes($$"""{"_ansible_module_name": "zfsansible.zfs.{{module}}", "no_such_option": 1}""")),
+                $"Unsupported parameters for (zfsansible.zfs.{module}) module: no_such_option");
+        }
+    }
+}

@@ -10,7 +10,7 @@ namespace ZfsAnsible.Integration.Tests;
 /// </summary>
 public sealed class BinaryCacheTests : IDisposable
 {
-    private const string Executable = "pi_boot_config";
+    private const string Executable = "zfsansible";
 
     private readonly LocalSshd _sshd = new();
     private readonly string _root = Directory.CreateTempSubdirectory("zfsansible-cache-").FullName;
@@ -114,6 +114,29 @@ public sealed class BinaryCacheTests : IDisposable
         AssertOk(second);
         Assert.Equal((1, 0), Traffic());
         Assert.Equal("linux-x64", second.Result()["module_build"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Every_module_is_answered_by_the_one_cached_binary()
+    {
+        var inventory = Inventory(vars: CacheVars);
+        AssertOk(Run(inventory));
+        Assert.Equal(1, Traffic().Puts);
+
+        File.Delete(TrafficLog);
+        var other = AnsiblePlaybook.Run("""
+            - name: Another module, the same binary
+              hosts: all
+              gather_facts: false
+              tasks:
+                - name: A pool that is not there stays away
+                  zfsansible.zfs.zfs_pool:
+                    name: zfsansible-cache-nopool
+                    state: absent
+            """, ["-i", inventory]);
+        AssertOk(other);
+        Assert.Equal((1, 0), Traffic());
+        Assert.Equal([$"{Executable}_x86_64-{Digest(Binary("x86_64"))}"], Entries(CacheDir));
     }
 
     [Fact]

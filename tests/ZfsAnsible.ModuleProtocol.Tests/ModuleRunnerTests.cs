@@ -35,6 +35,23 @@ public class ModuleRunnerTests
         Assert.Equal("x", answer["invocation"]!["module_args"]!["name"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("""{"name": "a", "_ansible_module_name": "ns.coll.timer"}""", "timer a")]
+    [InlineData("""{"name": "b", "_ansible_module_name": "timer"}""", "timer b")]
+    [InlineData("""{"name": "c", "_ansible_module_name": "demo"}""", "demo")]
+    [InlineData("""{"name": "z", "_ansible_module_name": "timer"}""", "timer a")]
+    [InlineData("""{"name": "a"}""", "demo")]
+    public void The_task_module_name_and_what_a_definition_serves_pick_the_definition(string args, string answeredBy)
+    {
+        // One executable, several definitions of one module name (zfs_timer per program): the first that serves the task.
+        ModuleDefinition Timer(string name) => new("timer", Spec, _ => ModuleResult.Ok($"timer {name}"))
+        {
+            Serves = input => input["name"]?.GetValue<string>() == name,
+        };
+        var answer = ModuleRunner.Respond([Module(_ => ModuleResult.Ok("demo")), Timer("a"), Timer("b")], () => args);
+        Assert.Equal(answeredBy, answer["msg"]!.GetValue<string>());
+    }
+
     [Fact]
     public void Diff_is_only_returned_when_asked_for()
     {

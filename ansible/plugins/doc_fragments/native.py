@@ -35,8 +35,9 @@ attributes:
     description: Supports being used with the C(async) keyword.
     support: none
 notes:
-  - This is a native (NativeAOT) module. The collection ships one binary per target
-    architecture (C(<module>_x86_64), C(<module>_aarch64)); its action plugin runs the one
+  - This is a native (NativeAOT) module. The collection ships one multi-call binary per target
+    architecture for all its modules (C(native/zfsansible_x86_64), C(native/zfsansible_aarch64),
+    linked as C(<module>_x86_64) and C(<module>_aarch64)); its action plugin runs the one
     that matches the target, from gathered facts when the play gathered them
     (C(gather_subset=min) is enough), otherwise from one C(uname -s; uname -m; getconf LONG_BIT)
     over the connection. Targets with a 32-bit userland are not supported.

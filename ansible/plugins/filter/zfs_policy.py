@@ -4,7 +4,8 @@
 """Jinja filters over the inventory's ZFS policies: a thin shim around the native ``zfs-policy`` command.
 
 Filters must be Python, the policy logic must not be: these functions only hand the data to the
-collection's ``native/zfs-policy_<arch>`` executable (built for the controller's architecture) and turn
+collection's ``native/zfsansible_<arch>`` executable as ``zfsansible zfs-policy ...`` (built for the controller's
+architecture) and turn
 its one-line error into ``AnsibleFilterError``. Documentation: the YAML files beside this one.
 """
 
@@ -28,11 +29,11 @@ def _zfs_policy(arguments, policies, datasets):
     if arch is None:
         raise AnsibleFilterError('zfsansible.zfs: no zfs-policy build for the controller architecture %s' % machine)
     binary = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                          'native', 'zfs-policy_%s' % arch)
+                          'native', 'zfsansible_%s' % arch)
     if not os.path.isfile(binary):
         raise AnsibleFilterError('zfsansible.zfs: %s is not built (./build.sh build)' % binary)
     document = json.dumps({'zfs_policies': policies, 'zfs_datasets': datasets}, default=to_native)
-    result = subprocess.run([binary] + arguments, input=document.encode('utf-8'),
+    result = subprocess.run([binary, 'zfs-policy'] + arguments, input=document.encode('utf-8'),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     if result.returncode != 0:
         raise AnsibleFilterError(to_native(result.stderr).strip() or 'zfs-policy failed (exit %d)' % result.returncode)

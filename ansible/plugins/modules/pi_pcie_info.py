@@ -3,8 +3,9 @@
 # Copyright: ZfsAnsible contributors
 # MIT License (see galaxy.yml)
 #
-# Documentation only: zfsansible.zfs.pi_pcie_info is answered by the native pi_boot_config binary,
-# dispatched per target architecture by plugins/action/pi_pcie_info.py (see module_utils/native_docs.py).
+# Documentation only: zfsansible.zfs.pi_pcie_info is answered by the collection's multi-call native binary
+# (native/zfsansible_<arch>), dispatched per target architecture by plugins/action/pi_pcie_info.py
+# (see module_utils/native_docs.py).
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type

@@ -4,7 +4,8 @@
 # MIT License (see galaxy.yml)
 #
 # Documentation only. zfsansible.zfs.zfs_pool is a NativeAOT binary module
-# (zfs_pool_x86_64 / zfs_pool_aarch64 beside this file, built by ./build.sh build)
+# (zfs_pool_x86_64 / zfs_pool_aarch64 beside this file, links to the collection's
+# multi-call native/zfsansible_<arch>, built by ./build.sh build)
 # that the action plugin plugins/action/zfs_pool.py dispatches per target
 # architecture. This file exists so that `ansible-doc zfsansible.zfs.zfs_pool`
 # and `ansible-doc -l zfsansible.zfs` (which skips binary files) work, and so

@@ -3,8 +3,8 @@
 # Copyright: ZfsAnsible contributors
 # MIT License (see galaxy.yml)
 #
-# Documentation only: zfsansible.zfs.zfs_pull_source is answered by the native zfs_replicate binary,
-# dispatched by plugins/action/zfs_pull_source.py.
+# Documentation only: zfsansible.zfs.zfs_pull_source is answered by the collection's multi-call native binary
+# (native/zfsansible_<arch>), dispatched by plugins/action/zfs_pull_source.py.
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type

@@ -3,8 +3,8 @@
 # Copyright: ZfsAnsible contributors
 # MIT License (see galaxy.yml)
 #
-# Documentation only: zfsansible.zfs.zfs_timer is answered by the native binary of the program it
-# installs (zfs_snapshot_prune or zfs_replicate), dispatched by plugins/action/zfs_timer.py.
+# Documentation only: zfsansible.zfs.zfs_timer is answered by the collection's multi-call native binary
+# (native/zfsansible_<arch>), dispatched by plugins/action/zfs_timer.py.
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type

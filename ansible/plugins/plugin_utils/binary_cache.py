@@ -24,8 +24,10 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import hashlib
+import json
 import os
 import shlex
+import tempfile
 
 #: The cache, per target user ($HOME under become is the become user's).
 DEFAULT_CACHE_DIR = '${XDG_CACHE_HOME:-$HOME/.cache}/zfsansible'
@@ -48,21 +50,66 @@ DIGEST_CHARS = 24
 
 
 # Digests of local files for the life of this process (a loop's items share one worker), keyed by the
-# file's identity and size and mtime, so a rebuilt binary is hashed again.
+# file's identity, size, mtime and ctime, so a rebuilt binary is hashed again.
 _DIGESTS = {}
 
+#: File, in the controller's local temporary directory, that keeps digests between tasks and runs: Ansible
+#: forks a worker per task, and hashing the 9 MB binary of each architecture costs ~50 ms each time.
+DIGEST_STORE = 'zfsansible-digests.json'
 
-def file_digest(path):
-    """SHA-256 prefix of a local file's content."""
+#: Entries the store keeps (two architectures of a few installed collection versions).
+DIGEST_STORE_ENTRIES = 16
+
+
+def file_digest(path, store_dir=None):
+    """SHA-256 prefix of a local file's content.
+
+    With ``store_dir``, digests are kept in ``store_dir/DIGEST_STORE`` keyed like git's index: device,
+    inode, size, mtime and ctime. Rewriting a file changes its ctime, which no user can set back, so
+    a stored digest is never that of other content; a store that cannot be read or written is no
+    store.
+    """
     st = os.stat(path)
-    key = (path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-    if key not in _DIGESTS:
-        digest = hashlib.sha256()
+    key = '%s:%d:%d:%d:%d:%d' % (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if key in _DIGESTS:
+        return _DIGESTS[key]
+    stored = _read_store(store_dir)
+    digest = stored.get(key)
+    if not (isinstance(digest, str) and len(digest) == DIGEST_CHARS):
+        sha = hashlib.sha256()
         with open(path, 'rb') as f:
             for block in iter(lambda: f.read(1 << 20), b''):
-                digest.update(block)
-        _DIGESTS[key] = digest.hexdigest()[:DIGEST_CHARS]
-    return _DIGESTS[key]
+                sha.update(block)
+        digest = sha.hexdigest()[:DIGEST_CHARS]
+        _write_store(store_dir, stored, key, digest)
+    _DIGESTS[key] = digest
+    return digest
+
+
+def _read_store(store_dir):
+    if not store_dir:
+        return {}
+    try:
+        with open(os.path.join(store_dir, DIGEST_STORE)) as f:
+            stored = json.load(f)
+        return stored if isinstance(stored, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_store(store_dir, stored, key, digest):
+    """Adds one digest; the newest entries stay. Written whole to a temporary file and renamed (forks race safely)."""
+    if not store_dir:
+        return
+    entries = [(k, v) for k, v in stored.items() if k != key][-(DIGEST_STORE_ENTRIES - 1):] + [(key, digest)]
+    try:
+        os.makedirs(store_dir, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix='.' + DIGEST_STORE, dir=store_dir)
+        with os.fdopen(handle, 'w') as f:
+            json.dump(dict(entries), f)
+        os.rename(temporary, os.path.join(store_dir, DIGEST_STORE))
+    except OSError:
+        pass
 
 
 def cache_dir_expression(cache_dir):

@@ -3,17 +3,19 @@
 # MIT License (see galaxy.yml)
 """Shared action plugin that dispatches a task to the target's native module binary.
 
-Every module of this collection is a NativeAOT executable, built once per
-architecture and installed as ``plugins/modules/<module>_<arch>`` (for example
-``zfs_pool_x86_64`` and ``zfs_pool_aarch64``). ``plugins/modules/<module>.py``
-holds only the documentation. The action plugin ``plugins/action/<module>.py``
+Every module of this collection is answered by one NativeAOT multi-call
+executable, built once per architecture as ``native/zfsansible_<arch>``; each
+module is ``plugins/modules/<module>_<arch>``, a link to it (for example
+``zfs_pool_x86_64`` and ``zfs_pool_aarch64``), and the module name in the
+arguments picks the module. ``plugins/modules/<module>.py`` holds only the
+documentation. The action plugin ``plugins/action/<module>.py``
 is this class; it picks the binary that matches the target and runs it with
 Ansible's ordinary binary-module protocol (a JSON arguments file), so check
 mode, diff mode, ``no_log`` and verbosity reach the binary through the
 ``_ansible_*`` keys exactly as they reach a Python module.
 
 The binary crosses the wire once per target user and content (see
-``binary_cache``): a task whose binary is cached on the target costs one round
+``binary_cache``), one for every module: a task whose binary is cached on the target costs one round
 trip, with the arguments on stdin where the connection allows it (no become, or
 pipelining enabled; never with ``su``), else in an arguments file. The plain
 upload of every task remains for ``zfsansible_binary_cache: false`` and
@@ -89,6 +91,13 @@ def _collection_name():
     return 'zfsansible.zfs'
 
 
+def _executable_name(path, arch):
+    """The executable's name without its architecture suffix (``zfsansible`` of ``native/zfsansible_x86_64``)."""
+    name = os.path.basename(path)
+    suffix = '_' + arch
+    return name[:-len(suffix)] if name.endswith(suffix) else name
+
+
 def _modules_dir():
     """``plugins/modules`` of the collection this file is installed in."""
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'modules')
@@ -121,11 +130,11 @@ class NativeModuleAction(ActionBase):
 
             module = self.module_leaf_name()
             if self._binary_cache_enabled(task_vars):
-                module_result = self._execute_cached(module, self.executable_name(), dict(self._task.args), task_vars)
+                module_result = self._execute_cached(module, dict(self._task.args), task_vars)
             else:
                 arch = self._target_architecture(module, task_vars)
                 module_result = self._execute_module(
-                    module_name=self._native_module_name(self.executable_name(), arch),
+                    module_name=self._native_module_name(module, arch),
                     module_args=dict(self._task.args),
                     task_vars=task_vars,
                 )
@@ -143,10 +152,6 @@ class NativeModuleAction(ActionBase):
     def module_leaf_name(self):
         """Short module name from the task's action (``ns.coll.zfs_pool`` or ``zfs_pool``)."""
         return to_text(self._task.action).rsplit('.', 1)[-1]
-
-    def executable_name(self):
-        """The executable that answers this module: its own, unless a subclass says otherwise."""
-        return self.module_leaf_name()
 
     def display_name(self, module=None):
         return '%s.%s' % (_collection_name(), module or self.module_leaf_name())
@@ -208,24 +213,29 @@ class NativeModuleAction(ActionBase):
         except (KeyError, AttributeError, ValueError):
             return bool(self._play_context.pipelining)
 
-    def _execute_cached(self, module, executable, module_args, task_vars):
+    def _execute_cached(self, module, module_args, task_vars):
         """Run the binary from the target's cache in one round trip; upload it first when it is missing."""
         known = self._known_architecture(module, task_vars)
         paths = {}
         for arch in ([known] if known else SUPPORTED_ARCHITECTURES):
-            path = self._native_binary_path(executable, arch)
+            path = self._native_binary_path(module, arch)
             if path is not None:
-                paths[arch] = path
+                # The file the module's link names: every module shares it, and so its cache entry.
+                paths[arch] = os.path.realpath(path)
         if not paths:
-            self._native_module_name(executable, known or SUPPORTED_ARCHITECTURES[0])  # raises "not built"
-        digests = dict((arch, binary_cache.file_digest(path)) for arch, path in paths.items())
+            self._native_module_name(module, known or SUPPORTED_ARCHITECTURES[0])  # raises "not built"
+        arch, path = next(iter(paths.items()))
+        executable = _executable_name(path, arch)
+        # The controller's local temporary directory outlives the run (its per-process subdirectory does not).
+        store_dir = os.path.dirname(os.path.normpath(C.DEFAULT_LOCAL_TMP)) if C.DEFAULT_LOCAL_TMP else None
+        digests = dict((arch, binary_cache.file_digest(path, store_dir)) for arch, path in paths.items())
         try:
             cache_dir = self._host_var(task_vars, CACHE_DIR_VAR, None)
             binary_cache.cache_dir_expression(cache_dir)
         except ValueError as e:
             raise AnsibleActionFail('%s: %s' % (self.display_name(module), e))
 
-        self._update_module_args(executable, module_args, task_vars)
+        self._update_module_args(module, module_args, task_vars)
         args_data = to_bytes(json.dumps(module_args))
         if self._args_on_stdin():
             args_path, in_data = STDIN_ARGS, args_data
@@ -242,7 +252,7 @@ class NativeModuleAction(ActionBase):
             kind, first, second = answer
             if kind == 'unsupported':
                 arch = self._map_architecture(module, first, second, None, 'from uname')
-                self._native_module_name(executable, arch)  # supported but not built here: raises
+                self._native_module_name(module, arch)  # supported but not built here: raises
             arch = self._map_architecture(module, None, first, second, 'from uname')
             display.vvv('%s: %s_%s is not cached on the target; uploading it' % (self.display_name(module), executable, arch))
             uploaded = self._upload_binary(executable, arch, paths[arch])

@@ -34,7 +34,9 @@ public static class Intervals
     };
 
     /// <summary>Exact inventory names only: "Hourly" or "hour" are typos the user should hear about.</summary>
-    public static Interval? Parse(string? name) => name switch
+    public static Interval? Parse(string? name) => name is null ? null : Parse(name.AsSpan());
+
+    public static Interval? Parse(ReadOnlySpan<char> name) => name switch
     {
         "frequently" => Interval.Frequently,
         "hourly" => Interval.Hourly,

@@ -27,7 +27,8 @@ public sealed record SnapshotName(DateTimeOffset Time, Interval Interval)
             return null;
         }
 
-        var rest = snapshot[Prefix.Length..];
+        // Spans, not substrings: a host's every snapshot passes through here on every timer run.
+        var rest = snapshot.AsSpan(Prefix.Length);
         var separator = rest.LastIndexOf('_');
         if (separator < 0 || Intervals.Parse(rest[(separator + 1)..]) is not { } interval)
         {

@@ -40,4 +40,11 @@ public sealed record ModuleResult
 public sealed record ModuleContext(string ModuleName, Arguments.ModuleParameters Parameters, bool CheckMode, bool DiffMode, int Verbosity);
 
 /// <summary>A module: its name, its spec and the function that does the work.</summary>
-public sealed record ModuleDefinition(string Name, Arguments.ArgumentSpec Spec, Func<ModuleContext, ModuleResult> Execute);
+public sealed record ModuleDefinition(string Name, Arguments.ArgumentSpec Spec, Func<ModuleContext, ModuleResult> Execute)
+{
+    /// <summary>
+    /// Whether this definition answers the given task arguments, where one executable holds several definitions of
+    /// one module name (zfs_timer, once per program it installs). The default answers every task.
+    /// </summary>
+    public Func<System.Text.Json.Nodes.JsonObject, bool> Serves { get; init; } = static _ => true;
+}

@@ -45,7 +45,8 @@ public static class ModuleRunner
 
             // Errors name the module as the task did (zfs_pool or zfsansible.zfs.zfs_pool), like ansible-core.
             var taskName = input.Args!["_ansible_module_name"] is JsonValue name && name.GetValueKind() == JsonValueKind.String ? name.GetValue<string>() : module.Name;
-            module = modules.FirstOrDefault(m => m.Name == taskName.Split('.')[^1]) ?? module;
+            var leaf = taskName.Split('.')[^1];
+            module = modules.FirstOrDefault(m => m.Name == leaf && m.Serves(input.Args!)) ?? modules.FirstOrDefault(m => m.Name == leaf) ?? module;
             var validation = ArgumentSpecValidator.Validate(input.Args!, module.Spec, taskName);
             if (!validation.IsValid)
             {

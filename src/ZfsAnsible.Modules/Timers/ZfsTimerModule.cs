@@ -40,8 +40,12 @@ public static class ZfsTimerModule
         ("enabled", Option.Bool(@default: ZfsTimerArguments.Defaults.Enabled)),
         ("root", Option.Path(@default: ZfsTimerArguments.Defaults.Root)));
 
+    /// <summary>The definition that installs <paramref name="program"/>: it serves the tasks whose program option names it.</summary>
     public static ModuleDefinition Definition(TimerProgram program, ICommandRunner runner) =>
-        new(ModuleName, Spec(program), context => Execute(context, program, runner, InstalledProgram.Self));
+        new(ModuleName, Spec(program), context => Execute(context, program, runner, InstalledProgram.Self))
+        {
+            Serves = args => args["program"] is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() == program.Name,
+        };
 
     public static ModuleResult Execute(ModuleContext context, TimerProgram program, ICommandRunner runner, string? self)
     {
@@ -49,7 +53,7 @@ public static class ZfsTimerModule
         var systemctl = new Systemctl(runner, Systemctl.IsBooted, arguments.Root);
         if (arguments.Program != program.Name)
         {
-            return ModuleResult.Fail($"this is the {program.Name} executable; a timer for {arguments.Program} is installed by {arguments.Program}'s (the action plugin picks it by program)");
+            return ModuleResult.Fail($"this zfs_timer installs {program.Name}, not {arguments.Program}");
         }
 
         var declared = TimerDeclaration.Create(arguments.Name, arguments.Program, arguments.OnCalendar, arguments.Description, arguments.Root);

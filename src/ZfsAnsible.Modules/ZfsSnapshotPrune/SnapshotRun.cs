@@ -145,7 +145,7 @@ public static class SnapshotRun
         }
 
         var zfs = new ZfsSnapshots(session.Runner, session.Capabilities);
-        var inventory = zfs.Inventory(roots);
+        var inventory = zfs.InventoryOf(roots, datasets => ManagedDatasets.Read(datasets).Managed.Select(m => m.Name));
         if (!inventory.IsOk)
         {
             return inventory.Error;

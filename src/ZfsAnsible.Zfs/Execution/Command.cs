@@ -76,4 +76,21 @@ public interface ICommandRunner
     /// which the daemon may still hold (OpenSSH before 8.5 keeps it). Its stderr is read only when it failed.
     /// </summary>
     CommandResult RunDetaching(Command command) => Run(command);
+
+    /// <summary>
+    /// Runs to completion, handing each line of standard output to <paramref name="line"/> as it comes instead of keeping
+    /// the output (a listing of 100,000 snapshots would be tens of megabytes); the result's StandardOutput is empty.
+    /// Runners that only have the whole output (ssh, scripted answers) hand it over line by line once it is there.
+    /// </summary>
+    CommandResult RunLines(Command command, Action<string> line)
+    {
+        var result = Run(command);
+        using var reader = new StringReader(result.StandardOutput);
+        while (reader.ReadLine() is { } text)
+        {
+            line(text);
+        }
+
+        return result with { StandardOutput = string.Empty };
+    }
 }

@@ -17,6 +17,18 @@ public sealed class ProcessCommandRunner : ICommandRunner
         return new CommandResult(command, process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
     });
 
+    public CommandResult RunLines(Command command, Action<string> line) => Started(command, process =>
+    {
+        var stderr = process.StandardError.ReadToEndAsync();
+        while (process.StandardOutput.ReadLine() is { } text)
+        {
+            line(text);
+        }
+
+        process.WaitForExit();
+        return new CommandResult(command, process.ExitCode, string.Empty, stderr.GetAwaiter().GetResult());
+    });
+
     public CommandResult RunDetaching(Command command) => Started(command, process =>
     {
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))

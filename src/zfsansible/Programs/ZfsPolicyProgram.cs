@@ -39,12 +39,14 @@ internal sealed class WithPolicyOptions : InputOptions
 /// zfs-policy: the policy resolver as a command, for the Jinja filters and for people. stdout carries JSON only;
 /// a bad inventory is one line on stderr and exit code 2.
 /// </summary>
-internal static class Program
+internal static class ZfsPolicyProgram
 {
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ResolveOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(WithPolicyOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(InputOptions))]
-    public static int Main(string[] args) =>
+    public static Applet Applet() => new("zfs-policy", [], Cli);
+
+    private static int Cli(string[] args) =>
         CommandLineFace.Dispatch("zfs-policy", args, [typeof(ResolveOptions), typeof(WithPolicyOptions)], options => options switch
         {
             WithPolicyOptions withPolicy => Answer(Resolve(withPolicy).Bind(tree => WithPolicy(tree, withPolicy.Name))),

@@ -12,14 +12,11 @@ internal sealed class ProbeOptions
 {
 }
 
-internal static class Program
+internal static class ZfsDatasetPolicyProgram
 {
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
-    public static int Main(string[] args)
-    {
-        var runner = new ProcessCommandRunner();
-        return ModuleEntryPoint.Main(args, ZfsDatasetPolicyModule.Definition(runner), cliArgs => Cli(cliArgs, runner));
-    }
+    public static Applet Applet(ICommandRunner runner) =>
+        new("zfs_dataset_policy", [ZfsDatasetPolicyModule.Definition(runner)], args => Cli(args, runner));
 
     private static int Cli(string[] args, ICommandRunner runner)
     {

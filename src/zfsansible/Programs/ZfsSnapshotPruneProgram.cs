@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text;
 using CommandLine;
 using Microsoft.Extensions.Logging;
 using ZfsAnsible.Domain;
@@ -62,18 +63,17 @@ internal sealed class ProbeOptions
 {
 }
 
-internal static class Program
+internal static class ZfsSnapshotPruneProgram
 {
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(SelectionOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RunOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(StatusOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
-    public static int Main(string[] args)
+    public static Applet Applet(ICommandRunner runner)
     {
-        var runner = new ProcessCommandRunner();
         var timer = new TimerProgram("zfs_snapshot_prune", ZfsSnapshotPruneSpec.Spec,
             parameters => SnapshotRunRequest.Create(ZfsSnapshotPruneArguments.From(parameters), dryRun: false).Error);
-        return ModuleEntryPoint.Main(args, [ZfsSnapshotPruneModule.Definition(runner, TimeProvider.System), ZfsTimerModule.Definition(timer, runner)], cliArgs => Cli(cliArgs, runner));
+        return new("zfs_snapshot_prune", [ZfsSnapshotPruneModule.Definition(runner, TimeProvider.System), ZfsTimerModule.Definition(timer, runner)], args => Cli(args, runner));
     }
 
     /// <summary>Without an args file the module is the snapshot timer's command: results on stdout, logs on stderr.</summary>
@@ -143,22 +143,24 @@ internal static class Program
         return 0;
     }
 
+    /// <summary>One line per snapshot: buffered, as Console.Out would write (and flush) each of 100,000 lines on its own.</summary>
     private static void Print(SnapshotRunOutcome run)
     {
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
         foreach (var taken in run.Plan.Take)
         {
-            Console.Out.WriteLine($"{(run.DryRun ? "would take" : "took")} {taken.FullName}");
+            stdout.WriteLine($"{(run.DryRun ? "would take" : "took")} {taken.FullName}");
         }
 
         foreach (var destroyed in run.Plan.Destroy)
         {
-            Console.Out.WriteLine($"{(run.DryRun ? "would destroy" : "destroyed")} {destroyed.FullName}");
+            stdout.WriteLine($"{(run.DryRun ? "would destroy" : "destroyed")} {destroyed.FullName}");
         }
 
         foreach (var c in run.Plan.Compliance)
         {
             var age = c.NewestAge is { } a ? a.ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) : "none";
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{c.Dataset}\t{c.Policy}\t{c.Interval.YamlName()}\t{c.Retained}/{c.Target}\t{c.Ratio:0.00}\tnewest {age}"));
         }
     }

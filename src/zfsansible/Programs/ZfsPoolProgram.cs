@@ -22,15 +22,12 @@ internal sealed class ProbeOptions
 {
 }
 
-internal static class Program
+internal static class ZfsPoolProgram
 {
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(FactsOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
-    public static int Main(string[] args)
-    {
-        var runner = new ProcessCommandRunner();
-        return ModuleEntryPoint.Main(args, ZfsPoolModule.Definition(runner), cliArgs => Cli(cliArgs, runner));
-    }
+    public static Applet Applet(ICommandRunner runner) =>
+        new("zfs_pool", [ZfsPoolModule.Definition(runner)], args => Cli(args, runner));
 
     /// <summary>Without an args file the module is a plain command, for people and timers.</summary>
     private static int Cli(string[] args, ICommandRunner runner)

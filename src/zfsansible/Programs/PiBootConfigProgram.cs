@@ -24,12 +24,12 @@ internal sealed class PcieOptions
     public string SysfsRoot { get; set; } = "/sys";
 }
 
-internal static class Program
+internal static class PiBootConfigProgram
 {
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ShowOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(PcieOptions))]
-    public static int Main(string[] args) =>
-        ModuleEntryPoint.Main(args, [PiBootConfigModule.Definition(TimeProvider.System), PiPcieInfoModule.Definition()], Cli);
+    public static Applet Applet() =>
+        new("pi_boot_config", [PiBootConfigModule.Definition(TimeProvider.System), PiPcieInfoModule.Definition()], Cli);
 
     /// <summary>Without an args file the module is a plain command, for a person at the Pi.</summary>
     private static int Cli(string[] args)

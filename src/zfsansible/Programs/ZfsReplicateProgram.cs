@@ -87,17 +87,16 @@ internal sealed class ProbeOptions
 {
 }
 
-internal static class Program
+internal static class ZfsReplicateProgram
 {
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RunOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ServeOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
-    public static int Main(string[] args)
+    public static Applet Applet(ICommandRunner runner)
     {
-        var runner = new ProcessCommandRunner();
         var timer = new TimerProgram("zfs_replicate", ZfsReplicateSpec.Spec, parameters => ReplicationRequest.Create(ZfsReplicateArguments.From(parameters)).Error);
-        return ModuleEntryPoint.Main(args, [ZfsReplicateModule.Definition(runner, new ProcessPipe(), TimeProvider.System), ZfsTimerModule.Definition(timer, runner),
-            ZfsPullKeyModule.Definition(runner), ZfsPullSourceModule.Definition()], cliArgs => Cli(cliArgs, runner));
+        return new("zfs_replicate", [ZfsReplicateModule.Definition(runner, new ProcessPipe(), TimeProvider.System), ZfsTimerModule.Definition(timer, runner),
+            ZfsPullKeyModule.Definition(runner), ZfsPullSourceModule.Definition()], args => Cli(args, runner));
     }
 
     private static int Cli(string[] args, ICommandRunner runner)
