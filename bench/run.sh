@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ZfsAnsible benchmarks (DESIGN §11). Run by `./build.sh bench` after the build:
 #   ZFSANSIBLE_ROOT=<repo> bench/run.sh [SECTION...]
-# Sections (all by default): size startup prune-scale rss task ssh pi-config datasets replicate sanoid api vm.
+# Sections (all by default): size startup prune-scale rss task ssh pi-config datasets replicate sanoid sanoid-scale api vm.
 # Prints one line per benchmark on stdout:
 #   BENCH <id> ours=<value><unit> theirs=<value><unit> ratio=<ours/theirs>
 # Everything else (progress, notes) goes to stderr. The numbers never fail the run; the exit status
@@ -41,8 +41,8 @@ SECTIONS=" $* "
 wants() { [ "$SECTIONS" = "  " ] || [[ $SECTIONS == *" $1 "* ]]; }
 for section in "$@"; do
   case $section in
-    size|startup|prune-scale|rss|task|ssh|pi-config|datasets|replicate|sanoid|api|vm) ;;
-    *) printf 'bench: ERROR: no section %s (sections: size startup prune-scale rss task ssh pi-config datasets replicate sanoid api vm)\n' "$section" >&2; exit 2 ;;
+    size|startup|prune-scale|rss|task|ssh|pi-config|datasets|replicate|sanoid|sanoid-scale|api|vm) ;;
+    *) printf 'bench: ERROR: no section %s (sections: size startup prune-scale rss task ssh pi-config datasets replicate sanoid sanoid-scale api vm)\n' "$section" >&2; exit 2 ;;
   esac
 done
 
@@ -853,31 +853,36 @@ to_guest() {
 }
 
 # sanoid needs OpenZFS ("zfs get -t"): bench/sanoid-guest.sh builds the same history for both tools (the guest clock
-# set back per snapshot: sanoid ages snapshots by creation time), then times one run of each that takes what is due
-# and prunes to hourly=24,daily=7, and NOOP_RUNS no-op runs each.
-SANOID_DATASETS=5 SANOID_HOURS=36 SANOID_DAYS=9 SANOID_NOOP_RUNS=3
-sanoid_bench() {
-  local out
-  log "snapshot-*-vs-sanoid: $SANOID_DATASETS+1 datasets, ${SANOID_HOURS} hourly and ${SANOID_DAYS} daily snapshots of history per tool, in the guest"
+# set back per snapshot: sanoid ages snapshots by creation time), then times one listing of every snapshot, one run of
+# each tool that takes what is due and prunes to hourly=24,daily=7, and NOOP_RUNS no-op runs each. Section sanoid: 6
+# datasets; sanoid-scale: 101 datasets, 4,545 snapshots of history per tool (about 27 minutes in the TCG guest, most of
+# it sanoid destroying one snapshot per command).
+SANOID_HOURS=36 SANOID_DAYS=9 SANOID_NOOP_RUNS=3
+sanoid_bench() {  # $1 id suffix, $2 child datasets
+  local out suffix=$1 children=$2
+  log "snapshot-*-vs-sanoid$suffix: $children+1 datasets, ${SANOID_HOURS} hourly and ${SANOID_DAYS} daily snapshots of history per tool, in the guest"
   to_guest "$PUBLISH/linux-x64/zfs_snapshot_prune" "$ROOT/bench/sanoid-guest.sh"
-  out=$("$GUEST" ssh "sh /tmp/sanoid-guest.sh /tmp/zfs_snapshot_prune $SANOID_DATASETS $SANOID_HOURS $SANOID_DAYS $SANOID_NOOP_RUNS" 2>&1) || true
-  local work noop kept
-  work=$(result_of work "$out"); noop=$(result_of noop "$out"); kept=$(result_of kept "$out")
-  if [ -z "$work" ] || [ -z "$noop" ] || [ -z "$kept" ]; then
-    fail "snapshot-*-vs-sanoid" "the guest run printed no result: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
+  out=$("$GUEST" ssh "sh /tmp/sanoid-guest.sh /tmp/zfs_snapshot_prune $children $SANOID_HOURS $SANOID_DAYS $SANOID_NOOP_RUNS" 2>&1) || true
+  local work noop kept listing
+  work=$(result_of work "$out"); noop=$(result_of noop "$out"); kept=$(result_of kept "$out"); listing=$(result_of listing "$out")
+  if [ -z "$work" ] || [ -z "$noop" ] || [ -z "$kept" ] || [ -z "$listing" ]; then
+    fail "snapshot-*-vs-sanoid$suffix" "the guest run printed no result: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
     return
   fi
   # Both must have done the same work, or the times compare nothing.
   read -r kept_ours kept_theirs <<<"$kept"
   [ "$kept_ours" = "$kept_theirs" ] || log "WARNING: ours kept $kept_ours snapshots, sanoid $kept_theirs: the runs did different work"
-  read -r ours theirs <<<"$work"; bench_line snapshot-prune-vs-sanoid "$ours" "$theirs" ms 0
-  read -r ours theirs <<<"$noop"; bench_line snapshot-noop-vs-sanoid "$ours" "$theirs" ms 0
+  read -r ours theirs <<<"$work"
+  bench_line "snapshot-prune-vs-sanoid$suffix" "$ours" "$theirs" ms 0
+  bench_line "snapshot-prune-vs-listing$suffix" "$ours" "$listing" ms 0
+  read -r ours theirs <<<"$noop"; bench_line "snapshot-noop-vs-sanoid$suffix" "$ours" "$theirs" ms 0
 }
 
-if ! wants sanoid; then
+if ! wants sanoid && ! wants sanoid-scale; then
   :
 elif guest_up; then
-  sanoid_bench
+  wants sanoid && sanoid_bench "" 5
+  wants sanoid-scale && sanoid_bench -101 100
   [ -n "$GUEST_BOOTED" ] && "$GUEST" stop >/dev/null 2>&1
 else
   fail "snapshot-*-vs-sanoid" "$GUEST_PROBLEM"

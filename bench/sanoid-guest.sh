@@ -2,7 +2,8 @@
 # Runs inside the OpenZFS guest (bench/run.sh sends it over ssh): zfs_snapshot_prune vs sanoid on the same
 # datasets, the same retention and the same faked history, timed in the same boot.
 #   sanoid-guest.sh BINARY DATASETS HOURS DAYS NOOP_RUNS
-# Prints "work <ours_ms> <theirs_ms>", "noop <ours_ms> <theirs_ms>" (medians) and "kept <ours> <theirs>".
+# Prints "listing <ms>" (one listing of every snapshot's name and creation: the least any pruner reads),
+# "work <ours_ms> <theirs_ms>", "noop <ours_ms> <theirs_ms>" (medians) and "kept <ours> <theirs>".
 set -eu
 BIN=$1 DATASETS=$2 HOURS=$3 DAYS=$4 NOOP_RUNS=$5
 POOL=benchsnap
@@ -54,6 +55,7 @@ ours() { "$BIN" run --dataset "$POOL/data" --max-destroy 100000 >/dev/null 2>&1;
 theirs() { sanoid --configdir="$CONF" --cache-dir="$CONF/cache" --run-dir="$CONF/run" --cron --quiet; }
 timed() { t0=$(ms); "$@"; echo $(( $(ms) - t0 )); }
 
+echo "listing $(timed sh -c "zfs list -H -p -t snapshot -o name,creation -r $POOL/data >/dev/null")"
 work_ours=$(timed ours)
 work_theirs=$(timed theirs)
 echo "work $work_ours $work_theirs"
