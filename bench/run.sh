@@ -523,7 +523,7 @@ ssh_task_bench() {
   # No Python module snapshots by policy or replicates: theirs is the listing such a task reads first, as a command.
   write_ssh_playbook "$prune_ours" "zfsansible.zfs.zfs_snapshot_prune: {datasets: [$POOL/ssh], lock_dir: $TMP/sshd}"
   write_ssh_playbook "$rep_ours" "zfsansible.zfs.zfs_replicate: {datasets: [$POOL/ssh], target_root: $POOL/sshcopy, lock_dir: $TMP/sshd}"
-  write_ssh_playbook "$list_theirs" "ansible.builtin.command: zfs list -H -p -t snapshot -o name,createtxg,creation,userrefs -r $POOL/ssh"$'\n      changed_when: false'
+  write_ssh_playbook "$list_theirs" "ansible.builtin.command: zfs list -H -t snapshot -o name,createtxg,creation,userrefs -r $POOL/ssh"$'\n      changed_when: false'
   # pi_boot_config against the two lineinfile tasks people write for PCIe gen 3, on a config.txt that has them.
   mkdir -p "$pi"
   { cat "$ROOT/tests/ZfsAnsible.Domain.Tests/BootConfig/files/bookworm-stock.txt"; printf 'dtparam=pciex1\ndtparam=pciex1_gen=3\n'; } >"$pi/config.txt"
