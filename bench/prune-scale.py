@@ -7,7 +7,8 @@ writes into DIR:
   bin/zfs, bin/zpool  fakes: `zfs version` says OpenZFS 2.3.2 unless DIR/legacy exists (then the zfs-fuse CLI);
                       every listing is cat'ed from a file; any other command fails loudly (exit 97)
   datasets            `zfs get -t filesystem,volume` of the zfsansible: properties (the OpenZFS path)
-  snap/<dataset>      `zfs list -t snapshot -d 1` rows of one dataset (the OpenZFS path)
+  snap/<dataset>      `zfs list -t snapshot -d 1 -o name,createtxg` rows of one dataset (the OpenZFS path; the holds
+                      and marks of the snapshots it would destroy are made up on the fly: none)
   legacy-get          `zfs get -r` of the policy and snapshot properties of everything (the one-pass path)
 
 Datasets tank/m0001.. carry an hourly=24,daily=7 policy, tank/u0001.. none (a backup server's unmanaged replicas).
@@ -16,6 +17,7 @@ and the run plans only what expires.
 """
 
 import os
+import shlex
 import stat
 import sys
 import time
@@ -25,11 +27,13 @@ MANAGED_PROPERTIES = ['zfsansible:policy', 'zfsansible:policy_source', 'zfsansib
 
 FAKE_ZFS = r'''#!/bin/bash
 # Fake zfs of bench/prune-scale.py: listings from files, nothing else.
-d=$(dirname "$(dirname "$(readlink -f "$0")")")
+d=%(dir)s
 case "$*" in
   version) [ -e "$d/legacy" ] && { echo "unrecognized command 'version'" >&2; exit 2; }; echo zfs-2.3.2-1; echo zfs-kmod-2.3.2-1 ;;
   "get "*"-t filesystem,volume "*) exec cat "$d/datasets" ;;
-  "get "*"-s local "*) ;;
+  "get -H -p -o name,property,value,source creation,userrefs,zfsansible:replicated "*)
+    # Holds and marks of the snapshots a draft plan would destroy: none held, none marked.
+    shift 6; printf '%s\n' "$@" | exec sed 's/.*/&\tcreation\t0\t-\n&\tuserrefs\t0\t-\n&\tzfsansible:replicated\t-\t-/' ;;
   "get -H -p -r -o name,property,value,source "*) exec cat "$d/legacy-get" ;;
   "list "*"-t snapshot -d 1 "*)
     files=()
@@ -56,7 +60,8 @@ def main():
     for name, text in (('zfs', FAKE_ZFS), ('zpool', FAKE_ZPOOL)):
         path = os.path.join(out, 'bin', name)
         with open(path, 'w') as f:
-            f.write(text)
+            # The fake's own start-up is counted in our time: no subshell to find its directory.
+            f.write(text.replace('%(dir)s', shlex.quote(os.path.abspath(out))) if name == 'zfs' else text)
         os.chmod(path, stat.S_IRWXU)
 
     hour = int(time.time()) // 3600 * 3600
@@ -75,7 +80,7 @@ def main():
                     txg += 1
                     created = hour - age * 3600
                     full = '%s@zfsansible_%s_hourly' % (name, time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(created)))
-                    snap.write('%s\t%d\t%d\t0\t-\n' % (full, txg, created))
+                    snap.write('%s\t%d\n' % (full, txg))
                     legacy.write('%s\tcreatetxg\t%d\t-\n%s\tcreation\t%d\t-\n%s\tuserrefs\t0\t-\n%s\tzfsansible:replicated\t-\t-\n'
                                  % (full, txg, full, created, full, full))
                     # What zfs get -r prints for a snapshot: the dataset's policy properties again, on every row.

@@ -28,7 +28,14 @@ public sealed record ZfsCapabilities(
     /// <summary>zfs snapshot a@n b@n: several snapshots in one atomic command.</summary>
     public bool MultiSnapshot { get; init; }
 
-    public static ZfsCapabilities OpenZfs(string version) => new($"openzfs {version}", true, true, true, true, true, true, true) { MultiSnapshot = true };
+    /// <summary>The snapshots_changed property (OpenZFS 2.2): when a dataset's list of snapshots last changed.</summary>
+    public bool SnapshotsChanged { get; init; }
+
+    public static ZfsCapabilities OpenZfs(string version) => new($"openzfs {version}", true, true, true, true, true, true, true)
+    {
+        MultiSnapshot = true,
+        SnapshotsChanged = System.Version.TryParse(string.Concat(version.TakeWhile(c => char.IsAsciiDigit(c) || c == '.')).TrimEnd('.'), out var v) && v >= new System.Version(2, 2),
+    };
 
     /// <summary>zfs-fuse and other pre-0.7 command lines.</summary>
     public static ZfsCapabilities Legacy { get; } = new("zfs-fuse / legacy", false, false, false, false, false, false, false);

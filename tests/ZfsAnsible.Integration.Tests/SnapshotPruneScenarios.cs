@@ -253,4 +253,33 @@ public sealed class OpenZfsGuestSnapshotPruneTests() : SnapshotPruneScenarios(ne
         Assert.Contains(commands, c => c.StartsWith($"zfs destroy {Pool}/documents@", StringComparison.Ordinal) && c.Contains(',', StringComparison.Ordinal));
         Assert.Equal(4, Names(run.Result()["destroyed"]).Count);
     }
+
+    [Fact]
+    public void Holds_and_marks_are_read_fresh_and_a_snapshot_made_between_cached_runs_is_seen()
+    {
+        var hourlies = History();
+        Target.Check("zfs", "hold", "late", hourlies[2]);
+        Target.Check("zfs", "set", "zfsansible:replicated=belinda:slowpool/b", hourlies[3]);
+        // Inherited by every snapshot of the dataset: a mark only where it is set on the snapshot itself.
+        Target.Check("zfs", "set", "zfsansible:replicated=oops", $"{Pool}/documents");
+
+        var first = Prune();
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains(hourlies[1], Names(first.Result()["destroyed"]));
+        var after = Snapshots();
+        Assert.DoesNotContain(hourlies[1], after);
+        Assert.All(hourlies.Skip(2), h => Assert.Contains(h, after));
+
+        // Nothing to do: every managed dataset's listing is now kept, stamped with its snapshots_changed.
+        var second = Prune();
+        Assert.True(second.ExitCode == 0 && second.Changed == 0, second.ToString());
+        Assert.Contains($"D\t{Pool}/documents\t", Target.Check("cat", "/run/zfsansible/snapshot-listing.cache"), StringComparison.Ordinal);
+
+        var outside = $"{Pool}/documents@{Own(TimeSpan.FromHours(30), "hourly")}";
+        Target.Check("zfs", "snapshot", outside);
+        var third = Prune();
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Equal([outside], Names(third.Result()["destroyed"]));
+        Target.Check("zfs", "release", "late", hourlies[2]);
+    }
 }

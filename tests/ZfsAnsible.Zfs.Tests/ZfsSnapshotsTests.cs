@@ -48,76 +48,158 @@ public class ZfsSnapshotsTests
         Assert.Contains("tank/docs@x", result.Error!.Message);
     }
 
-    private const string DatasetGet = "zfs get -H -p -r -t filesystem,volume -o name,property,value,source zfsansible:policy,zfsansible:policy_source,zfsansible:retention,zfsansible:replicate,zfsansible:discover_children,zfsansible:replica_policy,zfsansible:replica_retention,zfsansible:replicated tank";
+    private const string DatasetGet = "zfs get -H -p -r -t filesystem,volume -o name,property,value,source zfsansible:policy,zfsansible:policy_source,zfsansible:retention,zfsansible:replicate,zfsansible:discover_children,zfsansible:replica_policy,zfsansible:replica_retention,guid,snapshots_changed tank";
 
-    private const string SnapshotList = "zfs list -H -p -t snapshot -d 1 -o name,createtxg,creation,userrefs,zfsansible:replicated";
+    private const string SnapshotList = "zfs list -H -p -t snapshot -d 1 -o name,createtxg";
 
-    /// <summary>tank/docs is managed; tank/replicas holds snapshots nobody manages; tank/odd inherits a mark from tank.</summary>
+    private const string HoldsAndMarks = "zfs get -H -p -o name,property,value,source creation,userrefs,zfsansible:replicated";
+
+    /// <summary>The listing began at second 1,000; tank/docs last changed at 900, tank/odd at 1,000 (the same second).</summary>
+    private static readonly FakeClock At1000 = new(DateTimeOffset.FromUnixTimeSeconds(1000));
+
+    /// <summary>tank/docs and tank/odd are managed; tank/replicas holds snapshots nobody manages.</summary>
     private static readonly string Datasets = string.Join('\n',
-        "tank\tzfsansible:replicated\toops\tlocal",
         "tank/docs\tzfsansible:policy\tcritical\tlocal",
-        "tank/docs\tzfsansible:replicated\t-\t-",
+        "tank/docs\tguid\t111\t-",
+        "tank/docs\tsnapshots_changed\t900\t-",
         "tank/replicas\tzfsansible:policy\t-\t-",
-        "tank/replicas\tzfsansible:replicated\t-\t-",
+        "tank/replicas\tguid\t222\t-",
+        "tank/replicas\tsnapshots_changed\t900\t-",
         "tank/odd\tzfsansible:policy\tcritical\tlocal",
-        "tank/odd\tzfsansible:replicated\toops\tinherited from tank",
+        "tank/odd\tguid\t333\t-",
+        "tank/odd\tsnapshots_changed\t1000\t-",
         string.Empty);
+
+    private const string DocsHourly = "tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly";
 
     private static ScriptedRunner OpenZfsHost() => new ScriptedRunner()
         .On(DatasetGet, Datasets)
-        .On($"{SnapshotList} tank/docs tank/odd", string.Join('\n',
-            "tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\t30\t1795680000\t1\tbelinda:slowpool/b",
-            "tank/docs@manual\t20\t1795670000\t0\t-",
-            "tank/odd@a\t5\t1795600000\t0\toops",
-            "tank/odd@b\t6\t1795600100\t0\toops",
-            string.Empty))
-        .On("zfs get -H -p -s local -t snapshot -d 1 -o name,property,value,source zfsansible:replicated tank/odd", "tank/odd@b\tzfsansible:replicated\tbelinda:slowpool/o\tlocal\n");
+        .On($"{SnapshotList} tank/docs tank/odd", string.Join('\n', $"{DocsHourly}\t30", "tank/docs@manual\t20", "tank/odd@a\t5", string.Empty));
 
     private static IEnumerable<string> WithPolicy(IReadOnlyDictionary<string, System.Collections.Immutable.ImmutableDictionary<string, Domain.Properties.ObservedProperty>> datasets) =>
         datasets.Where(d => d.Value.TryGetValue("zfsansible:policy", out var p) && p.Value != "-").Select(d => d.Key);
 
+    private static (SnapshotInventory Inventory, SnapshotListingCache Cache) Inventory(ScriptedRunner runner, SnapshotListingCache? cache = null, TimeProvider? clock = null) =>
+        new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.3.2")).InventoryOf(["tank"], WithPolicy, cache ?? SnapshotListingCache.Empty, clock ?? At1000).Value;
+
     [Fact]
-    public void OpenZfs_lists_the_datasets_then_only_the_chosen_datasets_snapshots_one_row_each()
+    public void OpenZfs_lists_the_datasets_then_only_the_chosen_datasets_snapshot_names()
     {
         var runner = OpenZfsHost();
-        var inventory = new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.3.2")).InventoryOf(["tank"], WithPolicy).Value;
+        var (inventory, _) = Inventory(runner);
 
-        Assert.Equal(["tank", "tank/docs", "tank/odd", "tank/replicas"], inventory.Datasets.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["tank/docs", "tank/odd", "tank/replicas"], inventory.Datasets.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["tank/docs", "tank/odd"], inventory.Snapshots.Keys.Order(StringComparer.Ordinal));
         var docs = inventory.Snapshots["tank/docs"];
         Assert.Equal(["manual", "zfsansible_2026-11-26T08:00:00Z_hourly"], docs.Select(s => s.Name));
-        Assert.Equal((30L, 1, DateTimeOffset.FromUnixTimeSeconds(1795680000)), (docs[1].CreateTxg, docs[1].UserRefs, docs[1].Creation));
-        Assert.Equal(["belinda:slowpool/b"], docs[1].ReplicatedTo);
-        Assert.Empty(docs[0].ReplicatedTo);
+        // Listed records: the creation their name says, no holds, no marks, until WithHoldsAndMarks reads them.
+        Assert.False(inventory.HoldsAndMarksRead);
+        Assert.Equal((30L, 0, DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), (docs[1].CreateTxg, docs[1].UserRefs, docs[1].Creation));
         Assert.Same(inventory.Snapshots.Keys.Single(k => k == "tank/docs"), docs[0].Dataset);
         Assert.DoesNotContain(runner.Ran, c => c.ToString().Contains("tank/replicas", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void A_mark_the_dataset_passes_down_is_no_mark_only_one_set_on_the_snapshot_is()
+    public void Holds_marks_and_creation_are_read_for_the_given_snapshots_only_and_an_inherited_mark_is_no_mark()
     {
-        var inventory = new ZfsSnapshots(OpenZfsHost(), ZfsCapabilities.OpenZfs("2.3.2")).InventoryOf(["tank"], WithPolicy).Value;
-        var odd = inventory.Snapshots["tank/odd"];
-        Assert.Empty(odd[0].ReplicatedTo);
-        Assert.Equal(["belinda:slowpool/o"], odd[1].ReplicatedTo);
+        var runner = OpenZfsHost().On($"{HoldsAndMarks} {DocsHourly} tank/odd@a", string.Join('\n',
+            $"{DocsHourly}\tcreation\t1795680000\t-",
+            $"{DocsHourly}\tuserrefs\t1\t-",
+            $"{DocsHourly}\tzfsansible:replicated\tbelinda:slowpool/b\tlocal",
+            "tank/odd@a\tcreation\t1795600000\t-",
+            "tank/odd@a\tuserrefs\t0\t-",
+            "tank/odd@a\tzfsansible:replicated\toops\tinherited from tank/odd",
+            string.Empty));
+        var zfs = new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.3.2"));
+        var (listed, _) = zfs.InventoryOf(["tank"], WithPolicy, SnapshotListingCache.Empty, At1000).Value;
+
+        var inventory = zfs.WithHoldsAndMarks(listed, [listed.Snapshots["tank/docs"][1], listed.Snapshots["tank/odd"][0]]).Value;
+
+        var hourly = inventory.Snapshots["tank/docs"][1];
+        Assert.Equal((1, DateTimeOffset.FromUnixTimeSeconds(1795680000)), (hourly.UserRefs, hourly.Creation));
+        Assert.Equal(["belinda:slowpool/b"], hourly.ReplicatedTo);
+        Assert.Empty(inventory.Snapshots["tank/odd"][0].ReplicatedTo);
+        Assert.Same(listed.Snapshots["tank/docs"][0], inventory.Snapshots["tank/docs"][0]);
+    }
+
+    [Fact]
+    public void A_snapshot_whose_holds_cannot_be_read_is_an_error_not_a_guess()
+    {
+        var runner = OpenZfsHost().On($"{HoldsAndMarks} {DocsHourly}", $"{DocsHourly}\tuserrefs\tmany\t-\n");
+        var zfs = new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.3.2"));
+        var (listed, _) = zfs.InventoryOf(["tank"], WithPolicy, SnapshotListingCache.Empty, At1000).Value;
+        var result = zfs.WithHoldsAndMarks(listed, [listed.Snapshots["tank/docs"][1]]);
+        Assert.False(result.IsOk);
+        Assert.Contains(DocsHourly, result.Error!.Message);
+    }
+
+    [Fact]
+    public void A_listing_is_cached_only_when_its_dataset_last_changed_before_the_listing_began()
+    {
+        var (_, cache) = Inventory(OpenZfsHost());
+        Assert.Equal(["tank/docs"], cache.Listings.Keys);
+        Assert.Equal(new ListingStamp("111", 900), cache.Listings["tank/docs"].Stamp);
+        Assert.Equal(1000, cache.Listings["tank/docs"].ListedAt);
+    }
+
+    [Fact]
+    public void A_dataset_with_a_current_cached_listing_is_not_listed_again()
+    {
+        var (first, cache) = Inventory(OpenZfsHost());
+        var runner = new ScriptedRunner().On(DatasetGet, Datasets).On($"{SnapshotList} tank/odd", "tank/odd@a\t5\n");
+
+        var (second, _) = Inventory(runner, cache, new FakeClock(DateTimeOffset.FromUnixTimeSeconds(5000)));
+
+        Assert.Equal(first.Snapshots["tank/docs"], second.Snapshots["tank/docs"]);
+        Assert.DoesNotContain(runner.Ran, c => c.ToString().Contains("tank/docs", StringComparison.Ordinal) && c.ToString().StartsWith("zfs list", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData("tank/docs@x\t30\tsoon\t0\t-\n")]
-    [InlineData("tank/docs@x\t30\t1795680000\t0\n")]
-    [InlineData("tank/other@x\t30\t1795680000\t0\t-\n")]
+    [InlineData("tank/docs\tsnapshots_changed\t900", "tank/docs\tsnapshots_changed\t1200", 5000)] // the list changed since
+    [InlineData("tank/docs\tguid\t111", "tank/docs\tguid\t999", 5000)]                            // destroyed and made again
+    [InlineData("", "", 999)]                                                                         // the clock went back
+    public void A_cached_listing_that_may_not_be_current_is_listed_again(string was, string now, long clock)
+    {
+        var (_, cache) = Inventory(OpenZfsHost());
+        var runner = new ScriptedRunner()
+            .On(DatasetGet, was.Length == 0 ? Datasets : Datasets.Replace(was, now, StringComparison.Ordinal))
+            .On($"{SnapshotList} tank/docs tank/odd", "tank/docs@new\t40\n");
+
+        var (inventory, _) = Inventory(runner, cache, new FakeClock(DateTimeOffset.FromUnixTimeSeconds(clock)));
+
+        Assert.Equal(["new"], inventory.Snapshots["tank/docs"].Select(s => s.Name));
+    }
+
+    [Theory]
+    [InlineData("tank/docs@x\tsoon\n")]
+    [InlineData("tank/docs@x\t30\t0\n")]
+    [InlineData("tank/docs@\t30\n")]
+    [InlineData("tank/other@x\t30\n")]
     public void An_unreadable_snapshot_row_is_an_error_not_a_guess(string row)
     {
         var runner = new ScriptedRunner().On(DatasetGet, Datasets).On($"{SnapshotList} tank/docs", row);
-        var result = new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.3.2")).InventoryOf(["tank"], _ => ["tank/docs"]);
+        var result = new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.3.2")).InventoryOf(["tank"], _ => ["tank/docs"], SnapshotListingCache.Empty, At1000);
         Assert.False(result.IsOk);
         Assert.Contains(row.TrimEnd('\n'), result.Error!.Message);
     }
 
     [Fact]
+    public void Before_OpenZfs_2_2_there_is_no_snapshots_changed_and_nothing_is_cached()
+    {
+        Assert.False(ZfsCapabilities.OpenZfs("2.1.11-1").SnapshotsChanged);
+        Assert.True(ZfsCapabilities.OpenZfs("2.2.0-rc1").SnapshotsChanged);
+        var runner = new ScriptedRunner()
+            .On(DatasetGet.Replace(",guid,snapshots_changed", string.Empty, StringComparison.Ordinal), "tank/docs\tzfsansible:policy\tcritical\tlocal\n")
+            .On($"{SnapshotList} tank/docs", "tank/docs@a\t5\n");
+        var (inventory, cache) = new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.1.11")).InventoryOf(["tank"], WithPolicy, SnapshotListingCache.Empty, At1000).Value;
+        Assert.Single(inventory.Snapshots["tank/docs"]);
+        Assert.Empty(cache.Listings);
+    }
+
+    [Fact]
     public void Zfs_fuse_reads_everything_in_one_get_and_keeps_the_chosen_datasets_snapshots()
     {
-        var inventory = new ZfsSnapshots(new ScriptedRunner().On(Get, Listing), ZfsCapabilities.Legacy).InventoryOf(["tank"], _ => []).Value;
+        var (inventory, _) = new ZfsSnapshots(new ScriptedRunner().On(Get, Listing), ZfsCapabilities.Legacy).InventoryOf(["tank"], _ => [], SnapshotListingCache.Empty, At1000).Value;
         Assert.Contains("tank/docs", inventory.Datasets.Keys);
         Assert.Empty(inventory.Snapshots);
     }

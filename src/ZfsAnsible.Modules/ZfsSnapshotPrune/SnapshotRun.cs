@@ -103,8 +103,8 @@ public sealed record SnapshotRunOutcome(
 }
 
 /// <summary>
-/// The snapshot timer's work, shared by the module and the CLI: read policies and snapshots in one zfs get,
-/// plan with <see cref="SnapshotPlanner"/>, then take snapshots before destroying any. A run that changes things
+/// The snapshot timer's work, shared by the module and the CLI: read policies and snapshots
+/// (<see cref="ZfsSnapshots.InventoryOf"/>, through the listing cache kept beside the lock), plan with <see cref="SnapshotPlanner"/>, then take snapshots before destroying any. A run that changes things
 /// holds the host's snapshot lock from before it reads until it is done, so the timer and a playbook never plan from
 /// the same listing: the second waits (up to <see cref="SnapshotRunRequest.LockWait"/>), then finds the first's work done.
 /// </summary>
@@ -126,12 +126,13 @@ public static class SnapshotRun
 
         using (runLock)
         {
-            return Locked(session, request, clock.GetUtcNow(), runLock?.Warning is { } warning ? [warning] : []);
+            return Locked(session, request, clock, runLock?.Warning is { } warning ? [warning] : []);
         }
     }
 
-    private static Result<SnapshotRunOutcome> Locked(ZfsSession session, SnapshotRunRequest request, DateTimeOffset now, ImmutableArray<string> warnings)
+    private static Result<SnapshotRunOutcome> Locked(ZfsSession session, SnapshotRunRequest request, TimeProvider clock, ImmutableArray<string> warnings)
     {
+        var now = clock.GetUtcNow();
         var roots = request.Datasets;
         if (roots.IsEmpty)
         {
@@ -145,19 +146,45 @@ public static class SnapshotRun
         }
 
         var zfs = new ZfsSnapshots(session.Runner, session.Capabilities);
-        var inventory = zfs.InventoryOf(roots, datasets => ManagedDatasets.Read(datasets).Managed.Select(m => m.Name));
-        if (!inventory.IsOk)
+        var listed = zfs.InventoryOf(roots, datasets => ManagedDatasets.Read(datasets).Managed.Select(m => m.Name), SnapshotListingCacheFile.Load(request.LockDirectory), clock);
+        if (!listed.IsOk)
         {
-            return inventory.Error;
+            return listed.Error;
         }
 
-        var managed = ManagedDatasets.FromProperties(inventory.Value.Datasets);
+        // Only a run holding the lock writes the cache; a dry run reads it (every entry proves itself current).
+        if (!request.DryRun)
+        {
+            SnapshotListingCacheFile.Save(request.LockDirectory, listed.Value.Cache);
+        }
+
+        var managed = ManagedDatasets.FromProperties(listed.Value.Inventory.Datasets);
         if (!managed.IsOk)
         {
             return managed.Error;
         }
 
-        var plan = SnapshotPlanner.Plan(now, managed.Value, inventory.Value.Snapshots, request.Options);
+        var inventory = listed.Value.Inventory;
+        if (!inventory.HoldsAndMarksRead)
+        {
+            // Holds and marks only ever keep snapshots, so the plan made without them destroys a superset of the true
+            // one (max_destroy waits for the true count): reading them for those snapshots alone gives the true plan.
+            var draft = SnapshotPlanner.Plan(now, managed.Value, inventory.Snapshots, request.Options with { MaxDestroy = int.MaxValue });
+            if (!draft.IsOk)
+            {
+                return draft.Error;
+            }
+
+            var read = zfs.WithHoldsAndMarks(inventory, draft.Value.Destroy);
+            if (!read.IsOk)
+            {
+                return read.Error;
+            }
+
+            inventory = read.Value;
+        }
+
+        var plan = SnapshotPlanner.Plan(now, managed.Value, inventory.Snapshots, request.Options);
         if (!plan.IsOk)
         {
             return plan.Error;
@@ -165,6 +192,6 @@ public static class SnapshotRun
 
         var commands = zfs.TakeCommands(plan.Value.Take).AddRange(zfs.DestroyCommands(plan.Value.Destroy));
         var applied = session.Apply(commands, request.DryRun);
-        return Result.Ok(new SnapshotRunOutcome(managed.Value, inventory.Value, plan.Value, applied, session.Capabilities.Implementation, request.DryRun, warnings));
+        return Result.Ok(new SnapshotRunOutcome(managed.Value, inventory, plan.Value, applied, session.Capabilities.Implementation, request.DryRun, warnings));
     }
 }
