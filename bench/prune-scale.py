@@ -31,9 +31,11 @@ d=%(dir)s
 case "$*" in
   version) [ -e "$d/legacy" ] && { echo "unrecognized command 'version'" >&2; exit 2; }; echo zfs-2.3.2-1; echo zfs-kmod-2.3.2-1 ;;
   "get "*"-t filesystem,volume "*) exec cat "$d/datasets" ;;
-  "get -H -p -o name,property,value,source creation,userrefs,zfsansible:replicated "*)
-    # Holds and marks of the snapshots a draft plan would destroy: none held, none marked.
-    shift 6; printf '%s\n' "$@" | exec sed 's/.*/&\tcreation\t0\t-\n&\tuserrefs\t0\t-\n&\tzfsansible:replicated\t-\t-/' ;;
+  "program -n -j tank /dev/stdin "*)
+    # Creation and holds of the snapshots a draft plan would destroy (the read-only channel program): none held,
+    # none marked.
+    shift 5
+    exec awk 'BEGIN { printf "{\"return\":{"; for (i = 1; i < ARGC; i++) printf "%s\"%s\":{\"1\":0,\"2\":0}", (i > 1 ? "," : ""), ARGV[i]; print "}}"; exit }' "$@" ;;
   "get -H -p -r -o name,property,value,source "*) exec cat "$d/legacy-get" ;;
   "list "*"-t snapshot -d 1 "*)
     files=()

@@ -37,11 +37,15 @@ public sealed record SnapshotListingCache(ImmutableDictionary<string, CachedList
     public SnapshotListingCache With(string dataset, CachedListing listing) =>
         IsProof(listing) ? new(Listings.SetItem(dataset, listing)) : new(Listings.Remove(dataset));
 
-    /// <summary>Only the datasets still there: a cache never outgrows the host.</summary>
-    public SnapshotListingCache Only(IEnumerable<string> datasets)
+    /// <summary>
+    /// Without the datasets below <paramref name="roots"/> that are gone (<paramref name="present"/> holds those that
+    /// are not): a cache never outgrows the host, and a run over one subtree keeps the others' listings.
+    /// </summary>
+    public SnapshotListingCache Without(IEnumerable<string> roots, IReadOnlySet<string> present)
     {
-        var keep = datasets.ToHashSet(StringComparer.Ordinal);
-        return new(Listings.RemoveRange(Listings.Keys.Where(k => !keep.Contains(k))));
+        var under = roots.ToList();
+        return new(Listings.RemoveRange(Listings.Keys.Where(k =>
+            !present.Contains(k) && under.Any(root => k == root || k.StartsWith(root + "/", StringComparison.Ordinal)))));
     }
 
     private static bool IsProof(CachedListing listing) => listing.Stamp.SnapshotsChanged < listing.ListedAt;

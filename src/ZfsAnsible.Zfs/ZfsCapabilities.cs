@@ -31,9 +31,13 @@ public sealed record ZfsCapabilities(
     /// <summary>The snapshots_changed property (OpenZFS 2.2): when a dataset's list of snapshots last changed.</summary>
     public bool SnapshotsChanged { get; init; }
 
+    /// <summary>zfs program (Lua channel programs, OpenZFS 0.8, the release that brought "zfs version").</summary>
+    public bool ChannelPrograms { get; init; }
+
     public static ZfsCapabilities OpenZfs(string version) => new($"openzfs {version}", true, true, true, true, true, true, true)
     {
         MultiSnapshot = true,
+        ChannelPrograms = true,
         SnapshotsChanged = System.Version.TryParse(string.Concat(version.TakeWhile(c => char.IsAsciiDigit(c) || c == '.')).TrimEnd('.'), out var v) && v >= new System.Version(2, 2),
     };
 

@@ -34,8 +34,8 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
     /// <summary>Dataset names per "zfs list" command: well inside the kernel's limit on a command line.</summary>
     private const int DatasetsPerListing = 1000;
 
-    /// <summary>Snapshot names per "zfs get": at most 512 KB of arguments (names of 256 bytes), a quarter of the kernel's limit.</summary>
-    private const int SnapshotsPerGet = 2000;
+    /// <summary>Snapshot names per command: at most 512 KB of arguments (names of 256 bytes), a quarter of the kernel's limit.</summary>
+    private const int SnapshotsPerCommand = 2000;
 
     /// <param name="extraProperties">Read beside the policy and snapshot properties, in the same pass (zfs-api: sizes).</param>
     public Result<SnapshotInventory> Inventory(IReadOnlyCollection<string> roots, IReadOnlyCollection<string>? extraProperties = null)
@@ -128,7 +128,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
             }
         }
 
-        var listings = cache.Only(datasets.Value.Keys);
+        var listings = cache.Without(roots, datasets.Value.Keys.ToHashSet(StringComparer.Ordinal));
         foreach (var chunk in toList.Chunk(DatasetsPerListing))
         {
             var listedAt = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -153,35 +153,33 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
     /// <summary>
     /// The inventory with the holds, replication marks and creation times of <paramref name="snapshots"/> read from
-    /// ZFS ("zfs get" of just those: these columns cost a read of each snapshot's properties). A mark counts only if
-    /// set on the snapshot itself, never one inherited from its dataset.
+    /// ZFS (of just those: these cost a read of each snapshot's properties): through a read-only channel program per
+    /// pool where there are channel programs (one command, no process per snapshot), else "zfs get". A mark counts
+    /// only if set on the snapshot itself, never one inherited from its dataset.
     /// </summary>
     public Result<SnapshotInventory> WithHoldsAndMarks(SnapshotInventory inventory, IReadOnlyCollection<Snapshot> snapshots)
     {
-        var read = new Dictionary<string, Snapshot>(StringComparer.Ordinal);
-        foreach (var chunk in snapshots.Chunk(SnapshotsPerGet))
+        var read = new Dictionary<string, SnapshotHolds>(StringComparer.Ordinal);
+        foreach (var chunk in snapshots.GroupBy(s => PoolOf(s.Dataset), StringComparer.Ordinal).SelectMany(pool => pool.Chunk(SnapshotsPerCommand)))
         {
-            var command = Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", $"creation,userrefs,{ZfsAnsibleProperties.Replicated}").WithArguments(chunk.Select(s => s.FullName));
-            var output = _zfs.Read(command);
-            if (!output.IsOk)
+            var holds = capabilities.ChannelPrograms
+                ? _zfs.Read(ChannelPrograms.Holds(PoolOf(chunk[0].Dataset), chunk.Select(s => s.FullName))).Bind(ChannelPrograms.ReadHolds)
+                : _zfs.Read(Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", $"creation,userrefs,{ZfsAnsibleProperties.Replicated}").WithArguments(chunk.Select(s => s.FullName)))
+                    .Map(output => GetOutput.ByObject(output).Where(o => TryNumber(o.Value, "creation", out _) && TryNumber(o.Value, "userrefs", out _))
+                        .ToImmutableDictionary(o => o.Key, o => HoldsOf(o.Value), StringComparer.Ordinal));
+            if (!holds.IsOk)
             {
-                return output.Error;
+                return holds.Error;
             }
 
-            var values = GetOutput.ByObject(output.Value);
             foreach (var snapshot in chunk)
             {
-                if (!values.TryGetValue(snapshot.FullName, out var properties) || !TryNumber(properties, "creation", out var creation) || !TryNumber(properties, "userrefs", out var holds))
+                if (!holds.Value.TryGetValue(snapshot.FullName, out var found))
                 {
-                    return new ZfsOutputError(command, $"snapshot {snapshot.FullName} has no readable creation or userrefs");
+                    return new Error($"cannot read the creation and holds of {snapshot.FullName}");
                 }
 
-                read[snapshot.FullName] = snapshot with
-                {
-                    Creation = DateTimeOffset.FromUnixTimeSeconds(creation),
-                    UserRefs = (int)Math.Min(holds, int.MaxValue),
-                    Replicated = MarkOf(properties),
-                };
+                read[snapshot.FullName] = found;
             }
         }
 
@@ -189,9 +187,18 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
         {
             Snapshots = inventory.Snapshots.ToImmutableDictionary(
                 d => d.Key,
-                d => d.Value.Select(s => read.GetValueOrDefault(s.FullName, s)).ToImmutableArray(),
+                d => d.Value.Select(s => read.TryGetValue(s.FullName, out var found)
+                    ? s with { Creation = DateTimeOffset.FromUnixTimeSeconds(found.Creation), UserRefs = (int)Math.Min(found.UserRefs, int.MaxValue), Replicated = found.Mark }
+                    : s).ToImmutableArray(),
                 StringComparer.Ordinal),
         });
+    }
+
+    private static SnapshotHolds HoldsOf(ImmutableDictionary<string, ObservedProperty> values)
+    {
+        TryNumber(values, "creation", out var creation);
+        TryNumber(values, "userrefs", out var holds);
+        return new SnapshotHolds(creation, holds, MarkOf(values));
     }
 
     /// <summary>"zfs list -H -p -t snapshot -d 1 -o name,createtxg": one row per snapshot, parsed straight into its record.</summary>
@@ -258,13 +265,19 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
         : [.. snapshots.Select(s => Command.Of("zfs", "snapshot", s.FullName))];
 
     /// <summary>
-    /// Destroys snapshots: one "zfs destroy ds@a,b,c" per dataset where the CLI takes comma lists, else one each.
-    /// Never -d (deferred): a snapshot held since planning must make the destroy fail, not be destroyed later.
+    /// Destroys snapshots: with channel programs, all of a pool's at once, all or none, in one transaction group
+    /// (<see cref="ChannelPrograms.Destroy"/>); else one "zfs destroy ds@a,b,c" per dataset where the CLI takes comma
+    /// lists, else one each. Never deferred: a snapshot held since planning must make the destroy fail, not be
+    /// destroyed later.
     /// </summary>
-    public ImmutableArray<Command> DestroyCommands(IEnumerable<Snapshot> snapshots) => capabilities.CommaListDestroy
-        ? [.. snapshots.GroupBy(s => s.Dataset, StringComparer.Ordinal).SelectMany(g => g.Chunk(DestroyBatch))
-            .Select(batch => Command.Of("zfs", "destroy", $"{batch[0].Dataset}@{string.Join(',', batch.Select(s => s.Name))}"))]
-        : [.. snapshots.Select(s => Command.Of("zfs", "destroy", s.FullName))];
+    public ImmutableArray<Command> DestroyCommands(IEnumerable<Snapshot> snapshots) =>
+        capabilities.ChannelPrograms
+            ? [.. snapshots.GroupBy(s => PoolOf(s.Dataset), StringComparer.Ordinal).SelectMany(g => g.Chunk(SnapshotsPerCommand))
+                .Select(batch => ChannelPrograms.Destroy(PoolOf(batch[0].Dataset), batch.Select(s => s.FullName)))]
+            : capabilities.CommaListDestroy
+                ? [.. snapshots.GroupBy(s => s.Dataset, StringComparer.Ordinal).SelectMany(g => g.Chunk(DestroyBatch))
+                    .Select(batch => Command.Of("zfs", "destroy", $"{batch[0].Dataset}@{string.Join(',', batch.Select(s => s.Name))}"))]
+                : [.. snapshots.Select(s => Command.Of("zfs", "destroy", s.FullName))];
 
     private static string PoolOf(string dataset) => dataset.Split('/')[0];
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ZfsAnsible.Testing;
+using ZfsAnsible.Zfs;
 
 namespace ZfsAnsible.Integration.Tests;
 
@@ -239,7 +240,7 @@ public sealed class ZfsFuseSnapshotPruneTests() : SnapshotPruneScenarios(new Zfs
 public sealed class OpenZfsGuestSnapshotPruneTests() : SnapshotPruneScenarios(new OpenZfsGuest())
 {
     [Fact]
-    public void OpenZfs_takes_each_name_atomically_and_destroys_with_a_comma_list()
+    public void OpenZfs_takes_each_name_atomically_and_destroys_a_pools_snapshots_in_one_channel_program()
     {
         for (var h = 2; h <= 6; h++)
         {
@@ -250,8 +251,33 @@ public sealed class OpenZfsGuestSnapshotPruneTests() : SnapshotPruneScenarios(ne
         Assert.True(run.ExitCode == 0, run.ToString());
         var commands = run.Result()["commands"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
         Assert.Contains(commands, c => c.StartsWith("zfs snapshot ", StringComparison.Ordinal) && c.Split(' ').Length > 3);
-        Assert.Contains(commands, c => c.StartsWith($"zfs destroy {Pool}/documents@", StringComparison.Ordinal) && c.Contains(',', StringComparison.Ordinal));
-        Assert.Equal(4, Names(run.Result()["destroyed"]).Count);
+        var destroyed = Names(run.Result()["destroyed"]);
+        Assert.Equal(4, destroyed.Count);
+        Assert.Contains($"zfs program {Pool} /dev/stdin {string.Join(' ', destroyed)}", commands);
+        Assert.All(destroyed, d => Assert.DoesNotContain(d, Snapshots()));
+    }
+
+    [Fact]
+    public void The_destroy_program_destroys_all_it_is_given_or_none()
+    {
+        var (a, b, held) = ($"{Pool}/documents@a", $"{Pool}/scratch@b", $"{Pool}/documents@held");
+        foreach (var snapshot in new[] { a, b, held })
+        {
+            Target.Check("zfs", "snapshot", snapshot);
+        }
+
+        Target.Check("zfs", "hold", "late", held);
+        var script = $"{Target.Scratch}/destroy.lua";
+        Target.Check("sh", "-c", $"cat > '{script}' <<'LUA'\n{ChannelPrograms.DestroyScript}\nLUA");
+
+        var refused = Target.Run("zfs", "program", Pool, script, a, held, b);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"nothing destroyed: cannot destroy {held} (held or cloned)", refused.ToString(), StringComparison.Ordinal);
+        Assert.All(new[] { a, b, held }, s => Assert.Contains(s, Snapshots()));
+
+        Target.Check("zfs", "release", "late", held);
+        Target.Check("zfs", "program", Pool, script, a, held, b);
+        Assert.All(new[] { a, b, held }, s => Assert.DoesNotContain(s, Snapshots()));
     }
 
     [Fact]

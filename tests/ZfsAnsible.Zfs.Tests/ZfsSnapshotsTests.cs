@@ -99,8 +99,19 @@ public class ZfsSnapshotsTests
         Assert.DoesNotContain(runner.Ran, c => c.ToString().Contains("tank/replicas", StringComparison.Ordinal));
     }
 
+    private const string HoldsProgram = "zfs program -n -j tank /dev/stdin";
+
     [Fact]
-    public void Holds_marks_and_creation_are_read_for_the_given_snapshots_only_and_an_inherited_mark_is_no_mark()
+    public void Holds_marks_and_creation_are_read_by_one_channel_program_for_the_given_snapshots_only()
+    {
+        var runner = OpenZfsHost().On($"{HoldsProgram} {DocsHourly} tank/odd@a",
+            """{"return":{"DOCS":{"1":1795680000,"2":1,"3":"belinda:slowpool/b","4":"DOCS"},"tank/odd@a":{"1":1795600000,"2":0,"3":"oops","4":"tank/odd"}}}""".Replace("DOCS", DocsHourly, StringComparison.Ordinal));
+        AssertHoldsAndMarksRead(runner, ZfsCapabilities.OpenZfs("2.3.2"));
+        Assert.Equal(ChannelPrograms.HoldsScript, runner.Ran.Single(c => c.Program == "zfs" && c.Arguments[0] == "program").Input);
+    }
+
+    [Fact]
+    public void Without_channel_programs_holds_marks_and_creation_come_from_zfs_get()
     {
         var runner = OpenZfsHost().On($"{HoldsAndMarks} {DocsHourly} tank/odd@a", string.Join('\n',
             $"{DocsHourly}\tcreation\t1795680000\t-",
@@ -110,7 +121,12 @@ public class ZfsSnapshotsTests
             "tank/odd@a\tuserrefs\t0\t-",
             "tank/odd@a\tzfsansible:replicated\toops\tinherited from tank/odd",
             string.Empty));
-        var zfs = new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.3.2"));
+        AssertHoldsAndMarksRead(runner, ZfsCapabilities.OpenZfs("2.3.2") with { ChannelPrograms = false });
+    }
+
+    private static void AssertHoldsAndMarksRead(ScriptedRunner runner, ZfsCapabilities capabilities)
+    {
+        var zfs = new ZfsSnapshots(runner, capabilities);
         var (listed, _) = zfs.InventoryOf(["tank"], WithPolicy, SnapshotListingCache.Empty, At1000).Value;
 
         var inventory = zfs.WithHoldsAndMarks(listed, [listed.Snapshots["tank/docs"][1], listed.Snapshots["tank/odd"][0]]).Value;
@@ -118,19 +134,25 @@ public class ZfsSnapshotsTests
         var hourly = inventory.Snapshots["tank/docs"][1];
         Assert.Equal((1, DateTimeOffset.FromUnixTimeSeconds(1795680000)), (hourly.UserRefs, hourly.Creation));
         Assert.Equal(["belinda:slowpool/b"], hourly.ReplicatedTo);
+        // Inherited from its dataset: no mark.
         Assert.Empty(inventory.Snapshots["tank/odd"][0].ReplicatedTo);
         Assert.Same(listed.Snapshots["tank/docs"][0], inventory.Snapshots["tank/docs"][0]);
     }
 
-    [Fact]
-    public void A_snapshot_whose_holds_cannot_be_read_is_an_error_not_a_guess()
+    [Theory]
+    [InlineData("{\"return\":{\"tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\":{\"1\":1,\"2\":\"many\"}}}")]
+    [InlineData("{\"return\":{\"tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\":{\"1\":1,\"2\":-1}}}")]
+    [InlineData("{\"return\":{}}")]
+    [InlineData("{\"return\":0}")]
+    [InlineData("Channel program execution failed")]
+    public void A_snapshot_whose_holds_cannot_be_read_is_an_error_not_a_guess(string answer)
     {
-        var runner = OpenZfsHost().On($"{HoldsAndMarks} {DocsHourly}", $"{DocsHourly}\tuserrefs\tmany\t-\n");
+        var runner = OpenZfsHost().On($"{HoldsProgram} {DocsHourly}", answer);
         var zfs = new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.3.2"));
         var (listed, _) = zfs.InventoryOf(["tank"], WithPolicy, SnapshotListingCache.Empty, At1000).Value;
         var result = zfs.WithHoldsAndMarks(listed, [listed.Snapshots["tank/docs"][1]]);
         Assert.False(result.IsOk);
-        Assert.Contains(DocsHourly, result.Error!.Message);
+        Assert.DoesNotContain('\n', result.Error!.Message);
     }
 
     [Fact]
@@ -210,13 +232,29 @@ public class ZfsSnapshotsTests
         new("tank/b", SnapshotName.At(DateTimeOffset.UnixEpoch, Interval.Hourly)),
     ];
 
+    private static readonly Snapshot[] Doomed =
+    [
+        new("tank/a", "x", 1, DateTimeOffset.UnixEpoch, 0, string.Empty),
+        new("tank/a", "y", 2, DateTimeOffset.UnixEpoch, 0, string.Empty),
+        new("slowpool/b", "z", 3, DateTimeOffset.UnixEpoch, 0, string.Empty),
+        new("tank/c", "z", 4, DateTimeOffset.UnixEpoch, 0, string.Empty),
+    ];
+
     [Fact]
-    public void OpenZfs_takes_one_atomic_snapshot_command_and_destroys_with_comma_lists()
+    public void OpenZfs_takes_one_atomic_snapshot_command_and_destroys_a_pools_snapshots_in_one_channel_program()
     {
         var zfs = new ZfsSnapshots(new ScriptedRunner(), ZfsCapabilities.OpenZfs("2.3.2"));
         Assert.Equal(["zfs snapshot tank/a@zfsansible_1970-01-01T00:00:00Z_hourly tank/b@zfsansible_1970-01-01T00:00:00Z_hourly"], zfs.TakeCommands(Two).Select(c => c.ToString()));
-        var doomed = new[] { new Snapshot("tank/a", "x", 1, DateTimeOffset.UnixEpoch, 0, string.Empty), new Snapshot("tank/a", "y", 2, DateTimeOffset.UnixEpoch, 0, string.Empty), new Snapshot("tank/b", "z", 3, DateTimeOffset.UnixEpoch, 0, string.Empty) };
-        Assert.Equal(["zfs destroy tank/a@x,y", "zfs destroy tank/b@z"], zfs.DestroyCommands(doomed).Select(c => c.ToString()));
+        var destroys = zfs.DestroyCommands(Doomed);
+        Assert.Equal(["zfs program tank /dev/stdin tank/a@x tank/a@y tank/c@z", "zfs program slowpool /dev/stdin slowpool/b@z"], destroys.Select(c => c.ToString()));
+        Assert.All(destroys, c => Assert.Equal(ChannelPrograms.DestroyScript, c.Input));
+    }
+
+    [Fact]
+    public void Without_channel_programs_OpenZfs_destroys_with_a_comma_list_per_dataset()
+    {
+        var zfs = new ZfsSnapshots(new ScriptedRunner(), ZfsCapabilities.OpenZfs("2.3.2") with { ChannelPrograms = false });
+        Assert.Equal(["zfs destroy tank/a@x,y", "zfs destroy slowpool/b@z", "zfs destroy tank/c@z"], zfs.DestroyCommands(Doomed).Select(c => c.ToString()));
     }
 
     [Fact]

@@ -9,12 +9,18 @@ namespace ZfsAnsible.Zfs.Execution;
 /// <param name="Secrets">Arguments never shown to people (an ssh key path, ssh options): <see cref="ToString"/> masks them.</param>
 public sealed record Command(string Program, ValueArray<string> Arguments, ValueArray<string> Secrets = default)
 {
+    /// <summary>Text written to the program's stdin (a channel program's script); null for none.</summary>
+    public string? Input { get; init; }
+
     public const string Masked = "<secret>";
 
     public static Command Of(string program, params IEnumerable<string> arguments) => new(program, [.. arguments]);
 
     /// <summary>A copy with more arguments at the end.</summary>
     public Command WithArguments(params IEnumerable<string> more) => this with { Arguments = [.. Arguments, .. more] };
+
+    /// <summary>A copy that is given <paramref name="input"/> on its stdin.</summary>
+    public Command WithInput(string input) => this with { Input = input };
 
     /// <summary>A copy with more arguments at the end that no display of the command ever shows.</summary>
     public Command WithSecretArguments(params IEnumerable<string> more)
@@ -43,7 +49,8 @@ public sealed record CommandResult(Command Command, int ExitCode, string Standar
     public bool Succeeded => ExitCode == 0;
 
     /// <summary>
-    /// stderr as one line: zfs-fuse appends its whole usage text to errors, which nobody needs in msg. The command's
+    /// stderr as one line: zfs-fuse appends its whole usage text to errors and a failed channel program its Lua stack
+    /// traceback, which nobody needs in msg. The command's
     /// secrets are masked here too: ssh names its key file in its own warnings.
     /// </summary>
     public string ErrorSummary
@@ -51,7 +58,7 @@ public sealed record CommandResult(Command Command, int ExitCode, string Standar
         get
         {
             var lines = StandardError.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .TakeWhile(line => !line.StartsWith("usage:", StringComparison.OrdinalIgnoreCase))
+                .TakeWhile(line => !line.StartsWith("usage:", StringComparison.OrdinalIgnoreCase) && !line.StartsWith("stack traceback:", StringComparison.Ordinal))
                 .ToArray();
             var summary = lines.Length == 0 ? StandardOutput.Trim().ReplaceLineEndings(" ") : string.Join(' ', lines);
             return Command.Mask(summary);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace ZfsAnsible.Zfs.Execution;
 
-/// <summary>Starts real processes with an argument vector, C locale, no stdin.</summary>
+/// <summary>Starts real processes with an argument vector, C locale, no stdin but the command's own <see cref="Command.Input"/>.</summary>
 public sealed class ProcessCommandRunner : ICommandRunner
 {
     /// <summary>Where the ZFS tools live when a non-login SSH session has a short PATH.</summary>
@@ -41,7 +41,7 @@ public sealed class ProcessCommandRunner : ICommandRunner
         return new CommandResult(command, process.ExitCode, string.Empty, process.ExitCode == 0 ? string.Empty : process.StandardError.ReadToEnd());
     });
 
-    /// <summary>Starts <paramref name="command"/> with no stdin and lets <paramref name="finish"/> wait for it; a program that cannot start is exit 126.</summary>
+    /// <summary>Starts <paramref name="command"/> with its input (or none) on stdin and lets <paramref name="finish"/> wait for it; a program that cannot start is exit 126.</summary>
     private static CommandResult Started(Command command, Func<Process, CommandResult> finish)
     {
         var startInfo = StartInfo(command, out var problem);
@@ -53,7 +53,17 @@ public sealed class ProcessCommandRunner : ICommandRunner
         try
         {
             using var process = Process.Start(startInfo)!;
-            process.StandardInput.Close();
+            try
+            {
+                // Small (a script): the pipe's buffer takes it before the program reads, so no writer thread is needed.
+                process.StandardInput.Write(command.Input);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The program ended without reading it: its exit status and stderr say why.
+            }
+
             return finish(process);
         }
         catch (Win32Exception exception)
