@@ -31,6 +31,9 @@ public sealed record ZfsCapabilities(
     /// <summary>The snapshots_changed property (OpenZFS 2.2): when a dataset's list of snapshots last changed.</summary>
     public bool SnapshotsChanged { get; init; }
 
+    /// <summary>zfs set a=1 b=2 DATASET: several properties in one command, applied together.</summary>
+    public bool MultiPropertySet { get; init; }
+
     /// <summary>zfs program (Lua channel programs, OpenZFS 0.8, the release that brought "zfs version").</summary>
     public bool ChannelPrograms { get; init; }
 
@@ -38,6 +41,7 @@ public sealed record ZfsCapabilities(
     {
         MultiSnapshot = true,
         ChannelPrograms = true,
+        MultiPropertySet = true,
         SnapshotsChanged = System.Version.TryParse(string.Concat(version.TakeWhile(c => char.IsAsciiDigit(c) || c == '.')).TrimEnd('.'), out var v) && v >= new System.Version(2, 2),
     };
 

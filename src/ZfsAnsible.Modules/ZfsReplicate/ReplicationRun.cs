@@ -218,7 +218,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             }
 
             var side = action.Side == ReplicationSide.Source ? source : target;
-            foreach (var write in ReplicationCommands.For(action, new SuccessRecord(clock.GetUtcNow(), bytes, duration)))
+            foreach (var write in ReplicationCommands.For(action, new SuccessRecord(clock.GetUtcNow(), bytes, duration), side.Zfs.Capabilities.MultiPropertySet))
             {
                 if (side.Write(write, state) is { IsOk: false } failed)
                 {
