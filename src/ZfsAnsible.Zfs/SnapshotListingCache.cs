@@ -35,7 +35,10 @@ public sealed record SnapshotListingCache(ImmutableDictionary<string, CachedList
 
     /// <summary>Keeps a listing if it can ever be proven current (a list changed in the second its listing began cannot).</summary>
     public SnapshotListingCache With(string dataset, CachedListing listing) =>
-        IsProof(listing) ? new(Listings.SetItem(dataset, listing)) : new(Listings.Remove(dataset));
+        IsProof(listing) ? new(Listings.SetItem(dataset, listing)) : Forget(dataset);
+
+    /// <summary>Without the dataset's listing (its stamp cannot be read).</summary>
+    public SnapshotListingCache Forget(string dataset) => new(Listings.Remove(dataset));
 
     /// <summary>
     /// Without the datasets below <paramref name="roots"/> that are gone (<paramref name="present"/> holds those that
@@ -155,7 +158,7 @@ public static class SnapshotListingCacheFile
             var fields = line.Split('\t');
             if (fields is ["D", var name, var guid, var changed, var listedAt] && Number(changed) is { } s && Number(listedAt) is { } l && name.Length > 0 && guid.Length > 0)
             {
-                if (dataset is not null && !listings.TryAdd(dataset, new CachedListing(head!.Value.Stamp, head.Value.ListedAt, snapshots.DrainToImmutable())))
+                if (!Close())
                 {
                     return null;
                 }
@@ -172,12 +175,10 @@ public static class SnapshotListingCacheFile
             }
         }
 
-        if (first || (dataset is not null && !listings.TryAdd(dataset, new CachedListing(head!.Value.Stamp, head.Value.ListedAt, snapshots.DrainToImmutable()))))
-        {
-            return null;
-        }
+        return first || !Close() ? null : new SnapshotListingCache(listings.ToImmutable());
 
-        return new SnapshotListingCache(listings.ToImmutable());
+        // Files the dataset read so far with its snapshots; false if it was already there.
+        bool Close() => dataset is null || listings.TryAdd(dataset, new CachedListing(head!.Value.Stamp, head.Value.ListedAt, snapshots.DrainToImmutable()));
     }
 
     private static long? Number(string text) =>

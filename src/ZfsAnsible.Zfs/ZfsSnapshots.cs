@@ -144,7 +144,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
                 snapshots[dataset] = list;
                 listings = StampOf(datasets.Value[dataset]) is { } stamp
                     ? listings.With(dataset, new CachedListing(stamp, listedAt, list))
-                    : new SnapshotListingCache(listings.Listings.Remove(dataset));
+                    : listings.Forget(dataset);
             }
         }
 
