@@ -269,6 +269,23 @@ public class ZfsSnapshotsTests
 public class ZfsSnapshotsAcrossPoolsTests
 {
     [Fact]
+    public void Commands_naming_many_snapshots_stay_within_the_argument_budget_and_one_pool()
+    {
+        // 6,000 names of 200 bytes in tank (1.2 MB: five commands), and one in slowpool.
+        var longName = new string('n', 200 - "tank/a@".Length);
+        var snapshots = Enumerable.Range(0, 6000).Select(i => Snapshot.Listed("tank/a", $"{longName[..^5]}{i:D5}", i))
+            .Append(Snapshot.Listed("slowpool/b", "x", 1)).ToList();
+        var batches = ZfsSnapshots.PoolBatches(snapshots).ToList();
+        Assert.All(batches, b => Assert.True(b.Sum(s => s.FullName.Length + 1) <= ZfsSnapshots.ArgumentBytesPerCommand));
+        Assert.All(batches, b => Assert.Single(b.Select(s => s.Dataset.Split('/')[0]).Distinct()));
+        Assert.Equal(snapshots.Select(s => s.FullName).Order(), batches.SelectMany(b => b).Select(s => s.FullName).Order());
+        Assert.Equal([1304, 1304, 1304, 1304, 784, 1], batches.Select(b => b.Length));
+
+        var destroys = new ZfsSnapshots(new ScriptedRunner(), ZfsCapabilities.OpenZfs("2.3.2")).DestroyCommands(snapshots);
+        Assert.Equal(["tank", "tank", "tank", "tank", "tank", "slowpool"], destroys.Select(c => c.Arguments[1]));
+    }
+
+    [Fact]
     public void One_atomic_snapshot_command_never_spans_two_pools()
     {
         var time = SnapshotName.At(DateTimeOffset.UnixEpoch, Interval.Hourly);
