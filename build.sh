@@ -174,6 +174,7 @@ assemble_collection() {
   rm -rf "$ART/stage" "$COLLECTIONS"
   mkdir -p "$ART/stage"
   cp -a "$ROOT/ansible" "$stage"
+  cp "$ROOT/LICENSE" "$stage/LICENSE"   # galaxy.yml says MIT: the artifact carries the text
   mkdir -p "$stage/native"
   for arch in x86_64 aarch64; do
     rid=linux-x64; [ "$arch" = aarch64 ] && rid=linux-arm64
@@ -226,6 +227,9 @@ lint_tier() {
   for exe in "${EXECUTABLES[@]}"; do
     check "the collection tarball holds both builds of $exe" bash -c "tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${exe}_x86_64' && tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx 'native/${exe}_aarch64'"
   done
+  check "the collection tarball carries the LICENSE galaxy.yml names" bash -c "tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx LICENSE"
+  # module_defaults: {group/zfsansible.zfs.zfs: …} must reach every module (the group is listed by hand).
+  check "meta/runtime.yml's action group lists every module" bash -c "diff <(printf '%s\\n' ${MODULES[*]} | sort) <(sed -n 's/^    - //p' '$ROOT/ansible/meta/runtime.yml' | sort)"
   check "the collection tarball fits Galaxy's 20 MB limit" bash -c "[ \$(stat -c %s '$ART'/zfsansible-zfs-*.tar.gz) -le 20000000 ]"
   say "tier lint: $((PASSED - before_p)) passed, $((FAILED - before_f)) failed"
 }
