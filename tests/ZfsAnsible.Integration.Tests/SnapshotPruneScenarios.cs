@@ -137,25 +137,6 @@ public sealed class ZfsFuseSnapshotPruneTests() : SnapshotPruneScenarios(new Zfs
 {
     // The remaining safety rules decide from the same listing on every ZFS, and the emulated OpenZFS guest costs about
     // 40 s a test: they run here (and as unit tests of SnapshotPlanner), the guest runs the scenarios above.
-    // The collection's action group (meta/runtime.yml) must name them, or module_defaults silently skips them.
-    [Theory]
-    [InlineData("zfsansible.zfs.zfs_snapshot_prune", "{{ datasets: [{0}] }}")]
-    [InlineData("zfsansible.zfs.zfs_replicate", "{{ datasets: [{0}/documents], target_root: {0}/copy }}")]
-    public void Module_defaults_for_the_collections_group_reach_the_module(string module, string arguments)
-    {
-        var before = Snapshots();
-        var run = Target.Play(AnsiblePlaybook.Play(
-            $"      {module}: {string.Format(CultureInfo.InvariantCulture, arguments, Pool)}",
-            """
-              module_defaults:
-                group/zfsansible.zfs.zfs:
-                  lock_dir: not/absolute
-            """));
-        Assert.Equal(1, run.Failures);
-        Assert.Contains("lock_dir must be an absolute path", run.Result()["msg"]!.GetValue<string>());
-        Assert.Equal(before, Snapshots());
-    }
-
     [Fact]
     public void A_snapshot_from_the_future_fails_the_run_and_nothing_is_taken_or_destroyed()
     {
@@ -253,6 +234,25 @@ public sealed class ZfsFuseSnapshotPruneTests() : SnapshotPruneScenarios(new Zfs
         var run = Prune();
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.All(run.Result()["commands"]!.AsArray(), c => Assert.Equal(3, c!.GetValue<string>().Split(' ').Length));
+    }
+
+    // The collection's action group (meta/runtime.yml) must name them, or module_defaults silently skips them.
+    [Theory]
+    [InlineData("zfsansible.zfs.zfs_snapshot_prune", "{{ datasets: [{0}] }}")]
+    [InlineData("zfsansible.zfs.zfs_replicate", "{{ datasets: [{0}/documents], target_root: {0}/copy }}")]
+    public void Module_defaults_for_the_collections_group_reach_the_module(string module, string arguments)
+    {
+        var before = Snapshots();
+        var run = Target.Play(AnsiblePlaybook.Play(
+            $"      {module}: {string.Format(CultureInfo.InvariantCulture, arguments, Pool)}",
+            """
+              module_defaults:
+                group/zfsansible.zfs.zfs:
+                  lock_dir: not/absolute
+            """));
+        Assert.Equal(1, run.Failures);
+        Assert.Contains("lock_dir must be an absolute path", run.Result()["msg"]!.GetValue<string>());
+        Assert.Equal(before, Snapshots());
     }
 }
 
