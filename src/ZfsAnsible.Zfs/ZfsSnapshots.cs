@@ -164,10 +164,10 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
     public Result<SnapshotInventory> WithHoldsAndMarks(SnapshotInventory inventory, IReadOnlyCollection<Snapshot> snapshots)
     {
         var read = new Dictionary<string, SnapshotHolds>(StringComparer.Ordinal);
-        foreach (var chunk in PoolBatches(snapshots))
+        foreach (var (pool, chunk) in PoolBatches(snapshots))
         {
             var holds = capabilities.ChannelPrograms
-                ? _zfs.Read(ChannelPrograms.Holds(PoolOf(chunk[0].Dataset), chunk.Select(s => s.FullName))).Bind(ChannelPrograms.ReadHolds)
+                ? _zfs.Read(ChannelPrograms.Holds(pool, chunk.Select(s => s.FullName))).Bind(ChannelPrograms.ReadHolds)
                 : _zfs.Read(Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", $"creation,userrefs,{ZfsAnsibleProperties.Replicated}").WithArguments(chunk.Select(s => s.FullName)))
                     .Map(output => GetOutput.ByObject(output).Where(o => TryNumber(o.Value, "creation", out _) && TryNumber(o.Value, "userrefs", out _))
                         .ToImmutableDictionary(o => o.Key, o => HoldsOf(o.Value), StringComparer.Ordinal));
@@ -276,7 +276,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
     /// </summary>
     public ImmutableArray<Command> DestroyCommands(IEnumerable<Snapshot> snapshots) =>
         capabilities.ChannelPrograms
-            ? [.. PoolBatches(snapshots).Select(batch => ChannelPrograms.Destroy(PoolOf(batch[0].Dataset), batch.Select(s => s.FullName)))]
+            ? [.. PoolBatches(snapshots).Select(batch => ChannelPrograms.Destroy(batch.Pool, batch.Snapshots.Select(s => s.FullName)))]
             : capabilities.CommaListDestroy
                 ? [.. snapshots.GroupBy(s => s.Dataset, StringComparer.Ordinal).SelectMany(g => g.Chunk(DestroyBatch))
                     .Select(batch => Command.Of("zfs", "destroy", $"{batch[0].Dataset}@{string.Join(',', batch.Select(s => s.Name))}"))]
@@ -288,7 +288,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
     /// Snapshots per command that names them one argument each: one command cannot span pools, and a command's names
     /// stay within <see cref="ArgumentBytesPerCommand"/> (about 5,000 typical names, 1,000 of the longest).
     /// </summary>
-    internal static IEnumerable<Snapshot[]> PoolBatches(IEnumerable<Snapshot> snapshots)
+    internal static IEnumerable<(string Pool, Snapshot[] Snapshots)> PoolBatches(IEnumerable<Snapshot> snapshots)
     {
         foreach (var pool in snapshots.GroupBy(s => PoolOf(s.Dataset), StringComparer.Ordinal))
         {
@@ -299,7 +299,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
                 var size = Encoding.UTF8.GetByteCount(snapshot.FullName) + 1;
                 if (batch.Count > 0 && bytes + size > ArgumentBytesPerCommand)
                 {
-                    yield return [.. batch];
+                    yield return (pool.Key, [.. batch]);
                     batch.Clear();
                     bytes = 0;
                 }
@@ -308,7 +308,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
                 bytes += size;
             }
 
-            yield return [.. batch];
+            yield return (pool.Key, [.. batch]);
         }
     }
 

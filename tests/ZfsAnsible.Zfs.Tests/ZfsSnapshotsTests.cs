@@ -275,7 +275,7 @@ public class ZfsSnapshotsAcrossPoolsTests
         var longName = new string('n', 200 - "tank/a@".Length);
         var snapshots = Enumerable.Range(0, 6000).Select(i => Snapshot.Listed("tank/a", $"{longName[..^5]}{i:D5}", i))
             .Append(Snapshot.Listed("slowpool/b", "x", 1)).ToList();
-        var batches = ZfsSnapshots.PoolBatches(snapshots).ToList();
+        var batches = ZfsSnapshots.PoolBatches(snapshots).Select(b => b.Snapshots).ToList();
         Assert.All(batches, b => Assert.True(b.Sum(s => s.FullName.Length + 1) <= ZfsSnapshots.ArgumentBytesPerCommand));
         Assert.All(batches, b => Assert.Single(b.Select(s => s.Dataset.Split('/')[0]).Distinct()));
         Assert.Equal(snapshots.Select(s => s.FullName).Order(), batches.SelectMany(b => b).Select(s => s.FullName).Order());
