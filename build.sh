@@ -211,11 +211,19 @@ check() {
 }
 
 lint_tier() {
-  say "tier lint: yamllint, ansible-lint, ansible-doc"
+  say "tier lint: yamllint, ansible-lint, ansible-doc, options against the native spec"
   local before_p=$PASSED before_f=$FAILED module
   export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS/ansible_collections
-  check "yamllint" yamllint -s "$ROOT/ansible" "$ROOT/molecule" "$ROOT/.yamllint" "$ROOT/.ansible-lint"
+  check "yamllint" yamllint -s "$ROOT/ansible" "$ROOT/molecule" "$ROOT/.yamllint" "$ROOT/.ansible-lint" "$ROOT/tests/lint"
   check "ansible-lint" bash -c "cd '$ROOT' && ansible-lint ansible molecule"
+  check "ansible-lint args: task options against each module's spec" bash -c "cd '$ROOT' && ansible-lint -c tests/lint/ansible-lint-args.yml ansible molecule"
+  # One declaration of each module's options (the C# spec): the docs stubs, the role that mirrors one and the
+  # command lines must agree with what the native executable itself validates.
+  local subject
+  for subject in "${MODULES[@]}" role:zfs_pools cli:zfs_snapshot_prune cli:zfs_replicate; do
+    check "options of $subject match the native spec" /usr/bin/python3 "$ROOT/tests/lint/check_options.py" \
+      "$ART/publish/linux-x64/zfsansible" "$COLLECTIONS/ansible_collections/zfsansible/zfs" "$subject"
+  done
   for module in "${MODULES[@]}"; do
     check "ansible-doc zfsansible.zfs.$module" bash -c "ansible-doc zfsansible.zfs.$module | grep -q 'EXAMPLES' && ansible-doc zfsansible.zfs.$module | grep -q 'RETURN VALUES'"
     check "ansible-doc -l lists $module" bash -c "ansible-doc -l zfsansible.zfs 2>/dev/null | grep -q '^zfsansible.zfs.$module '"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ZfsAnsible benchmarks (DESIGN §11). Run by `./build.sh bench` after the build:
+# ZfsAnsible benchmarks (docs/architecture.md, Benchmarks). Run by `./build.sh bench` after the build:
 #   ZFSANSIBLE_ROOT=<repo> bench/run.sh [SECTION...]
 # Sections (all by default): size startup prune-scale rss task ssh pi-config datasets replicate sanoid sanoid-scale api vm.
 # Prints one line per benchmark on stdout:

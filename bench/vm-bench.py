@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""VictoriaMetrics with a simulated year of the fleet's zfs-api series (DESIGN §7, §11).
+"""VictoriaMetrics with a simulated year of the fleet's zfs-api series (docs/metrics.md; docs/architecture.md, Benchmarks).
 
     vm-bench.py WORKDIR [--hosts 6] [--datasets 8] [--days 365]
 

@@ -6,7 +6,7 @@ using ZfsAnsible.Domain;
 namespace ZfsAnsible.Modules;
 
 /// <summary>
-/// One run of a kind at a time on a host: one replication per source host, one snapshot run (DESIGN §6.4). The lock
+/// One run of a kind at a time on a host: one replication per source host, one snapshot run (docs/safety.md rule 4). The lock
 /// is the kernel's flock on "NAME.lock", so it is released when the process dies, however it dies (the descriptor is
 /// close-on-exec: no child keeps it), and two runs can never both win. Beside it "NAME.pid" says "PID start-time" for
 /// the messages: a live holder is refused (or waited for) naming who holds it since when; a .pid left by a run that is

@@ -4,7 +4,7 @@ namespace ZfsAnsible.Modules;
 
 /// <summary>
 /// SIGTERM, SIGINT and SIGHUP become a cancellation instead of an abrupt exit, so a long run stops its children,
-/// releases what it holds (locks) and reports (DESIGN §6.4). Dispose restores the default handling.
+/// releases what it holds (locks) and reports (docs/safety.md rule 4). Dispose restores the default handling.
 /// </summary>
 public sealed class SignalInterruption : IDisposable
 {

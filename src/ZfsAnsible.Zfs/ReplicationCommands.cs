@@ -12,7 +12,7 @@ namespace ZfsAnsible.Zfs;
 /// </summary>
 public sealed record ZfsWrite(Command Command, CommandPolicy Policy, string? WarnOnFailure = null);
 
-/// <summary>What the metrics read from a replica after a successful run (DESIGN §7).</summary>
+/// <summary>What the metrics read from a replica after a successful run (docs/metrics.md).</summary>
 public sealed record SuccessRecord(DateTimeOffset At, long Bytes, TimeSpan Duration);
 
 /// <summary>

@@ -19,7 +19,7 @@ internal static partial class MultiCall
         var programs = string.Join(", ", applets.Select(a => a.Name));
         return given switch
         {
-            null => $"usage: zfsansible PROGRAM [ARGS]   (or a link named PROGRAM; programs: {programs}; PROGRAM --help lists its verbs)",
+            null => $"usage: zfsansible PROGRAM [ARGS]   (or a link named PROGRAM; programs: {programs}; PROGRAM --help lists its verbs; --argument-specs prints every module's options as JSON)",
             "" => $"usage: zfsansible PROGRAM [ARGS]   (no program given; programs: {programs})",
             _ => $"usage: zfsansible PROGRAM [ARGS]   (unknown program '{given}'; programs: {programs})",
         };

@@ -4,6 +4,8 @@ using ZfsAnsible.Executables.ZfsPolicy;
 using ZfsAnsible.Executables.ZfsPool;
 using ZfsAnsible.Executables.ZfsReplicate;
 using ZfsAnsible.Executables.ZfsSnapshotPrune;
+using System.Text.Json.Nodes;
+using ZfsAnsible.ModuleProtocol.Arguments;
 using ZfsAnsible.ModuleProtocol.Hosting;
 using ZfsAnsible.Zfs.Execution;
 
@@ -31,6 +33,12 @@ internal static class Program
         var applet = MultiCall.Find(applets, MultiCall.ProgramName(Environment.GetCommandLineArgs()[0]));
         if (applet is null && !ModuleEntryPoint.IsModuleInvocation(args))
         {
+            if (args is ["--argument-specs"])
+            {
+                Console.Out.WriteLine(ArgumentSpecs(applets).ToJsonString());
+                return 0;
+            }
+
             if (args is ["--help" or "-h"])
             {
                 Console.Out.WriteLine(MultiCall.Usage(applets, null));
@@ -55,5 +63,17 @@ internal static class Program
         // The program's own modules first: the default for an args file that names no module.
         var modules = (applet?.Modules ?? []).Concat(applets.SelectMany(a => a.Modules)).Distinct().ToList();
         return ModuleEntryPoint.Main(args, modules, applet is null ? _ => 2 : applet.Cli);
+    }
+
+    /// <summary>Every module's options as ansible-core's argument_spec, by module name: what the docs and roles are checked against.</summary>
+    private static JsonObject ArgumentSpecs(IReadOnlyList<Applet> applets)
+    {
+        var specs = new JsonObject();
+        foreach (var module in applets.SelectMany(a => a.Modules).GroupBy(m => m.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            specs[module.Key] = ArgumentSpecJson.Common([.. module.Select(m => m.Spec).Distinct()]);
+        }
+
+        return specs;
     }
 }

@@ -95,6 +95,20 @@ public class MultiCallContractTests
 
     [Theory]
     [MemberData(nameof(BothArchitectures.Each), MemberType = typeof(BothArchitectures))]
+    public void Argument_specs_print_every_modules_options_in_ansible_cores_terms(string rid)
+    {
+        // What the lint tier holds the docs stubs, roles and command lines to (tests/lint/check_options.py).
+        var outcome = new NativeModule("zfsansible", rid).Run("--argument-specs");
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        var specs = System.Text.Json.Nodes.JsonNode.Parse(outcome.StandardOutput)!.AsObject();
+        Assert.Equal(["pi_boot_config", "pi_pcie_info", "zfs_dataset_policy", "zfs_pool", "zfs_pull_key", "zfs_pull_source", "zfs_replicate", "zfs_snapshot_prune", "zfs_timer"], specs.Select(s => s.Key));
+        Assert.Equal("""{"type":"str","required":true}""", specs["zfs_pool"]!["argument_spec"]!["name"]!.ToJsonString());
+        Assert.Equal("""[["datasets","name"]]""", specs["zfs_dataset_policy"]!["required_one_of"]!.ToJsonString());
+        Assert.Equal("""[["dtparam","dtoverlay","key"]]""", specs["pi_boot_config"]!["argument_spec"]!["settings"]!["required_one_of"]!.ToJsonString());
+    }
+
+    [Theory]
+    [MemberData(nameof(BothArchitectures.Each), MemberType = typeof(BothArchitectures))]
     public void An_args_file_names_its_module_whatever_the_binary_is_called(string rid)
     {
         // As the target's cache runs it (zfsansible_<arch>-<hash> /dev/stdin): the task's module name picks the module.

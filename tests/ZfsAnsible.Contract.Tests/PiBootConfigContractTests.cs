@@ -19,7 +19,7 @@ public class PiBootConfigContractTests
         yield return ("missing settings", "{\"path\": \"{config}\"}", "missing required arguments: settings");
         yield return ("empty settings", "{\"settings\": []}", "settings is empty");
         yield return ("settings as a dict", "{\"settings\": {\"dtparam\": \"pciex1\"}}", "settings");
-        yield return ("setting of no kind", "{\"settings\": [{\"value\": 3}]}", "settings[0]: give one of dtparam, dtoverlay or key");
+        yield return ("setting of no kind", "{\"settings\": [{\"value\": 3}]}", "one of the following is required: dtparam, dtoverlay, key found in settings[0]");
         yield return ("setting of two kinds", "{\"settings\": [{\"dtparam\": \"pciex1\", \"key\": \"arm_boost\"}]}", "parameters are mutually exclusive: dtparam|dtoverlay|key found in settings[0]");
         yield return ("unknown setting key", "{\"settings\": [{\"dtparam\": \"pciex1\", \"gen\": 3}]}", "settings.gen");
         yield return ("bad state", "{\"settings\": [{\"dtparam\": \"pciex1\", \"state\": \"gone\"}]}", "value of state must be one of: present, absent, got: gone");

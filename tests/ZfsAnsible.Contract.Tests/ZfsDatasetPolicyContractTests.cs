@@ -16,7 +16,7 @@ public class ZfsDatasetPolicyContractTests
         yield return ("unknown dataset key", "{\"datasets\": [{\"name\": \"{pool}/a\", \"quota\": 1}]}", "datasets.quota");
         yield return ("datasets as a number", "{\"datasets\": 5}", "Elements value for option 'datasets'");
         yield return ("name and datasets", "{\"name\": \"{pool}/a\", \"datasets\": [{\"name\": \"{pool}/b\"}]}", "mutually exclusive: datasets|name");
-        yield return ("neither name nor datasets", "{\"policies\": {}}", "give datasets (the whole tree) or name (one dataset)");
+        yield return ("neither name nor datasets", "{\"policies\": {}}", "one of the following is required: datasets, name");
         yield return ("unknown policy", "{" + Policies + ", \"datasets\": [{\"name\": \"{pool}/a\", \"policy\": \"gold\"}]}", "{pool}/a");
         yield return ("dataset with shell", "{" + Policies + ", \"datasets\": [{\"name\": \"{pool}/a;touch /tmp/zfsansible-pwned\"}]}", "not allowed");
         yield return ("dataset beginning with -", "{" + Policies + ", \"datasets\": [{\"name\": \"-{pool}\"}]}", "must begin with a letter");
@@ -27,7 +27,7 @@ public class ZfsDatasetPolicyContractTests
         yield return ("hostile property name", "{" + Policies + ", \"datasets\": [{\"name\": \"{pool}/a\", \"properties\": {\"-o x\": \"1\"}}]}", "{pool}/a");
         yield return ("own namespace by hand", "{" + Policies + ", \"datasets\": [{\"name\": \"{pool}/a\", \"properties\": {\"zfsansible:policy\": \"x\"}}]}", "zfsansible:");
         yield return ("property value a list", "{" + Policies + ", \"datasets\": [{\"name\": \"{pool}/a\", \"properties\": {\"compression\": [\"on\"]}}]}", "{pool}/a");
-        yield return ("absent for a tree", "{\"datasets\": [{\"name\": \"{pool}/keep\"}], \"state\": \"absent\"}", "state absent takes one dataset");
+        yield return ("absent for a tree", "{\"datasets\": [{\"name\": \"{pool}/keep\"}], \"state\": \"absent\"}", "state is absent but all of the following are missing: name");
         yield return ("absent without allow_destroy", "{\"name\": \"{pool}/keep\", \"state\": \"absent\"}", "allow_destroy: true");
     }
 

@@ -6,7 +6,7 @@ namespace ZfsAnsible.Integration.Tests;
 /// <summary>
 /// zfsansible.zfs.zfs_replicate through real ansible-playbook and real ssh (a test sshd on 127.0.0.1 here, the
 /// guest's own sshd there): a source pool pulled into a backup pool on the same target, and the safety rules of
-/// DESIGN §6.3 and §6.4 tried against real ZFS.
+/// docs/safety.md rules 3 and 4 tried against real ZFS.
 /// </summary>
 public abstract class ReplicationScenarios : IDisposable
 {

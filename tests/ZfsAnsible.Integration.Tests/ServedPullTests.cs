@@ -3,7 +3,7 @@ using ZfsAnsible.Testing;
 namespace ZfsAnsible.Integration.Tests;
 
 /// <summary>
-/// Least privilege on a source (DESIGN §6.7): the backup server's key is authorized with restrict and the forced
+/// Least privilege on a source (docs/safety.md rule 7): the backup server's key is authorized with restrict and the forced
 /// command "zfs_replicate serve --allow …", as the backups_zfs_server role installs it. A pull through it works; the
 /// same key cannot destroy, open a shell, or send a dataset outside the allowed root. Real sshd on 127.0.0.1, real
 /// zfs-fuse, the built native binary as the forced command.

@@ -7,7 +7,7 @@ namespace ZfsAnsible.Integration.Tests;
 
 /// <summary>
 /// zfsansible.zfs.zfs_snapshot_prune through real ansible-playbook, after zfs_dataset_policy wrote the policies:
-/// what is taken, what is destroyed, and each safety rule of DESIGN §6.2 tried against real ZFS.
+/// what is taken, what is destroyed, and each safety rule of docs/safety.md rule 2 tried against real ZFS.
 /// </summary>
 public abstract class SnapshotPruneScenarios : IDisposable
 {

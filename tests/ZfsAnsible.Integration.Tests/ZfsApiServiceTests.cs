@@ -10,7 +10,7 @@ namespace ZfsAnsible.Integration.Tests;
 
 /// <summary>
 /// The published zfs-api serving a zfs-fuse pool over HTTPS with a bearer token, scraped the way VictoriaMetrics and a
-/// person do: every metric family of DESIGN §7 on the live endpoint, promtool's check, a degraded mirror in the next
+/// person do: every metric family of docs/metrics.md on the live endpoint, promtool's check, a degraded mirror in the next
 /// scrape, 401 without the token, and hostile requests answered 4xx while the service stays up and small.
 /// </summary>
 public sealed class ZfsApiServiceTests : IDisposable

@@ -100,4 +100,90 @@ public class ArgumentSpecValidatorTests
         var result = Validate("{\"name\": \"t\", \"a\\nb\": 1}");
         Assert.Contains("module: a?b.", result.Message);
     }
+
+    private static readonly ArgumentSpec Related = ArgumentSpec.Of(
+            ("state", Option.Str(@default: "present", choices: ["present", "absent"])),
+            ("tree", Option.List() with { Default = null }),
+            ("name", Option.Str()),
+            ("host", Option.Str()),
+            ("key", Option.Str()),
+            ("user", Option.Str()),
+            ("port", Option.Int()),
+            ("mode", Option.Str()),
+            ("owner", Option.Str()))
+        .WithRequiredOneOf("tree", "name")
+        .WithRequiredIf("state", "absent", ["name"])
+        .WithRequiredIf("mode", "shared", ["owner", "user"], anyOf: true)
+        .WithRequiredBy("key", "host", "user");
+
+    private static ValidationResult Related_(string json) => ArgumentSpecValidator.Validate(JsonNode.Parse(json)!.AsObject(), Related, "m");
+
+    [Theory]
+    [InlineData("""{"state": "present"}""", "one of the following is required: tree, name")]
+    [InlineData("""{"tree": [], "state": "absent"}""", "state is absent but all of the following are missing: name")]
+    [InlineData("""{"name": "a", "mode": "shared"}""", "mode is shared but any of the following are missing: owner, user")]
+    [InlineData("""{"name": "a", "key": "k", "user": "u"}""", "missing parameter(s) required by 'key': host")]
+    public void Relations_fail_in_ansible_cores_words(string json, string message)
+    {
+        var result = Related_(json);
+        Assert.False(result.IsValid);
+        Assert.Equal(message, result.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"tree": []}""")] // an empty list is given: one of is met
+    [InlineData("""{"name": "a", "state": "absent"}""")]
+    [InlineData("""{"name": "a", "mode": "shared", "user": "u"}""")] // any one of the requirements is enough
+    [InlineData("""{"name": "a", "key": "k", "host": "h", "user": "u"}""")]
+    [InlineData("""{"name": "a", "host": "h"}""")] // required_by binds only when its option is set
+    public void Relations_that_hold_pass(string json) => Assert.True(Related_(json).IsValid, Related_(json).Message);
+
+    [Fact]
+    public void A_required_if_sees_the_default_as_ansible_core_does()
+    {
+        var spec = ArgumentSpec.Of(("state", Option.Str(@default: "present")), ("vdevs", Option.Str())).WithRequiredIf("state", "present", ["vdevs"]);
+        Assert.Equal("state is present but all of the following are missing: vdevs", ArgumentSpecValidator.Validate([], spec, "m").Message);
+    }
+
+    [Fact]
+    public void Sub_option_relations_name_the_element()
+    {
+        var spec = ArgumentSpec.Of(("settings", Option.ListOf(ArgumentSpec.Of(("a", Option.Str()), ("b", Option.Str())).WithRequiredOneOf("a", "b"))));
+        var result = ArgumentSpecValidator.Validate(JsonNode.Parse("""{"settings": [{"a": "x"}, {}]}""")!.AsObject(), spec, "m");
+        Assert.Equal("one of the following is required: a, b found in settings[1]", result.Message);
+    }
+
+    [Fact]
+    public void The_json_form_is_ansible_cores_argument_spec_with_its_relation_keywords()
+    {
+        var spec = ArgumentSpec.Of(
+                ("name", Option.Str(required: true)),
+                ("key", Option.Secret()),
+                ("state", Option.Str(@default: "present", choices: ["present", "absent"])),
+                ("vdevs", Option.ListOf(ArgumentSpec.Of(("a", Option.Str()), ("b", Option.Str())).WithMutuallyExclusive("a", "b"))))
+            .WithRequiredIf("state", "absent", ["name"], anyOf: true)
+            .WithRequiredBy("key", "name");
+        var expected = JsonNode.Parse("""
+            {
+              "argument_spec": {
+                "key": {"type": "str", "no_log": true},
+                "name": {"type": "str", "required": true},
+                "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+                "vdevs": {"type": "list", "default": [], "elements": "dict",
+                          "options": {"a": {"type": "str"}, "b": {"type": "str"}}, "mutually_exclusive": [["a", "b"]]}
+              },
+              "required_if": [["state", "absent", ["name"], true]],
+              "required_by": {"key": ["name"]}
+            }
+            """);
+        Assert.True(JsonNode.DeepEquals(expected, ArgumentSpecJson.Describe(spec)), ArgumentSpecJson.Describe(spec).ToJsonString());
+    }
+
+    [Fact]
+    public void Definitions_of_one_module_share_what_they_all_declare()
+    {
+        static ArgumentSpec Timer(string inner) => ArgumentSpec.Of(("name", Option.Str(required: true)), ("options", Option.Dict() with { Options = ArgumentSpec.Of((inner, Option.Str())) }));
+        var common = ArgumentSpecJson.Common([Timer("x"), Timer("y")]);
+        Assert.Equal("""{"argument_spec":{"name":{"type":"str","required":true},"options":{"type":"dict","default":{}}}}""", common.ToJsonString());
+    }
 }

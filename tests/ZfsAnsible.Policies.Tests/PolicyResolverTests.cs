@@ -3,7 +3,7 @@ using ZfsAnsible.Domain.Policies;
 
 namespace ZfsAnsible.Policies.Tests;
 
-/// <summary>Resolution of records built in code: the inheritance and discovery semantics of DESIGN §5.</summary>
+/// <summary>Resolution of records built in code: the inheritance and discovery semantics of docs/policies.md.</summary>
 public class PolicyResolverTests
 {
     private static readonly ImmutableDictionary<string, SnapshotPolicy> Policies = new[]

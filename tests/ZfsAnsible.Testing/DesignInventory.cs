@@ -1,6 +1,6 @@
 namespace ZfsAnsible.Testing;
 
-/// <summary>The inventory of DESIGN §5, verbatim (group_vars and host_vars in one text): the example several suites resolve.</summary>
+/// <summary>The inventory of docs/policies.md, verbatim (group_vars and host_vars in one text): the example several suites resolve.</summary>
 public static class DesignInventory
 {
     public const string Yaml = """

@@ -41,8 +41,13 @@ def _fail_plain(module):
     sys.exit(1)
 
 
-def docs_only_main(documentation, module, **module_kwargs):
-    """Validate the arguments against the documentation, then fail: the real module is native."""
+def docs_only_main(documentation, module, suboption_relations=None, **relations):
+    """Validate the arguments against the documentation, then fail: the real module is native.
+
+    relations are AnsibleModule's keywords (mutually_exclusive, required_one_of, required_if, required_by, ...);
+    suboption_relations maps an option with suboptions to its own. DOCUMENTATION has no place for them, so the stub
+    declares them; the lint tier checks both against the native module's spec (zfsansible --argument-specs).
+    """
     # Run outside Ansible (no arguments, interactive): say what this is, do not wait on stdin.
     if len(sys.argv) < 2 and sys.stdin is not None and sys.stdin.isatty():
         _fail_plain(module)
@@ -52,9 +57,8 @@ def docs_only_main(documentation, module, **module_kwargs):
     except ImportError:
         _fail_plain(module)
 
-    ansible_module = AnsibleModule(
-        argument_spec=_argument_spec(yaml.safe_load(documentation)['options']),
-        supports_check_mode=True,
-        **module_kwargs
-    )
+    argument_spec = _argument_spec(yaml.safe_load(documentation)['options'])
+    for name, keywords in (suboption_relations or {}).items():
+        argument_spec[name].update(keywords)
+    ansible_module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **relations)
     ansible_module.fail_json(msg=_message(module))

@@ -211,7 +211,12 @@ from ansible_collections.zfsansible.zfs.plugins.module_utils.native_docs import 
 
 
 def main():
-    docs_only_main(DOCUMENTATION, 'pi_boot_config')
+    docs_only_main(DOCUMENTATION, 'pi_boot_config', suboption_relations={
+        'settings': dict(
+            mutually_exclusive=[['dtparam', 'dtoverlay', 'key']],
+            required_one_of=[['dtparam', 'dtoverlay', 'key']],
+        ),
+    })
 
 
 if __name__ == '__main__':

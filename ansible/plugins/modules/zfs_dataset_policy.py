@@ -100,6 +100,7 @@ options:
           - Properties in the C(zfsansible:) namespace may not be declared; the module
             writes them from the policy.
         type: dict
+        default: {}
   policies:
     description:
       - "The snapshot policies, usually the inventory's C(zfs_policies) - a mapping of policy
@@ -111,6 +112,7 @@ options:
       - Needed whenever a dataset names a policy (in I(datasets) or with I(policy)). An
         unknown policy name fails the task with the list of known ones.
     type: dict
+    default: {}
   name:
     description:
       - Single-dataset form - the one dataset to converge (or, with I(state=absent), to
@@ -128,6 +130,7 @@ options:
       - With I(name) - ZFS properties of the dataset, as for the I(properties) of an item of
         I(datasets).
     type: dict
+    default: {}
   state:
     description:
       - C(present) - the configured datasets exist with their properties and policy.
@@ -170,7 +173,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# The inventory (DESIGN §5): policies shared by the fleet, datasets per host.
+# The inventory: policies shared by the fleet, datasets per host.
 #
 # group_vars/all/zfs.yml
 #   zfs_policies:
@@ -374,8 +377,8 @@ from ansible_collections.zfsansible.zfs.plugins.module_utils.native_docs import 
 def main():
     docs_only_main(
         DOCUMENTATION, 'zfs_dataset_policy',
-        mutually_exclusive=[['name', 'datasets']],
-        required_one_of=[['name', 'datasets']],
+        mutually_exclusive=[['datasets', 'name'], ['datasets', 'policy'], ['datasets', 'properties']],
+        required_one_of=[['datasets', 'name']],
         required_if=[['state', 'absent', ['name']]],
     )
 

@@ -67,6 +67,7 @@ options:
         that are missing may be added with I(add_vdevs=true)).
       - When omitted for an existing pool, its topology is not checked.
     type: list
+    default: []
     elements: dict
     suboptions:
       type:
@@ -89,6 +90,7 @@ options:
       - Separate intent log (SLOG) vdevs, same shape as I(vdevs).
       - Compared and added like I(vdevs).
     type: list
+    default: []
     elements: dict
     suboptions:
       type:
@@ -110,6 +112,7 @@ options:
       - As with data vdevs, a special vdev without redundancy is a single point of failure
         of the whole pool; use C(mirror).
     type: list
+    default: []
     elements: dict
     suboptions:
       type:
@@ -128,11 +131,13 @@ options:
     description:
       - L2ARC cache devices.
     type: list
+    default: []
     elements: str
   spare:
     description:
       - Hot spare devices.
     type: list
+    default: []
     elements: str
   add_vdevs:
     description:
@@ -178,7 +183,7 @@ options:
       - Alternate root directory (C(-R)) used when creating or importing the pool. Every
         mountpoint is prefixed with it and the pool is not added to the cache file.
       - Only applies when the pool is created or imported by this task.
-    type: str
+    type: path
   force:
     description:
       - Allow creating the pool on (or adding) devices that carry a ZFS label, a partition

@@ -103,6 +103,7 @@ options:
   ssh_key:
     description: Absolute path of the private key on this host. Treated as a secret (never printed).
     type: path
+    no_log: true
   ssh_options:
     description:
       - Extra C(ssh -o) options, each C(Key=value) without spaces, for example C(StrictHostKeyChecking=accept-new).

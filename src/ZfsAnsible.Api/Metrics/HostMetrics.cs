@@ -9,7 +9,7 @@ namespace ZfsAnsible.Api.Metrics;
 public sealed record CollectionStats(long Collections, long Errors, TimeSpan LastDuration, DateTimeOffset? LastSuccess, string? LastError);
 
 /// <summary>
-/// The metric families of DESIGN §7 from one host's state: names and units after Prometheus' conventions, every
+/// The metric families of docs/metrics.md from one host's state: names and units after Prometheus' conventions, every
 /// series labelled with hostname and, as they apply, pool, dataset, policy and interval.
 /// </summary>
 public static class HostMetrics

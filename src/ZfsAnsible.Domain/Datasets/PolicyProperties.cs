@@ -6,7 +6,7 @@ namespace ZfsAnsible.Domain.Datasets;
 
 /// <summary>
 /// A configured dataset's effective policy as ZFS user properties, written on the dataset itself so a
-/// timer on the host knows it without Ansible (DESIGN §5).
+/// timer on the host knows it without Ansible (docs/policies.md).
 /// </summary>
 public static class PolicyProperties
 {

@@ -5,7 +5,7 @@ using ZfsAnsible.Domain.Properties;
 namespace ZfsAnsible.Domain.Policies;
 
 /// <summary>
-/// Turns <c>zfs_policies</c> and <c>zfs_datasets</c> into each configured dataset's effective policy (DESIGN §5):
+/// Turns <c>zfs_policies</c> and <c>zfs_datasets</c> into each configured dataset's effective policy (docs/policies.md):
 /// its own <c>policy</c>; else the nearest configured ancestor's effective policy, if that ancestor has
 /// <c>children_inherit_policy: true</c>; else unmanaged.
 /// </summary>

@@ -15,7 +15,7 @@ public sealed record DeviceReport(string Path, bool Exists, string Identity, str
     public static DeviceReport Clean(string path) => new(path, true, path, null, []);
 }
 
-/// <summary>DESIGN §6 rule 1: never write a pool over a device that is in use or holds something.</summary>
+/// <summary>docs/safety.md rule 1: never write a pool over a device that is in use or holds something.</summary>
 public static class DeviceSafety
 {
     public static Error? Check(PoolTopology topology, IReadOnlyDictionary<string, DeviceReport> reports, bool force)

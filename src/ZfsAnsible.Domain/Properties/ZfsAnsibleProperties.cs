@@ -4,8 +4,8 @@ namespace ZfsAnsible.Domain.Properties;
 
 /// <summary>
 /// Every user property the tool writes, in its own namespace: the policy zfs_dataset_policy writes on each
-/// configured dataset (DESIGN §5), the replication mark on a source's base snapshot, and the last success a
-/// replication records on its target (DESIGN §7).
+/// configured dataset (docs/policies.md), the replication mark on a source's base snapshot, and the last success a
+/// replication records on its target (docs/metrics.md).
 /// </summary>
 public static class ZfsAnsibleProperties
 {

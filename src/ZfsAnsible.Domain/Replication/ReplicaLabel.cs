@@ -5,7 +5,7 @@ namespace ZfsAnsible.Domain.Replication;
 
 /// <summary>
 /// What a pull writes on each replica it makes (zfsansible:replica_policy and zfsansible:replica_retention), so the
-/// backup server's snapshot timer prunes the replica by policy without ever taking a snapshot of it (DESIGN §6.8).
+/// backup server's snapshot timer prunes the replica by policy without ever taking a snapshot of it (docs/safety.md rule 8).
 /// </summary>
 /// <param name="Retention">In the properties' text form ("hourly=24,daily=14", "none").</param>
 public sealed record ReplicaLabel(string Policy, string Retention)

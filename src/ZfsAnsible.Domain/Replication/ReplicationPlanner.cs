@@ -60,7 +60,7 @@ public sealed record NothingToSend : ReplicationStep
 }
 
 /// <summary>
-/// Decides the next transfer of one dataset (DESIGN §6.3). Pure: the base is the newest common snapshot by GUID, and
+/// Decides the next transfer of one dataset (docs/safety.md rule 3). Pure: the base is the newest common snapshot by GUID, and
 /// every situation that would need data on the target destroyed or rolled back is an error, never a forced receive.
 /// </summary>
 public static class ReplicationPlanner

@@ -15,7 +15,7 @@ public interface IKeepRule
     IEnumerable<Snapshot> Keep(IReadOnlyList<Snapshot> snapshots);
 }
 
-/// <summary>Snapshots this tool did not name are never its business (DESIGN §6.2).</summary>
+/// <summary>Snapshots this tool did not name are never its business (docs/safety.md rule 2).</summary>
 public sealed record KeepForeign : IKeepRule
 {
     public string Reason => "not made by zfsansible";

@@ -16,7 +16,7 @@ public sealed record ManagedDataset(string Name, string Policy, ValueDictionary<
 }
 
 /// <summary>
-/// Which datasets are managed, from the zfsansible: user properties zfs_dataset_policy wrote (DESIGN §5). Every
+/// Which datasets are managed, from the zfsansible: user properties zfs_dataset_policy wrote (docs/policies.md). Every
 /// configured dataset carries them locally; a dataset created later (a Docker volume) inherits them from its
 /// nearest configured ancestor and is managed only when that ancestor sits in a discovering subtree
 /// (discover_children on). A dataset without the properties is never touched.

@@ -5,7 +5,7 @@ namespace ZfsAnsible.Domain.Snapshots;
 
 /// <summary>
 /// The name of a snapshot this tool takes: prefix, UTC time, interval ("zfsansible_2026-11-26T08:00:00Z_hourly").
-/// Names sort by time, and only names that parse back are ever candidates for pruning (DESIGN §5, §6).
+/// Names sort by time, and only names that parse back are ever candidates for pruning (docs/policies.md, docs/safety.md).
 /// </summary>
 public sealed record SnapshotName(DateTimeOffset Time, Interval Interval)
 {

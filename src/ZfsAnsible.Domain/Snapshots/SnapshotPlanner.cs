@@ -16,7 +16,7 @@ public sealed record PlannedSnapshot(string Dataset, SnapshotName Name)
 }
 
 /// <summary>How well one (dataset, interval) meets its retention target, after the run.</summary>
-/// <param name="Ratio">Retained / target, capped at 1 (DESIGN §5).</param>
+/// <param name="Ratio">Retained / target, capped at 1 (docs/policies.md).</param>
 /// <param name="NewestAge">Age of the newest snapshot of the interval; null when there is none.</param>
 public sealed record Compliance(string Dataset, string Policy, Interval Interval, int Retained, int Target, double Ratio, TimeSpan? NewestAge);
 

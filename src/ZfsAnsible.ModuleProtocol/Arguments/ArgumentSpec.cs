@@ -44,6 +44,14 @@ public sealed record ArgumentSpec(ImmutableDictionary<string, OptionSpec> Option
 
     public ImmutableArray<ImmutableArray<string>> RequiredTogether { get; init; } = [];
 
+    /// <summary>Groups of which at least one option must be set.</summary>
+    public ImmutableArray<ImmutableArray<string>> RequiredOneOf { get; init; } = [];
+
+    public ImmutableArray<RequiredIf> RequiredIf { get; init; } = [];
+
+    /// <summary>An option that, when set, needs every option of its list set too.</summary>
+    public ImmutableDictionary<string, ImmutableArray<string>> RequiredBy { get; init; } = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+
     public static ArgumentSpec Of(params (string Name, OptionSpec Spec)[] options) =>
         new(options.ToImmutableDictionary(o => o.Name, o => o.Spec, StringComparer.Ordinal));
 
@@ -53,7 +61,18 @@ public sealed record ArgumentSpec(ImmutableDictionary<string, OptionSpec> Option
     public ArgumentSpec WithMutuallyExclusive(params string[] names) => this with { MutuallyExclusive = MutuallyExclusive.Add([.. names]) };
 
     public ArgumentSpec WithRequiredTogether(params string[] names) => this with { RequiredTogether = RequiredTogether.Add([.. names]) };
+
+    public ArgumentSpec WithRequiredOneOf(params string[] names) => this with { RequiredOneOf = RequiredOneOf.Add([.. names]) };
+
+    /// <summary>When <paramref name="option"/> equals <paramref name="value"/>, every one (or with <paramref name="anyOf"/>, one) of <paramref name="requirements"/> must be set.</summary>
+    public ArgumentSpec WithRequiredIf(string option, string value, string[] requirements, bool anyOf = false) =>
+        this with { RequiredIf = RequiredIf.Add(new RequiredIf(option, value, [.. requirements], anyOf)) };
+
+    public ArgumentSpec WithRequiredBy(string option, params string[] requirements) => this with { RequiredBy = RequiredBy.Add(option, [.. requirements]) };
 }
+
+/// <summary>ansible-core's required_if entry: [option, value, requirements, any_of].</summary>
+public sealed record RequiredIf(string Option, string Value, ImmutableArray<string> Requirements, bool AnyOf);
 
 /// <summary>Short constructors so a module's spec reads like its Ansible documentation.</summary>
 public static class Option
@@ -77,13 +96,14 @@ public static class Option
     public static OptionSpec Int(bool required = false, long? @default = null) =>
         new(ArgumentType.Int) { Required = required, Default = @default is { } value ? JsonValue.Create(value) : null };
 
+    // An optional collection defaults to empty, so modules bind no nulls; a required one has no default (ansible-core's rule).
     public static OptionSpec List(ArgumentType elements = ArgumentType.Str, bool required = false) =>
-        new(ArgumentType.List) { Elements = elements, Required = required, Default = new JsonArray() };
+        new(ArgumentType.List) { Elements = elements, Required = required, Default = required ? null : new JsonArray() };
 
     public static OptionSpec ListOf(ArgumentSpec options, bool required = false) =>
-        new(ArgumentType.List) { Elements = ArgumentType.Dict, Options = options, Required = required, Default = new JsonArray() };
+        new(ArgumentType.List) { Elements = ArgumentType.Dict, Options = options, Required = required, Default = required ? null : new JsonArray() };
 
-    public static OptionSpec Dict(bool required = false) => new(ArgumentType.Dict) { Required = required, Default = new JsonObject() };
+    public static OptionSpec Dict(bool required = false) => new(ArgumentType.Dict) { Required = required, Default = required ? null : new JsonObject() };
 
     public static OptionSpec Secret(bool required = false) => new(ArgumentType.Str) { Required = required, NoLog = true };
 

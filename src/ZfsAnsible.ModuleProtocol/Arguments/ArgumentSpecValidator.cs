@@ -14,7 +14,7 @@ public sealed record ValidationResult(ModuleParameters? Parameters, ImmutableArr
 
 /// <summary>
 /// Ansible's ArgumentSpecValidator, in the same order: aliases, unsupported keys, mutually exclusive,
-/// required, type coercion, choices, defaults, required together, then sub-options.
+/// required, type coercion, choices, defaults, required together / one of / if / by, then sub-options.
 /// Messages follow Ansible's wording so users recognise them.
 /// </summary>
 public static class ArgumentSpecValidator
@@ -116,15 +116,45 @@ public static class ArgumentSpecValidator
             result[name] = ValidateNested(name, option, coerced, errors, unsupportedKeys, context);
         }
 
-        foreach (var group in spec.RequiredTogether)
+        errors.AddRange(RelationErrors(spec, result).Select(error => error + where));
+        return result;
+    }
+
+    /// <summary>
+    /// ansible-core's additional checks, in its order and words, on the values after defaults (as ansible-core sees
+    /// them: a defaulted state: present counts as given).
+    /// </summary>
+    private static IEnumerable<string> RelationErrors(ArgumentSpec spec, JsonObject values)
+    {
+        bool IsSet(string name) => values[name] is not null;
+
+        foreach (var group in spec.RequiredTogether.Where(g => g.Any(IsSet) && !g.All(IsSet)))
         {
-            if (group.Any(IsSet) && !group.All(IsSet))
+            yield return $"parameters are required together: {string.Join(", ", group)}";
+        }
+
+        foreach (var group in spec.RequiredOneOf.Where(g => !g.Any(IsSet)))
+        {
+            yield return $"one of the following is required: {string.Join(", ", group)}";
+        }
+
+        foreach (var rule in spec.RequiredIf.Where(r => values[r.Option] is JsonValue v && v.ToString() == r.Value))
+        {
+            var missing = rule.Requirements.Where(name => !IsSet(name)).ToList();
+            if (missing.Count > 0 && (!rule.AnyOf || missing.Count == rule.Requirements.Length))
             {
-                errors.Add($"parameters are required together: {string.Join(", ", group)}{where}");
+                yield return $"{rule.Option} is {rule.Value} but {(rule.AnyOf ? "any" : "all")} of the following are missing: {string.Join(", ", missing)}";
             }
         }
 
-        return result;
+        foreach (var (option, requirements) in spec.RequiredBy.Where(r => IsSet(r.Key)).OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var missing = requirements.Where(name => !IsSet(name)).ToList();
+            if (missing.Count > 0)
+            {
+                yield return $"missing parameter(s) required by '{option}': {string.Join(", ", missing)}";
+            }
+        }
     }
 
     private static JsonNode? ValidateNested(string name, OptionSpec option, JsonNode? value, ImmutableArray<string>.Builder errors, List<(string Name, string Supported)> unsupportedKeys, string? context)

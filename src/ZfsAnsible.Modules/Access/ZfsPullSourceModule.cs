@@ -33,7 +33,7 @@ public sealed record ZfsPullSourceArguments(
 /// <summary>
 /// zfs_pull_source, on a source host: authorizes a backup server's public key with <c>restrict</c> and the forced
 /// command <c>zfs_replicate serve --allow …</c> (installing this executable at its fixed path for it), so the key can
-/// list, send, hold and mark the allowed datasets and nothing else (DESIGN §6.7). <c>access: receive</c> authorizes
+/// list, send, hold and mark the allowed datasets and nothing else (docs/safety.md rule 7). <c>access: receive</c> authorizes
 /// an offsite push's key instead.
 /// </summary>
 public static class ZfsPullSourceModule

@@ -25,7 +25,8 @@ public static class PiBootConfigSpec
         ("value", new OptionSpec(ArgumentType.Raw)),
         ("params", Option.Dict()),
         ("state", Option.Choice(BootSettingState.Present)))
-        .WithMutuallyExclusive("dtparam", "dtoverlay", "key");
+        .WithMutuallyExclusive("dtparam", "dtoverlay", "key")
+        .WithRequiredOneOf("dtparam", "dtoverlay", "key");
 
     public static ArgumentSpec Spec { get; } = ArgumentSpec.Of(
         ("settings", Option.ListOf(Setting, required: true)),

@@ -27,18 +27,7 @@ public static class ZfsDatasetPolicyModule
     public static ModuleResult Execute(ModuleContext context, ICommandRunner runner)
     {
         var arguments = ZfsDatasetPolicyArguments.From(context.Parameters);
-        var single = arguments.Name;
-        // An empty tree is fine (a host without datasets); no tree and no name is a mistake.
-        if (single is null && arguments.Datasets is null)
-        {
-            return ModuleResult.Fail("give datasets (the whole tree) or name (one dataset)");
-        }
-
-        if (arguments.State == DatasetState.Absent && single is null)
-        {
-            return ModuleResult.Fail("state absent takes one dataset: give name, not datasets");
-        }
-
+        var single = arguments.Name; // the spec requires name or datasets, and name for state absent
         var session = new ZfsSession(runner);
         var pools = session.Zpool.ImportedPools();
         if (!pools.IsOk)

@@ -26,5 +26,7 @@ public static class ZfsDatasetPolicySpec
             ("pending_pools", Option.List()))
         .WithMutuallyExclusive("datasets", "name")
         .WithMutuallyExclusive("datasets", "policy")
-        .WithMutuallyExclusive("datasets", "properties");
+        .WithMutuallyExclusive("datasets", "properties")
+        .WithRequiredOneOf("datasets", "name") // an empty tree is fine (a host without datasets); neither is a mistake
+        .WithRequiredIf("state", "absent", ["name"]); // a removal names its one dataset
 }
