@@ -13,7 +13,7 @@ DOCUMENTATION = r'''
 ---
 module: pi_boot_config
 short_description: Manage Raspberry Pi config.txt settings (dtparam, dtoverlay, key=value) idempotently; report whether a reboot is required
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - ZfsAnsible contributors
 description:

@@ -14,7 +14,7 @@ DOCUMENTATION = r'''
 ---
 module: pi_pcie_info
 short_description: Report the PCIe devices and the link each negotiated; fail when a required kind of device is missing
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - ZfsAnsible contributors
 description:

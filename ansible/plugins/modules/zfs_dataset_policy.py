@@ -281,7 +281,7 @@ msg:
 datasets:
   description:
     - One entry per configured dataset (or the one dataset of I(name)), keyed by dataset name.
-  returned: always
+  returned: success
   type: dict
   contains:
     action:
@@ -291,7 +291,7 @@ datasets:
       type: str
       sample: updated
     policy:
-      description: The effective policy name, or C(unmanaged).
+      description: The effective policy name, or null for an unmanaged dataset (its I(source) is then C(unmanaged)).
       type: str
       sample: standard
     source:
@@ -300,10 +300,12 @@ datasets:
       sample: inherited:tank/docker
     changed_properties:
       description:
-        - The properties that were (or would be) set, including the C(zfsansible:) ones, each
-          with its value C(before) (as ZFS reported it, C(null) for a dataset that did not
-          exist), the value C(after), and the C(source) ZFS reported for it before
-          (C(local), C(inherited from tank), C(received), C(default), ...).
+        - The properties that were (or would be) set on an existing dataset, including the
+          C(zfsansible:) ones, each with its value C(before) as ZFS reported it, the value C(after),
+          and the C(source) ZFS reported for it before (C(local), C(inherited from tank),
+          C(received), C(default), ...).
+        - Empty for a created dataset, whose properties are given to C(zfs create) (see C(commands)
+          and, in diff mode, C(diff)).
       type: dict
       sample:
         compression: { before: "off", after: "on", source: "inherited from tank" }
@@ -318,16 +320,11 @@ datasets:
       action: created
       policy: standard
       source: inherited:tank/docker
-      changed_properties:
-        zfsansible:policy: { before: null, after: "standard", source: null }
-        zfsansible:policy_source: { before: null, after: "inherited:tank/docker", source: null }
-        zfsansible:retention: { before: null, after: "hourly=24,daily=14,weekly=4", source: null }
-        zfsansible:replicate: { before: null, after: "on", source: null }
-        zfsansible:discover_children: { before: null, after: "on", source: null }
+      changed_properties: {}
 commands:
   description:
     - The C(zfs) command lines that were run, or that would run in check mode, in order.
-  returned: always
+  returned: success
   type: list
   elements: str
   sample:
@@ -337,18 +334,19 @@ commands:
     - "zfs set atime=off tank/docker"
 diff:
   description:
-    - The properties of each changed dataset before and after the task.
+    - Each changed dataset before and after the task - whether it C(exists) and the C(properties)
+      the task sets (all of them for a created dataset).
   returned: when diff mode is enabled
   type: dict
   contains:
     before:
-      description: The changed datasets' properties before the task.
+      description: The changed datasets before the task, keyed by dataset name.
       type: dict
-      sample: {"tank/docker": {"atime": "on"}}
+      sample: {"tank/docker": {"exists": true, "properties": {"atime": "on"}}, "tank/docker/registry": {"exists": false, "properties": {}}}
     after:
-      description: The changed datasets' properties after the task (predicted in check mode).
+      description: The changed datasets after the task (predicted in check mode), keyed by dataset name.
       type: dict
-      sample: {"tank/docker": {"atime": "off"}}
+      sample: {"tank/docker": {"exists": true, "properties": {"atime": "off"}}, "tank/docker/registry": {"exists": true, "properties": {"zfsansible:policy": "standard"}}}
 warnings:
   description:
     - Differences the module does not change, such as a creation-only property
@@ -366,7 +364,7 @@ module_build:
   sample: linux-x64
 zfs_implementation:
   description: The ZFS found on the target, for example C(openzfs 2.3.2) or C(zfs-fuse / legacy).
-  returned: always
+  returned: success
   type: str
   sample: openzfs 2.1.11
 '''

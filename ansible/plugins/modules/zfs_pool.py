@@ -411,7 +411,7 @@ pool:
       changing anything).
     - C(null) when the pool does not exist or is not imported after the task (for example
       after I(state=absent) or I(state=exported)).
-  returned: always
+  returned: success
   type: dict
   contains:
     name:
@@ -487,6 +487,16 @@ pool:
         type: mirror
         devices: ["/dev/disk/by-id/ata-A-part1", "/dev/disk/by-id/ata-B-part1"]
         state: ONLINE
+module_build:
+  description: The native build that answered, C(linux-x64) or C(linux-arm64).
+  returned: always
+  type: str
+  sample: linux-x64
+zfs_implementation:
+  description: The ZFS found on the target, for example C(openzfs 2.3.2) or C(zfs-fuse / legacy).
+  returned: success
+  type: str
+  sample: openzfs 2.3.2
 '''
 
 from ansible_collections.zfsansible.zfs.plugins.module_utils.native_docs import docs_only_main

@@ -13,7 +13,7 @@ DOCUMENTATION = r'''
 ---
 module: zfs_pull_key
 short_description: The backup server's own ssh key pair for pulling, generated on it; returns only the public key
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - ZfsAnsible contributors
 description:
@@ -41,12 +41,12 @@ EXAMPLES = r'''
 RETURN = r'''
 public_key:
   description: The public key line; null in check mode before the key exists.
-  returned: always
+  returned: success
   type: str
   sample: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI... zfsansible-pull@belinda
 path:
   description: The private key file.
-  returned: always
+  returned: success
   type: str
   sample: /etc/zfsansible/ssh/pull_ed25519
 module_build:

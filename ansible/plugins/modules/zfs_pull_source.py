@@ -13,7 +13,7 @@ DOCUMENTATION = r'''
 ---
 module: zfs_pull_source
 short_description: Authorize a backup server's key on a source, restricted to zfs_replicate serve for its datasets
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - ZfsAnsible contributors
 description:
@@ -68,17 +68,17 @@ EXAMPLES = r'''
 RETURN = r'''
 line:
   description: The authorized_keys line of the key (null when removed).
-  returned: always
+  returned: success
   type: str
   sample: restrict,command="/usr/local/lib/zfsansible/zfs_replicate serve --allow tank/documents" ssh-ed25519 AAAA... zfsansible-pull@belinda
 program_path:
   description: Where C(zfs_replicate) is installed for the forced command (null with C(access=receive)).
-  returned: always
+  returned: success
   type: str
   sample: /usr/local/lib/zfsansible/zfs_replicate
 authorized_keys:
   description: The file changed.
-  returned: always
+  returned: success
   type: str
   sample: /root/.ssh/authorized_keys
 diff:

@@ -13,7 +13,7 @@ DOCUMENTATION = r'''
 ---
 module: zfs_replicate
 short_description: Replicate ZFS datasets with zfs send | ssh | zfs recv - pull or push, resumable, never destructive
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - ZfsAnsible contributors
 description:
@@ -237,6 +237,19 @@ module_build:
   returned: always
   type: str
   sample: linux-arm64
+zfs_implementation:
+  description:
+    - The ZFS found on this host (the receiving side of a pull, the sending side of a push), for example
+      C(openzfs 2.3.2) or C(zfs-fuse / legacy); null when the run stopped before ZFS was probed (the other host
+      unreachable).
+  returned: always
+  type: str
+  sample: openzfs 2.3.2
+remote_zfs_implementation:
+  description: The ZFS found on I(remote_host); null without I(remote_host) or when the run stopped before the probe.
+  returned: always
+  type: str
+  sample: openzfs 2.1.11
 '''
 
 from ansible_collections.zfsansible.zfs.plugins.module_utils.native_docs import docs_only_main

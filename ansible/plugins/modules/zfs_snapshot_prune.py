@@ -13,7 +13,7 @@ DOCUMENTATION = r'''
 ---
 module: zfs_snapshot_prune
 short_description: Take due ZFS snapshots and prune expired ones per each dataset's policy; report compliance
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - ZfsAnsible contributors
 description:
@@ -148,7 +148,7 @@ compliance:
             "target": 48, "ratio": 1.0, "newest_age_seconds": 0}]
 commands:
   description: The C(zfs) command lines run (to run, in check mode); on failure, those that ran.
-  returned: always
+  returned: success
   type: list
   elements: str
   sample: ["zfs snapshot tank/a@zfsansible_2026-11-26T08:00:00Z_hourly tank/b@zfsansible_2026-11-26T08:00:00Z_hourly"]

@@ -13,7 +13,7 @@ DOCUMENTATION = r'''
 ---
 module: zfs_timer
 short_description: Run a program of this collection on a systemd timer - installed natively, no Python on the target
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - ZfsAnsible contributors
 description:
@@ -114,39 +114,39 @@ msg:
   sample: "zfs-snapshot.timer installed: zfs_snapshot_prune on *:0/15"
 timer:
   description: The timer unit.
-  returned: always
+  returned: success
   type: str
   sample: zfs-pull@host-storage.timer
 service:
   description: The service unit the timer starts.
-  returned: always
+  returned: success
   type: str
   sample: zfs-pull@host-storage.service
 program_path:
   description: Where the program is installed.
-  returned: always
+  returned: success
   type: str
   sample: /usr/local/lib/zfsansible/zfs_replicate
 options_path:
   description: The options file of this timer.
-  returned: always
+  returned: success
   type: str
   sample: /etc/zfsansible/timers/zfs-pull@host-storage.json
 changed_files:
   description: The files written or removed (to write or remove, in check mode).
-  returned: always
+  returned: success
   type: list
   elements: str
   sample: ["/etc/systemd/system/zfs-snapshot.timer"]
 commands:
   description: The C(systemctl) changes run (to run, in check mode).
-  returned: always
+  returned: success
   type: list
   elements: str
   sample: ["systemctl daemon-reload", "systemctl enable --now -- zfs-snapshot.timer"]
 systemd_running:
   description: Whether systemd runs on the host (otherwise the timer starts with it).
-  returned: always
+  returned: success
   type: bool
   sample: true
 diff:

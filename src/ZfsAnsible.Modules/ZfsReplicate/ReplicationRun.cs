@@ -21,6 +21,9 @@ public sealed record ReplicationOutcome(
     string? Failure,
     bool CheckMode)
 {
+    /// <summary>The ZFS of this host and of the other one, as probed (null when the run stopped before the probe).</summary>
+    public (string? Here, string? There) ZfsImplementations { get; init; }
+
     public bool Changed => Datasets.Any(d => d.Changed);
 
     public string Summary()
@@ -56,6 +59,8 @@ public sealed record ReplicationOutcome(
         })]),
         ["bytes"] = Datasets.Sum(d => d.Bytes),
         ["commands"] = new JsonArray([.. Commands.Select(c => (JsonNode?)JsonValue.Create(c))]),
+        ["zfs_implementation"] = ZfsImplementations.Here,
+        ["remote_zfs_implementation"] = ZfsImplementations.There,
     };
 }
 
@@ -83,7 +88,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         var (source, target) = request.Direction == Direction.Pull ? (there, here) : (here, there);
         var options = new ReplicationOptions(
             ReplicationMark.TargetId(request.Direction == Direction.Push && request.Remote is { } r ? r.Host : localHost, request.TargetRoot), request.Hold, request.Resume);
-        var state = new RunState(checkMode);
+        var state = new RunState(checkMode) { ZfsImplementations = (here.Zfs.Capabilities.Implementation, remote is null ? null : there.Zfs.Capabilities.Implementation) };
 
         RunLock? runLock = null;
         if (!checkMode)
@@ -305,10 +310,12 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         /// <summary>Datasets left alone, each with its reason: the run fails with them once the others are done.</summary>
         public List<string> Refusals { get; } = [];
 
+        public (string? Here, string? There) ZfsImplementations { get; init; }
+
         public ReplicationOutcome Outcome(string? failure)
         {
             var reasons = Refusals.Concat(failure is null ? [] : [failure]).ToList();
-            return new([.. Datasets], [.. Commands], [.. Warnings], reasons.Count == 0 ? null : string.Join("; ", reasons), checkMode);
+            return new([.. Datasets], [.. Commands], [.. Warnings], reasons.Count == 0 ? null : string.Join("; ", reasons), checkMode) { ZfsImplementations = ZfsImplementations };
         }
     }
 }
