@@ -2,7 +2,7 @@
 # A small stand-in for Molecule (not packaged for Debian 12, and PyPI is out of reach here):
 # runs one delegated scenario's test sequence with the real ansible-playbook.
 #
-#   tests/molecule-run.sh SCENARIO_DIR        e.g. molecule/zfs_pools/default
+#   tests/molecule-run.sh SCENARIO_DIR        e.g. extensions/molecule/zfs_pools
 #
 # Reads SCENARIO_DIR/molecule.yml: platforms (host names, groups), provisioner.inventory
 # (hosts / host_vars / group_vars, or links to inventory files), provisioner.env,
@@ -10,14 +10,16 @@
 # Molecule's own). Steps: dependency (only when enabled and a requirements file exists),
 # cleanup, destroy, syntax (--syntax-check of every playbook the scenario has), create,
 # prepare, converge, idempotence (converge again; fails when the PLAY RECAP shows any
-# changed=N > 0), side_effect, verify. Unlike Molecule with a delegated `managed: false`
-# driver, create.yml and destroy.yml ARE run when they exist.
+# changed=N > 0), side_effect, verify. As Molecule (>= 6) does for a delegated driver,
+# create.yml and destroy.yml are run when they exist. The layout is Molecule's for a
+# collection: extensions/molecule/<scenario>/, scenario.name equal to the folder's name
+# (Molecule finds scenarios by folder; a different name fails here).
 #
 # Output: one line per step, `ok: <scenario> <step>` or `FAILED: <scenario> <step>`; a
 # failure is followed by the last 30 lines of the step's output, indented (so no line of
 # Ansible's own output starts with "ok: "). A step whose playbook the scenario lacks prints
 # `skipped: <scenario> <step> (...)` (counted neither way), as Molecule skips it.
-# Full logs: artifacts/logs/molecule/<role>-<scenario>/NN-<step>.log.
+# Full logs: artifacts/logs/molecule/<scenario>/NN-<step>.log.
 # Failures of cleanup/destroy before create are ignored (nothing may exist yet). After a
 # failed step only the remaining cleanup/destroy steps run. Exit status 1 when a step
 # failed, 2 on bad usage.
@@ -41,8 +43,7 @@ usage() { echo "usage: $0 SCENARIO_DIR   (a directory holding molecule.yml)" >&2
 command -v ansible-playbook >/dev/null || { echo "molecule-run: ansible-playbook is not installed" >&2; exit 2; }
 
 SCENARIO_DIR=$(cd "$1" && pwd)
-# "<role>/<scenario>", e.g. zfs_pools/default: every scenario of a role tends to be "default".
-SCENARIO=$(basename "$(dirname "$SCENARIO_DIR")")/$(basename "$SCENARIO_DIR")
+SCENARIO=$(basename "$SCENARIO_DIR")
 
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/artifacts/collections/ansible_collections}
 export ANSIBLE_NOCOLOR=1
@@ -59,14 +60,14 @@ export ZFS_SANDBOX_DIR
 
 # Molecule's own variables, for playbooks and for ${...} in provisioner.env.
 EPHEMERAL=$(mktemp -d /tmp/zfsansible-molecule-run.XXXX) || { echo "molecule-run: mktemp failed" >&2; exit 2; }
-export MOLECULE_PROJECT_DIRECTORY=$ROOT
+export MOLECULE_PROJECT_DIRECTORY=$(dirname "$(dirname "$SCENARIO_DIR")")   # where `molecule test` runs: extensions/
 export MOLECULE_SCENARIO_DIRECTORY=$SCENARIO_DIR
 export MOLECULE_EPHEMERAL_DIRECTORY=$EPHEMERAL
 export MOLECULE_INVENTORY_FILE=$EPHEMERAL/inventory.yml
 export MOLECULE_DRIVER_NAME=default
 export MOLECULE_SCENARIO_NAME=${SCENARIO_DIR##*/}   # scenario.name, once molecule.yml is read
 
-LOG_DIR=$ROOT/artifacts/logs/molecule/${SCENARIO//\//-}
+LOG_DIR=$ROOT/artifacts/logs/molecule/$SCENARIO
 mkdir -p "$LOG_DIR"
 rm -f "$LOG_DIR"/*.log
 
@@ -172,6 +173,7 @@ PY
 ) || { echo "molecule-run: cannot read $SCENARIO_DIR/molecule.yml" >&2; exit 2; }
 eval "$SETTINGS"
 export MOLECULE_SCENARIO_NAME=$SCENARIO_NAME
+[ "$SCENARIO_NAME" = "$SCENARIO" ] || { echo "FAILED: $SCENARIO scenario.name is '$SCENARIO_NAME': Molecule names a scenario by its folder"; exit 1; }
 
 # ---------------------------------------------------------------- steps
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ZfsAnsible.Modules.PiBootConfig;
 using ZfsAnsible.Modules.ZfsDatasetPolicy;
+using ZfsAnsible.Modules.ZfsFacts;
 using ZfsAnsible.Modules.ZfsPool;
 using ZfsAnsible.Modules.ZfsReplicate;
 using ZfsAnsible.Modules.Access;
@@ -24,4 +25,5 @@ namespace ZfsAnsible.Modules;
 [JsonSerializable(typeof(ZfsPullSourceArguments))]
 [JsonSerializable(typeof(PiBootConfigArguments))]
 [JsonSerializable(typeof(PiPcieInfoArguments))]
+[JsonSerializable(typeof(ZfsFactsArguments))]
 internal sealed partial class ModuleArgumentsJson : JsonSerializerContext;

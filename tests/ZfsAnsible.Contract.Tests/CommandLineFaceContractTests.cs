@@ -101,7 +101,7 @@ public class MultiCallContractTests
         var outcome = new NativeModule("zfsansible", rid).Run("--argument-specs");
         Assert.True(outcome.ExitCode == 0, outcome.ToString());
         var specs = System.Text.Json.Nodes.JsonNode.Parse(outcome.StandardOutput)!.AsObject();
-        Assert.Equal(["pi_boot_config", "pi_pcie_info", "zfs_dataset_policy", "zfs_pool", "zfs_pull_key", "zfs_pull_source", "zfs_replicate", "zfs_snapshot_prune", "zfs_timer"], specs.Select(s => s.Key));
+        Assert.Equal(["pi_boot_config", "pi_pcie_info", "zfs_dataset_policy", "zfs_facts", "zfs_pool", "zfs_pull_key", "zfs_pull_source", "zfs_replicate", "zfs_snapshot_prune", "zfs_timer"], specs.Select(s => s.Key));
         Assert.Equal("""{"type":"str","required":true}""", specs["zfs_pool"]!["argument_spec"]!["name"]!.ToJsonString());
         Assert.Equal("""[["datasets","name"]]""", specs["zfs_dataset_policy"]!["required_one_of"]!.ToJsonString());
         Assert.Equal("""[["dtparam","dtoverlay","key"]]""", specs["pi_boot_config"]!["argument_spec"]!["settings"]!["required_one_of"]!.ToJsonString());

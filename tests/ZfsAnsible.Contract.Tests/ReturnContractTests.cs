@@ -134,6 +134,15 @@ public sealed class ReturnContractTests : IDisposable
     }, new JsonObject { ["allow"] = new JsonArray("-rf") });
 
     [Fact]
+    public void Zfs_facts()
+    {
+        Processes.Check("zfs", "create", "-o", "zfsansible:policy=p", "-o", "zfsansible:retention=hourly=2,daily=1", "-o", "zfsansible:discover_children=off", $"{_pool}/a");
+        Processes.Check("zfs", "snapshot", $"{_pool}/a@zfsansible_2026-01-01T00:00:00Z_hourly");
+        Processes.Check("zfs", "create", "-o", "zfsansible:last_success=1767225600", "-o", "zfsansible:last_duration_ms=3200", "-o", "zfsansible:last_bytes=1048576", $"{_pool}/replica");
+        Holds("zfs_pool", "zfs_facts", new JsonObject { ["pools"] = new JsonArray(_pool) }, new JsonObject { ["pools"] = new JsonArray("nopool") });
+    }
+
+    [Fact]
     public void Pi_boot_config()
     {
         using var pi = new FakeRaspberryPi();

@@ -371,3 +371,21 @@ class NativeModuleAction(ActionBase):
                 '%s: no native build for target architecture %s (%s); supported: %s (64-bit userland)'
                 % (name, machine, ', '.join(detail), supported))
         return arch
+
+
+class ArchitectureBinaryAction(ActionBase):
+    """The action of every ``<module>_<arch>`` name: those links are one architecture's binary, which the
+    module's own action plugin runs; a task that names one directly is refused, so it never skips the dispatch
+    (architecture check, binary cache, module name) or runs undocumented. The build writes
+    ``plugins/action/<module>_<arch>.py`` as this class for each link it makes."""
+
+    def run(self, tmp=None, task_vars=None):
+        leaf = to_text(self._task.action).rsplit('.', 1)[-1]
+        module, suffix, _rest = leaf.rpartition('_x86_64' if leaf.endswith('_x86_64') else '_aarch64')
+        fqcn = '%s.%s' % (_collection_name(), module)
+        return {
+            'failed': True,
+            'changed': False,
+            'msg': '%s is the %s binary of %s, not a module of its own: use %s, which picks the binary for each '
+                   'target' % (leaf, suffix[1:], fqcn, fqcn),
+        }

@@ -9,11 +9,12 @@ namespace ZfsAnsible.Api.Collection;
 /// One collection: one zpool list of every pool, then one recursive zfs get of sizes, policies and snapshots below
 /// all of them — the two listings the metrics and the API need, nothing per dataset.
 /// </summary>
-public sealed class HostCollector(ICommandRunner runner, TimeProvider clock)
+/// <param name="capabilities">What a caller already probed (a module's one probe per run); null: probed here.</param>
+public sealed class HostCollector(ICommandRunner runner, TimeProvider clock, ZfsCapabilities? capabilities = null)
 {
     // The CLI flavour does not change while the service runs, but a probe while zfs is not up yet (at boot) would
     // read as the legacy CLI: it is kept only once a collection has succeeded with it. Collections never overlap.
-    private ZfsCapabilities? _capabilities;
+    private ZfsCapabilities? _capabilities = capabilities;
 
     public Result<HostState> Collect()
     {
