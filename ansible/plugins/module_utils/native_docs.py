@@ -27,7 +27,7 @@ def _argument_spec(options):
     spec = {}
     for name, option in options.items():
         entry = {'type': option.get('type', 'str')}
-        for key in ('required', 'default', 'choices', 'elements', 'aliases', 'no_log'):
+        for key in ('required', 'default', 'choices', 'elements', 'aliases'):
             if key in option:
                 entry[key] = option[key]
         if 'suboptions' in option:
@@ -37,16 +37,18 @@ def _argument_spec(options):
 
 
 def _fail_plain(module):
-    print(json.dumps({'failed': True, 'msg': _message(module)}))
-    sys.exit(1)
+    # Only where AnsibleModule cannot answer (outside Ansible, or without it installed): print and exit are all there is.
+    print(json.dumps({'failed': True, 'msg': _message(module)}))  # pylint: disable=ansible-bad-function
+    sys.exit(1)  # pylint: disable=ansible-bad-function
 
 
-def docs_only_main(documentation, module, suboption_relations=None, **relations):
+def docs_only_main(documentation, module, suboption_relations=None, no_log=None, **relations):
     """Validate the arguments against the documentation, then fail: the real module is native.
 
     relations are AnsibleModule's keywords (mutually_exclusive, required_one_of, required_if, required_by, ...);
-    suboption_relations maps an option with suboptions to its own. DOCUMENTATION has no place for them, so the stub
-    declares them; the lint tier checks both against the native module's spec (zfsansible --argument-specs).
+    suboption_relations maps an option with suboptions to its own; no_log maps an option's dotted path
+    (``ssh_key``, ``settings.key``) to its no_log. DOCUMENTATION has no place for these, so the stub declares them;
+    the lint tier checks all of it against the native module's spec (zfsansible --argument-specs).
     """
     # Run outside Ansible (no arguments, interactive): say what this is, do not wait on stdin.
     if len(sys.argv) < 2 and sys.stdin is not None and sys.stdin.isatty():
@@ -60,5 +62,10 @@ def docs_only_main(documentation, module, suboption_relations=None, **relations)
     argument_spec = _argument_spec(yaml.safe_load(documentation)['options'])
     for name, keywords in (suboption_relations or {}).items():
         argument_spec[name].update(keywords)
+    for path, value in (no_log or {}).items():
+        entry = argument_spec
+        for part in path.split('.')[:-1]:
+            entry = entry[part]['options']
+        entry[path.split('.')[-1]]['no_log'] = value
     ansible_module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **relations)
     ansible_module.fail_json(msg=_message(module))

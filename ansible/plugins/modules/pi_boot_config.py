@@ -15,7 +15,7 @@ module: pi_boot_config
 short_description: Manage Raspberry Pi config.txt settings (dtparam, dtoverlay, key=value) idempotently; report whether a reboot is required
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Puts settings into one conditional section of the Raspberry Pi firmware's C(config.txt) (default C([all])),
     or removes them, and leaves every other line, comment, blank line, line ending and section as it was, byte for byte.
@@ -211,7 +211,8 @@ from ansible_collections.zfsansible.zfs.plugins.module_utils.native_docs import 
 
 
 def main():
-    docs_only_main(DOCUMENTATION, 'pi_boot_config', suboption_relations={
+    # settings.key names a config.txt setting, not a secret.
+    docs_only_main(DOCUMENTATION, 'pi_boot_config', no_log={'settings.key': False}, suboption_relations={
         'settings': dict(
             mutually_exclusive=[['dtparam', 'dtoverlay', 'key']],
             required_one_of=[['dtparam', 'dtoverlay', 'key']],

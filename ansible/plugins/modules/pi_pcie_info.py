@@ -16,7 +16,7 @@ module: pi_pcie_info
 short_description: Report the PCIe devices and the link each negotiated; fail when a required kind of device is missing
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Reads C(/sys/bus/pci/devices) - each device's class, vendor and device ids, current and maximum link speed and
     width - and reports them with the PCIe generation of each speed (C(8.0 GT/s PCIe) is gen 3).

@@ -20,7 +20,7 @@ module: zfs_dataset_policy
 short_description: Converge a host's ZFS datasets, their properties and their snapshot policies in one task
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Converges a host's whole ZFS dataset tree in one task from the inventory's C(zfs_datasets)
     (I(datasets)) and the fleet's C(zfs_policies) (I(policies)), or one dataset (I(name)).
@@ -342,11 +342,15 @@ diff:
     before:
       description: The changed datasets before the task, keyed by dataset name.
       type: dict
-      sample: {"tank/docker": {"exists": true, "properties": {"atime": "on"}}, "tank/docker/registry": {"exists": false, "properties": {}}}
+      sample:
+        tank/docker: {"exists": true, "properties": {"atime": "on"}}
+        tank/docker/registry: {"exists": false, "properties": {}}
     after:
       description: The changed datasets after the task (predicted in check mode), keyed by dataset name.
       type: dict
-      sample: {"tank/docker": {"exists": true, "properties": {"atime": "off"}}, "tank/docker/registry": {"exists": true, "properties": {"zfsansible:policy": "standard"}}}
+      sample:
+        tank/docker: {"exists": true, "properties": {"atime": "off"}}
+        tank/docker/registry: {"exists": true, "properties": {"zfsansible:policy": "standard"}}
 warnings:
   description:
     - Differences the module does not change, such as a creation-only property

@@ -16,7 +16,7 @@ module: zfs_facts
 short_description: Gather the host's ZFS pools, datasets, policies, snapshot compliance and replication state
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Reads the host's imported pools (health, sizes, properties, vdevs) and every filesystem and volume in them
     (sizes, the effective snapshot policy C(zfs_dataset_policy) wrote on it, the snapshot count and newest

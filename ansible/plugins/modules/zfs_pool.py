@@ -20,7 +20,7 @@ module: zfs_pool
 short_description: Create, import, export and destroy ZFS pools from a declared vdev topology
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Converges one ZFS storage pool to a declared state and topology, manages its pool
     properties and the properties of its root dataset, and returns the pool's facts.

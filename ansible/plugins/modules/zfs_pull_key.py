@@ -15,7 +15,7 @@ module: zfs_pull_key
 short_description: The backup server's own ssh key pair for pulling, generated on it; returns only the public key
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Generates an ed25519 key pair without passphrase at I(path) (its directory mode 0700) when it does not
     exist, and returns the public key for M(zfsansible.zfs.zfs_pull_source) to authorize on each source.

@@ -15,7 +15,7 @@ module: zfs_pull_source
 short_description: Authorize a backup server's key on a source, restricted to zfs_replicate serve for its datasets
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Installs the target architecture's C(zfs_replicate) at C(/usr/local/lib/zfsansible/zfs_replicate)
     (replaced only when its bytes differ) and sets the key's line in I(authorized_keys) to

@@ -15,7 +15,7 @@ module: zfs_replicate
 short_description: Replicate ZFS datasets with zfs send | ssh | zfs recv - pull or push, resumable, never destructive
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Brings each target dataset up to its source, one transfer at a time - a full send of the
     source's oldest snapshot when the target is missing, then C(zfs send -I) from the newest
@@ -103,7 +103,6 @@ options:
   ssh_key:
     description: Absolute path of the private key on this host. Treated as a secret (never printed).
     type: path
-    no_log: true
   ssh_options:
     description:
       - Extra C(ssh -o) options, each C(Key=value) without spaces, for example C(StrictHostKeyChecking=accept-new).
@@ -142,7 +141,9 @@ options:
     type: bool
     default: true
   lock_dir:
-    description: Directory of the per-source-host lock files (C(replicate-<remote_host>.lock) and C(.pid) when pulling, C(replicate-local.*) when the source is this host).
+    description:
+      - Directory of the per-source-host lock files (C(replicate-<remote_host>.lock) and C(.pid) when pulling,
+        C(replicate-local.*) when the source is this host).
     type: path
     default: /run/zfsansible
   replica_retention:
@@ -256,7 +257,7 @@ from ansible_collections.zfsansible.zfs.plugins.module_utils.native_docs import 
 
 
 def main():
-    docs_only_main(DOCUMENTATION, 'zfs_replicate')
+    docs_only_main(DOCUMENTATION, 'zfs_replicate', no_log={'ssh_key': True})
 
 
 if __name__ == '__main__':

@@ -15,7 +15,7 @@ module: zfs_snapshot_prune
 short_description: Take due ZFS snapshots and prune expired ones per each dataset's policy; report compliance
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Reads each dataset's policy from the C(zfsansible:) user properties that
     M(zfsansible.zfs.zfs_dataset_policy) wrote on it, so the same work runs from Ansible

@@ -15,7 +15,7 @@ module: zfs_timer
 short_description: Run a program of this collection on a systemd timer - installed natively, no Python on the target
 version_added: 0.1.0
 author:
-  - ZfsAnsible contributors
+  - ZfsAnsible contributors (@zfsansible)
 description:
   - Installs the target architecture's I(program) at C(/usr/local/lib/zfsansible/<program>) (replaced only
     when its bytes differ; the binary Ansible uploaded for this very task is the one installed), saves
