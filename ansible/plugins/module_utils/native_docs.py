@@ -54,12 +54,15 @@ def docs_only_main(documentation, module, suboption_relations=None, no_log=None,
     if len(sys.argv) < 2 and sys.stdin is not None and sys.stdin.isatty():
         _fail_plain(module)
     try:
-        import yaml
         from ansible.module_utils.basic import AnsibleModule
+        from ansible.module_utils.common.yaml import HAS_YAML, yaml_load
     except ImportError:
         _fail_plain(module)
+    if not HAS_YAML:
+        # No spec without PyYAML (only ansible-test's import sandbox lacks it: Ansible itself needs it).
+        AnsibleModule(argument_spec={}, supports_check_mode=True).fail_json(msg=_message(module))
 
-    argument_spec = _argument_spec(yaml.safe_load(documentation)['options'])
+    argument_spec = _argument_spec(yaml_load(documentation)['options'])
     for name, keywords in (suboption_relations or {}).items():
         argument_spec[name].update(keywords)
     for path, value in (no_log or {}).items():
