@@ -71,7 +71,7 @@ internal static class Program
         var specs = new JsonObject();
         foreach (var module in applets.SelectMany(a => a.Modules).GroupBy(m => m.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            specs[module.Key] = ArgumentSpecJson.Common([.. module.Select(m => m.Spec).Distinct()]);
+            specs[module.Key] = ArgumentSpecJson.Common([.. module.Select(m => m.Spec)]);
         }
 
         return specs;

@@ -54,7 +54,6 @@ class _CapturingModule(object):
 
 def stub_keywords(collection, module):
     """The keywords the docs stub passes to AnsibleModule, as ansible-lint's args rule sees them."""
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(collection))))
     path = os.path.join(collection, 'plugins', 'modules', module + '.py')
     spec = importlib.util.spec_from_file_location('stub_' + module, path)
     loaded = importlib.util.module_from_spec(spec)
@@ -186,6 +185,8 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     binary, collection, subjects = argv[1], argv[2], argv[3:]
+    # The stubs import the collection's module_utils as ansible_collections.zfsansible.zfs.…
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(collection))))
     specs = json.loads(subprocess.run([binary, '--argument-specs'], check=True, stdout=subprocess.PIPE).stdout)
     found = []
     for subject in subjects:
