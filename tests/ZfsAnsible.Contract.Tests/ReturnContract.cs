@@ -53,7 +53,8 @@ public static class ReturnContract
 
         foreach (var (key, doc) in documented)
         {
-            var returned = doc?["returned"]?.GetValue<string>();
+            // Inside contains, a key without its own returned: is returned with its parent.
+            var returned = doc?["returned"]?.GetValue<string>() ?? (topLevel ? null : "always");
             if ((returned == "always" || (succeeded && returned == "success")) && !values.ContainsKey(key))
             {
                 yield return $"{path}{key}: documented as returned {returned}, but missing";

@@ -26,7 +26,7 @@ public sealed class ReturnContractTests : IDisposable
 
     private string Locks => Path.Combine(_sandbox.Directory, "locks");
 
-    /// <summary>Runs the module with each args object (as check mode with diff, then for real, then again) plus each failing one, and checks every answer.</summary>
+    /// <summary>Runs the module with its args (check mode with diff, then for real, then again), with each failing change and with an unknown option, and checks every answer.</summary>
     private static void Holds(string executable, string module, JsonObject args, params JsonObject[] failing)
     {
         var documented = ReturnContract.Documented(module);
@@ -50,7 +50,8 @@ public sealed class ReturnContractTests : IDisposable
             ("again", Call(new JsonObject { ["_ansible_diff"] = true })),
         };
         Assert.All(runs, run => Assert.True(run.Answer["failed"]?.GetValue<bool>() != true, $"{run.Run}: {run.Answer.ToJsonString()}"));
-        foreach (var bad in failing)
+        // An option error is answered before the module runs: what it documents as always must be there too.
+        foreach (var bad in failing.Append(new JsonObject { ["no_such_option"] = 1 }))
         {
             var answer = Call(bad);
             Assert.True(answer["failed"]?.GetValue<bool>(), $"meant to fail: {answer.ToJsonString()}");
@@ -73,7 +74,7 @@ public sealed class ReturnContractTests : IDisposable
             ["vdevs"] = new JsonArray(new JsonObject { ["type"] = "mirror", ["devices"] = new JsonArray(devices[0], devices[1]) }),
             ["mountpoint"] = $"{sandbox.Directory}/mnt",
             ["filesystem_properties"] = new JsonObject { ["compression"] = "on" },
-        }, new JsonObject { ["state"] = "absent" });
+        }, new JsonObject { ["state"] = "absent" }, new JsonObject { ["vdevs"] = new JsonArray(new JsonObject { ["type"] = "mirror", ["devices"] = new JsonArray(devices[0]) }) });
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class ReturnContractTests : IDisposable
         Processes.Check("zfs", "snapshot", $"{_pool}/src@zfsansible_2026-01-01T00:00:00Z_hourly");
         Processes.Check("zfs", "create", $"{_pool}/backup");
         Holds("zfs_replicate", "zfs_replicate", new JsonObject { ["datasets"] = new JsonArray($"{_pool}/src"), ["target_root"] = $"{_pool}/backup", ["lock_dir"] = Locks },
-            new JsonObject { ["datasets"] = new JsonArray($"{_pool}/missing") });
+            new JsonObject { ["datasets"] = new JsonArray($"{_pool}/missing") }, new JsonObject { ["lock_dir"] = "relative" });
     }
 
     [Fact]

@@ -186,4 +186,18 @@ public class ArgumentSpecValidatorTests
         var common = ArgumentSpecJson.Common([Timer("x"), Timer("y")]);
         Assert.Equal("""{"argument_spec":{"name":{"type":"str","required":true},"options":{"type":"dict","default":{}}}}""", common.ToJsonString());
     }
+
+    [Fact]
+    public void A_value_refused_for_its_type_still_counts_as_given_for_the_relations()
+    {
+        // ansible-core keeps the raw value: one error about the type, none about required_one_of.
+        Assert.Equal("argument 'tree' is of type dict and we were unable to convert to list", Related_("""{"tree": {"a": 1}}""").Message);
+    }
+
+    [Fact]
+    public void An_option_only_some_definitions_take_is_left_out_of_their_common_form()
+    {
+        var common = ArgumentSpecJson.Common([ArgumentSpec.Of(("name", Option.Str()), ("extra", Option.Bool())), ArgumentSpec.Of(("name", Option.Str()))]);
+        Assert.Equal("""{"argument_spec":{"name":{"type":"str"}}}""", common.ToJsonString());
+    }
 }

@@ -75,8 +75,11 @@ def normal_options(options):
     for name, option in (options or {}).items():
         entry = {'type': option.get('type', 'str')}
         for key in OPTION_KEYS[1:]:
-            if option.get(key) not in (None, False):
-                entry[key] = option[key]
+            value = option.get(key)
+            # Unset in ansible-core's terms: no default, required or no_log false. (A default of false or 0 is kept.)
+            if value is None or (value is False and key in ('required', 'no_log')):
+                continue
+            entry[key] = value
         if option.get('options'):
             entry['options'] = normal_options(option['options'])
         entry.update(normal_relations(option))
@@ -111,7 +114,7 @@ def differences(where, expected, actual):
             else:
                 for line in differences('%s.%s' % (where, key), expected[key], actual[key]):
                     yield line
-    elif expected != actual:
+    elif expected != actual or type(expected) is not type(actual):  # False == 0 in Python, not in a spec
         yield '%s: the native spec has %s, the declaration %s' % (where, json.dumps(expected), json.dumps(actual))
 
 

@@ -384,7 +384,7 @@ commands:
   description:
     - The C(zpool) and C(zfs) command lines that were run, or that would run in check mode,
       in order.
-  returned: always
+  returned: success
   type: list
   elements: str
   sample:

@@ -213,19 +213,19 @@ datasets:
     - One entry per dataset handled, in order. C(action) is C(full), C(incremental), C(resumed)
       (joined with C(+) when one run needed several, for example C(full+incremental)),
       C(up_to_date) or C(no_snapshot).
-  returned: always
+  returned: success
   type: list
   elements: dict
   sample: [{"source": "tank/documents", "target": "slowpool/backups/raw/host-storage/tank/documents",
             "action": "incremental", "newest": "zfsansible_2026-11-26T08:00:00Z_hourly", "bytes": 1560, "seconds": 0.4}]
 bytes:
   description: Bytes transferred in total.
-  returned: always
+  returned: success
   type: int
   sample: 1560
 commands:
   description: The commands run (the pipes as C(send | recv), remote halves as C(ssh user@host ...)).
-  returned: always
+  returned: success
   type: list
   elements: str
   sample: ["ssh root@host-storage zfs send -I tank/documents@a tank/documents@b | zfs recv -u -s slowpool/backups/raw/host-storage/tank/documents"]
@@ -243,12 +243,12 @@ zfs_implementation:
     - The ZFS found on this host (the receiving side of a pull, the sending side of a push), for example
       C(openzfs 2.3.2) or C(zfs-fuse / legacy); null when the run stopped before ZFS was probed (the other host
       unreachable).
-  returned: always
+  returned: success
   type: str
   sample: openzfs 2.3.2
 remote_zfs_implementation:
   description: The ZFS found on I(remote_host); null without I(remote_host) or when the run stopped before the probe.
-  returned: always
+  returned: success
   type: str
   sample: openzfs 2.1.11
 '''

@@ -20,17 +20,22 @@ public static class ArgumentSpecJson
 
     /// <summary>
     /// What several definitions of one module name (zfs_timer, once per program it installs) all declare: an option
-    /// whose sub-options differ keeps only the keys they share, as its one documentation can.
+    /// whose sub-options differ keeps only the keys they share, as its one documentation can; an option some lack is left out.
     /// </summary>
     public static JsonObject Common(IReadOnlyList<ArgumentSpec> specs)
     {
         var described = specs.Select(Describe).ToList();
         var common = described[0];
         var options = (JsonObject)common["argument_spec"]!;
-        foreach (var (name, option) in options.ToList())
+        var names = described.SelectMany(d => d["argument_spec"]!.AsObject().Select(o => o.Key)).Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var name in names)
         {
             var variants = described.Select(d => d["argument_spec"]![name]).ToList();
-            if (variants.Any(v => !JsonNode.DeepEquals(v, option)))
+            if (variants.Any(v => v is null))
+            {
+                options.Remove(name); // not every definition takes it: no one documentation can
+            }
+            else if (variants.Any(v => !JsonNode.DeepEquals(v, variants[0])))
             {
                 options[name] = Shared(variants);
             }

@@ -116,40 +116,38 @@ public static class ArgumentSpecValidator
             result[name] = ValidateNested(name, option, coerced, errors, unsupportedKeys, context);
         }
 
-        errors.AddRange(RelationErrors(spec, result).Select(error => error + where));
+        errors.AddRange(RelationErrors(spec, result, name => result[name] is not null || IsSet(name)).Select(error => error + where));
         return result;
     }
 
     /// <summary>
     /// ansible-core's additional checks, in its order and words, on the values after defaults (as ansible-core sees
-    /// them: a defaulted state: present counts as given).
+    /// them: a defaulted state: present counts as given; so does a value refused for its type, which has its own error).
     /// </summary>
-    private static IEnumerable<string> RelationErrors(ArgumentSpec spec, JsonObject values)
+    private static IEnumerable<string> RelationErrors(ArgumentSpec spec, JsonObject values, Func<string, bool> isGiven)
     {
-        bool IsSet(string name) => values[name] is not null;
-
-        foreach (var group in spec.RequiredTogether.Where(g => g.Any(IsSet) && !g.All(IsSet)))
+        foreach (var group in spec.RequiredTogether.Where(g => g.Any(isGiven) && !g.All(isGiven)))
         {
             yield return $"parameters are required together: {string.Join(", ", group)}";
         }
 
-        foreach (var group in spec.RequiredOneOf.Where(g => !g.Any(IsSet)))
+        foreach (var group in spec.RequiredOneOf.Where(g => !g.Any(isGiven)))
         {
             yield return $"one of the following is required: {string.Join(", ", group)}";
         }
 
         foreach (var rule in spec.RequiredIf.Where(r => values[r.Option] is JsonValue v && v.ToString() == r.Value))
         {
-            var missing = rule.Requirements.Where(name => !IsSet(name)).ToList();
+            var missing = rule.Requirements.Where(name => !isGiven(name)).ToList();
             if (missing.Count > 0 && (!rule.AnyOf || missing.Count == rule.Requirements.Length))
             {
                 yield return $"{rule.Option} is {rule.Value} but {(rule.AnyOf ? "any" : "all")} of the following are missing: {string.Join(", ", missing)}";
             }
         }
 
-        foreach (var (option, requirements) in spec.RequiredBy.Where(r => IsSet(r.Key)).OrderBy(r => r.Key, StringComparer.Ordinal))
+        foreach (var (option, requirements) in spec.RequiredBy.Where(r => isGiven(r.Key)).OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            var missing = requirements.Where(name => !IsSet(name)).ToList();
+            var missing = requirements.Where(name => !isGiven(name)).ToList();
             if (missing.Count > 0)
             {
                 yield return $"missing parameter(s) required by '{option}': {string.Join(", ", missing)}";

@@ -40,7 +40,7 @@ public static class ModuleRunner
             var input = ParseArgs(readArgs());
             if (input.Error is not null)
             {
-                return Failure(module.Name, input.Error);
+                return Failure(input.Error);
             }
 
             // Errors name the module as the task did (zfs_pool or zfsansible.zfs.zfs_pool), like ansible-core.
@@ -50,7 +50,7 @@ public static class ModuleRunner
             var validation = ArgumentSpecValidator.Validate(input.Args!, module.Spec, taskName);
             if (!validation.IsValid)
             {
-                return Failure(module.Name, validation.Message);
+                return Failure(validation.Message);
             }
 
             parameters = validation.Parameters!;
@@ -65,14 +65,14 @@ public static class ModuleRunner
         }
         catch (ArgsFileException exception)
         {
-            return Failure(module.Name, exception.Message);
+            return Failure(exception.Message);
         }
 #pragma warning disable CA1031 // The protocol demands one JSON answer whatever went wrong.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             var message = $"internal error in {module.Name}: {exception.GetType().Name}: {OneLine(exception.Message)}";
-            var answer = Failure(module.Name, message);
+            var answer = Failure(message);
             return parameters is null ? answer : Scrub(answer, parameters.SecretValues().ToList());
         }
     }
@@ -224,12 +224,13 @@ public static class ModuleRunner
         return answer;
     }
 
-    private static JsonObject Failure(string moduleName, string message) => new()
+    /// <summary>An answer before the module ran (unreadable args, invalid options, a crash): module_build is always there.</summary>
+    private static JsonObject Failure(string message) => new()
     {
         ["failed"] = true,
         ["changed"] = false,
         ["msg"] = OneLine(message),
-        ["module"] = moduleName,
+        ["module_build"] = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
     };
 
     /// <summary>Ansible's no_log: a secret's value never appears in any string of the answer.</summary>

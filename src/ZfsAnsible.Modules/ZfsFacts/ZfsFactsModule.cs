@@ -12,7 +12,7 @@ namespace ZfsAnsible.Modules.ZfsFacts;
 /// <summary>
 /// zfs_facts: read-only facts of the host's pools (health, sizes, vdevs), datasets (effective policy, snapshot count,
 /// compliance per interval, the last replication a replica recorded) as <c>ansible_facts.zfs</c> and as the return
-/// value <c>zfs</c>. Two listings for all of it (zfs-api's collection) plus one <c>zpool status</c> per pool; it never
+/// value <c>zfs</c>. Two listings for all of it (zfs-api's collection) plus each pool's summary and status; it never
 /// changes anything, so check mode is the same run.
 /// </summary>
 public static class ZfsFactsModule
