@@ -22,8 +22,8 @@ description:
     (sizes, the effective snapshot policy C(zfs_dataset_policy) wrote on it, the snapshot count and newest
     snapshot, compliance per interval of its policy, and on a replica the last replication recorded on it).
   - Sets the fact C(zfs) (C(ansible_facts.zfs)) and returns the same as C(zfs).
-  - Two listings for the whole host (the ones C(zfs-api) collects), then each pool's summary and C(zpool status).
-    Changes nothing; check mode runs the same.
+  - Two listings for the whole host (the ones C(zfs-api) collects) and one C(zpool status) per pool. Changes
+    nothing; check mode runs the same.
 extends_documentation_fragment:
   - zfsansible.zfs.native
 options:

@@ -12,7 +12,7 @@ namespace ZfsAnsible.Modules.ZfsFacts;
 /// <summary>
 /// zfs_facts: read-only facts of the host's pools (health, sizes, vdevs), datasets (effective policy, snapshot count,
 /// compliance per interval, the last replication a replica recorded) as <c>ansible_facts.zfs</c> and as the return
-/// value <c>zfs</c>. Two listings for all of it (zfs-api's collection) plus each pool's summary and status; it never
+/// value <c>zfs</c>. Two listings for all of it (zfs-api's collection) plus each pool's status; it never
 /// changes anything, so check mode is the same run.
 /// </summary>
 public static class ZfsFactsModule
@@ -43,7 +43,7 @@ public static class ZfsFactsModule
         var pools = new List<PoolFacts>();
         foreach (var name in wanted.IsEmpty ? imported : [.. wanted.Distinct(StringComparer.Ordinal)])
         {
-            var facts = PoolFacts.Read(session.Zpool, PoolDeclaration.Named(name));
+            var facts = PoolFacts.Read(session.Zpool, PoolDeclaration.Named(name), state.Value.Pools.Single(p => p.Name == name));
             if (!facts.IsOk)
             {
                 return ModuleResult.Fail(facts.Error.Message);

@@ -24,10 +24,10 @@ public sealed record PoolFacts(
     ImmutableSortedDictionary<string, string> Properties,
     ImmutableArray<VdevFacts> Vdevs)
 {
-    /// <summary>Reads the facts of an imported pool: summary, declared properties, vdev tree.</summary>
-    public static Result<PoolFacts> Read(Zpool zpool, PoolDeclaration declared)
+    /// <summary>Reads the facts of an imported pool: summary (unless a listing already gave it), declared properties, vdev tree.</summary>
+    public static Result<PoolFacts> Read(Zpool zpool, PoolDeclaration declared, PoolSummary? listed = null)
     {
-        var summary = zpool.Summary(declared.Name);
+        var summary = listed is null ? zpool.Summary(declared.Name) : Result.Ok(listed);
         var status = zpool.Status(declared.Name);
         var properties = zpool.Properties(declared.Name, [.. declared.Properties.Keys]);
         if (Error.Join(summary.Error, status.Error, properties.Error) is { } error)
