@@ -62,33 +62,34 @@ public static class ChannelPrograms
     /// The answer of <see cref="Holds"/>: {"return": {"pool/fs@snap": {"1": creation, "2": userrefs, "3": mark, "4":
     /// source}}}. A mark counts only where its source is the snapshot itself; an unset one has neither.
     /// </summary>
-    public static Result<ImmutableDictionary<string, SnapshotHolds>> ReadHolds(string json)
+    public static Result<IReadOnlyDictionary<string, SnapshotHolds>> ReadHolds(string json)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
             if (!document.RootElement.TryGetProperty("return", out var found) || found.ValueKind != JsonValueKind.Object)
             {
-                return Result<ImmutableDictionary<string, SnapshotHolds>>.Fail("the channel program returned no table of snapshots");
+                return Result<IReadOnlyDictionary<string, SnapshotHolds>>.Fail("the channel program returned no table of snapshots");
             }
 
-            var holds = ImmutableDictionary.CreateBuilder<string, SnapshotHolds>(StringComparer.Ordinal);
+            var holds = new Dictionary<string, SnapshotHolds>(StringComparer.Ordinal);
             foreach (var snapshot in found.EnumerateObject())
             {
+                var name = snapshot.Name;
                 if (Number(snapshot.Value, "1") is not { } creation || Number(snapshot.Value, "2") is not { } userRefs)
                 {
-                    return Result<ImmutableDictionary<string, SnapshotHolds>>.Fail($"snapshot {snapshot.Name} has no readable creation or userrefs");
+                    return Result<IReadOnlyDictionary<string, SnapshotHolds>>.Fail($"snapshot {name} has no readable creation or userrefs");
                 }
 
-                var mark = Text(snapshot.Value, "4") == snapshot.Name && Text(snapshot.Value, "3") is { } value ? value : string.Empty;
-                holds[snapshot.Name] = new SnapshotHolds(creation, userRefs, mark);
+                var mark = Text(snapshot.Value, "4") == name && Text(snapshot.Value, "3") is { } value ? value : string.Empty;
+                holds[name] = new SnapshotHolds(creation, userRefs, mark);
             }
 
-            return Result.Ok(holds.ToImmutable());
+            return Result.Ok<IReadOnlyDictionary<string, SnapshotHolds>>(holds);
         }
         catch (JsonException)
         {
-            return Result<ImmutableDictionary<string, SnapshotHolds>>.Fail("the channel program's answer is not JSON");
+            return Result<IReadOnlyDictionary<string, SnapshotHolds>>.Fail("the channel program's answer is not JSON");
         }
     }
 

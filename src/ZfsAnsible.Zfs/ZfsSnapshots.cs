@@ -163,38 +163,41 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
     /// </summary>
     public Result<SnapshotInventory> WithHoldsAndMarks(SnapshotInventory inventory, IReadOnlyCollection<Snapshot> snapshots)
     {
-        var read = new Dictionary<string, SnapshotHolds>(StringComparer.Ordinal);
+        // By dataset, then name: no full name is built twice for a lookup (at 100,000 snapshots, every string counts).
+        var read = new Dictionary<string, Dictionary<string, SnapshotHolds>>(StringComparer.Ordinal);
         foreach (var (pool, chunk) in PoolBatches(snapshots))
         {
+            var names = Array.ConvertAll(chunk, s => s.FullName);
             var holds = capabilities.ChannelPrograms
-                ? _zfs.Read(ChannelPrograms.Holds(pool, chunk.Select(s => s.FullName))).Bind(ChannelPrograms.ReadHolds)
-                : _zfs.Read(Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", $"creation,userrefs,{ZfsAnsibleProperties.Replicated}").WithArguments(chunk.Select(s => s.FullName)))
-                    .Map(output => GetOutput.ByObject(output).Where(o => TryNumber(o.Value, "creation", out _) && TryNumber(o.Value, "userrefs", out _))
-                        .ToImmutableDictionary(o => o.Key, o => HoldsOf(o.Value), StringComparer.Ordinal));
+                ? _zfs.Read(ChannelPrograms.Holds(pool, names)).Bind(ChannelPrograms.ReadHolds)
+                : _zfs.Read(Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", $"creation,userrefs,{ZfsAnsibleProperties.Replicated}").WithArguments(names))
+                    .Map(output => (IReadOnlyDictionary<string, SnapshotHolds>)GetOutput.ByObject(output)
+                        .Where(o => TryNumber(o.Value, "creation", out _) && TryNumber(o.Value, "userrefs", out _))
+                        .ToDictionary(o => o.Key, o => HoldsOf(o.Value), StringComparer.Ordinal));
             if (!holds.IsOk)
             {
                 return holds.Error;
             }
 
-            foreach (var snapshot in chunk)
+            for (var i = 0; i < chunk.Length; i++)
             {
-                if (!holds.Value.TryGetValue(snapshot.FullName, out var found))
+                if (!holds.Value.TryGetValue(names[i], out var found))
                 {
-                    return new Error($"cannot read the creation and holds of {snapshot.FullName}");
+                    return new Error($"cannot read the creation and holds of {names[i]}");
                 }
 
-                read[snapshot.FullName] = found;
+                var snapshot = chunk[i];
+                (read.TryGetValue(snapshot.Dataset, out var ofDataset) ? ofDataset : read[snapshot.Dataset] = new(StringComparer.Ordinal))[snapshot.Name] = found;
             }
         }
 
         return Result.Ok(inventory with
         {
-            Snapshots = inventory.Snapshots.ToImmutableDictionary(
-                d => d.Key,
-                d => d.Value.Select(s => read.TryGetValue(s.FullName, out var found)
+            Snapshots = inventory.Snapshots.SetItems(read.Select(dataset => KeyValuePair.Create(
+                dataset.Key,
+                inventory.Snapshots.GetValueOrDefault(dataset.Key, []).Select(s => dataset.Value.TryGetValue(s.Name, out var found)
                     ? s with { Creation = DateTimeOffset.FromUnixTimeSeconds(found.Creation), UserRefs = (int)Math.Min(found.UserRefs, int.MaxValue), Replicated = found.Mark }
-                    : s).ToImmutableArray(),
-                StringComparer.Ordinal),
+                    : s).ToImmutableArray()))),
         });
     }
 
@@ -282,7 +285,7 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
                     .Select(batch => Command.Of("zfs", "destroy", $"{batch[0].Dataset}@{string.Join(',', batch.Select(s => s.Name))}"))]
                 : [.. snapshots.Select(s => Command.Of("zfs", "destroy", s.FullName))];
 
-    private static string PoolOf(string dataset) => dataset.Split('/')[0];
+    private static string PoolOf(string dataset) => dataset.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? dataset[..slash] : dataset;
 
     /// <summary>
     /// Snapshots per command that names them one argument each: one command cannot span pools, and a command's names
@@ -290,22 +293,28 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
     /// </summary>
     internal static IEnumerable<(string Pool, Snapshot[] Snapshots)> PoolBatches(IEnumerable<Snapshot> snapshots)
     {
-        foreach (var pool in snapshots.GroupBy(s => PoolOf(s.Dataset), StringComparer.Ordinal))
+        // Grouped by dataset first: a pool's name and a dataset's bytes are worked out once per dataset, not per snapshot.
+        foreach (var pool in snapshots.GroupBy(s => s.Dataset, StringComparer.Ordinal).GroupBy(d => PoolOf(d.Key), StringComparer.Ordinal))
         {
             var batch = new List<Snapshot>();
             var bytes = 0;
-            foreach (var snapshot in pool)
+            foreach (var dataset in pool)
             {
-                var size = Encoding.UTF8.GetByteCount(snapshot.FullName) + 1;
-                if (batch.Count > 0 && bytes + size > ArgumentBytesPerCommand)
+                // "dataset@name" and the argument's terminating NUL
+                var datasetBytes = Encoding.UTF8.GetByteCount(dataset.Key) + 2;
+                foreach (var snapshot in dataset)
                 {
-                    yield return (pool.Key, [.. batch]);
-                    batch.Clear();
-                    bytes = 0;
-                }
+                    var size = datasetBytes + Encoding.UTF8.GetByteCount(snapshot.Name);
+                    if (batch.Count > 0 && bytes + size > ArgumentBytesPerCommand)
+                    {
+                        yield return (pool.Key, [.. batch]);
+                        batch.Clear();
+                        bytes = 0;
+                    }
 
-                batch.Add(snapshot);
-                bytes += size;
+                    batch.Add(snapshot);
+                    bytes += size;
+                }
             }
 
             yield return (pool.Key, [.. batch]);

@@ -11,7 +11,7 @@ public interface IKeepRule
     /// <summary>Why the snapshots it keeps are kept, for reports ("held", "hourly: newest 24").</summary>
     string Reason { get; }
 
-    /// <summary>The snapshots of one dataset this rule keeps.</summary>
+    /// <summary>The snapshots of one dataset this rule keeps: records of <paramref name="snapshots"/> themselves, never copies.</summary>
     IEnumerable<Snapshot> Keep(IReadOnlyList<Snapshot> snapshots);
 }
 
@@ -37,7 +37,8 @@ public sealed record KeepReplicationBase : IKeepRule
     public string Reason => "replication base";
 
     public IEnumerable<Snapshot> Keep(IReadOnlyList<Snapshot> snapshots) =>
-        snapshots.SelectMany(s => s.ReplicatedTo.Select(target => (Target: target, Snapshot: s)))
+        snapshots.Where(s => s.Replicated.Length > 0)
+            .SelectMany(s => s.ReplicatedTo.Select(target => (Target: target, Snapshot: s)))
             .GroupBy(m => m.Target, StringComparer.Ordinal)
             .Select(g => g.MaxBy(m => m.Snapshot.CreateTxg).Snapshot)
             .Distinct();
@@ -75,7 +76,8 @@ public static class KeepRules
     /// <summary>The snapshots no rule keeps, oldest first.</summary>
     public static IReadOnlyList<Snapshot> Expired(IReadOnlyList<Snapshot> snapshots, IReadOnlyList<IKeepRule> rules)
     {
-        var kept = rules.SelectMany(rule => rule.Keep(snapshots)).ToHashSet();
+        // Rules keep the very records they were given: comparing references spares hashing every field of each one.
+        var kept = rules.SelectMany(rule => rule.Keep(snapshots)).ToHashSet(ReferenceEqualityComparer.Instance);
         return [.. snapshots.Where(s => !kept.Contains(s)).OrderBy(s => s.CreateTxg)];
     }
 }

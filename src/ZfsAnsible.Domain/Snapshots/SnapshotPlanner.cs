@@ -64,7 +64,8 @@ public static class SnapshotPlanner
             var expired = options.Prune ? KeepRules.Expired(after, KeepRules.For(dataset)) : [];
             destroy.AddRange(expired);
 
-            var remaining = after.Except(expired).ToList();
+            var gone = expired.ToHashSet(ReferenceEqualityComparer.Instance);
+            var remaining = after.Where(s => !gone.Contains(s)).ToList();
             compliance.AddRange(dataset.Retention.Where(r => r.Value > 0).Select(r => Measure(now, dataset, r.Key, r.Value, remaining)));
         }
 
