@@ -244,6 +244,9 @@ lint_tier() {
   done
   check "the collection tarball carries the LICENSE galaxy.yml names" bash -c "tar -tzf '$ART'/zfsansible-zfs-*.tar.gz | grep -qx LICENSE"
   # module_defaults: {group/zfsansible.zfs.zfs: …} must reach every module (the group is listed by hand).
+  # antsibull-changelog's format, linted as its lint would (it is not installable here), and CHANGELOG.md rendered from it.
+  check "changelogs/changelog.yaml lists every plugin and role; CHANGELOG.md is rendered from it" \
+    /usr/bin/python3 "$ROOT/tests/lint/changelog.py" check "$ROOT/ansible"
   check "meta/runtime.yml's action group lists every module" bash -c "diff <(printf '%s\\n' ${MODULES[*]} | sort) <(sed -n 's/^    - //p' '$ROOT/ansible/meta/runtime.yml' | sort)"
   # RETURN: every module run (check mode, real, again, failing) on zfs-fuse, each answer held to what ansible-doc shows.
   dotnet_tests "lint (RETURN contract)" "$LOGS/return-contract-test.log" --project "$ROOT/tests/ZfsAnsible.Contract.Tests" -- --filter-class "$RETURN_CLASS"
@@ -262,7 +265,7 @@ SANITY_TESTS=(action-plugin-docs ansible-doc changelog compile empty-init future
   no-get-exception no-illegal-filenames no-main-display no-smart-quotes no-unicode-literals pep8 pslint pylint
   replace-urlopen runtime-metadata shebang shellcheck symlinks use-argspec-type-path use-compat-six validate-modules
   yamllint)
-SANITY_WITH_TOOLS=(ansible-doc import pep8 pylint runtime-metadata validate-modules yamllint)
+SANITY_WITH_TOOLS=(ansible-doc changelog import pep8 pylint runtime-metadata validate-modules yamllint)
 
 # Makes the virtualenvs TEST asks for, one per run until it asks for none (run in the collection).
 sanity_venv() {
