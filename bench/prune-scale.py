@@ -31,10 +31,10 @@ FAKE_ZFS = r'''#!/bin/bash
 d=%(dir)s
 case "$1 $2 $3 $4 $5 $6 " in
   "program -n -j tank /dev/stdin "*)
-    # Creation and holds of the snapshots a draft plan would destroy (the read-only channel program): none held,
-    # none marked.
+    # Creation and holds of the snapshots a draft plan would destroy (the read-only channel program), keyed by their
+    # position among the arguments: none held, none marked.
     shift 5
-    exec awk 'BEGIN { printf "{\"return\":{"; for (i = 1; i < ARGC; i++) printf "%s\"%s\":{\"1\":0,\"2\":0}", (i > 1 ? "," : ""), ARGV[i]; print "}}"; exit }' "$@" ;;
+    exec awk 'BEGIN { printf "{\"return\":{"; for (i = 1; i < ARGC; i++) printf "%s\"%d\":{\"1\":0,\"2\":0}", (i > 1 ? "," : ""), i; print "}}"; exit }' "$@" ;;
   "list "*)
     case " $* " in *" -t snapshot -d 1 "*) ;; *) echo "fake zfs: unexpected command: zfs $*" >&2; exit 97 ;; esac
     files=()

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Json;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Zfs.Execution;
@@ -40,13 +41,17 @@ public static class ChannelPrograms
         return #snapshots
         """;
 
-    /// <summary>Reads, for every snapshot named, its creation, userrefs and zfsansible:replicated with its source.</summary>
+    /// <summary>
+    /// Reads, for every snapshot named, its creation, userrefs and zfsansible:replicated with its source, keyed by
+    /// the snapshot's position in argv: the answer does not repeat 5,000 names the caller already holds.
+    /// </summary>
     public const string HoldsScript = """
-        -- zfsansible: creation, userrefs and the replication mark (with where it is set) of every snapshot in argv.
+        -- zfsansible: creation, userrefs and the replication mark (with where it is set) of every snapshot in argv,
+        -- keyed by its position there.
         local found = {}
-        for _, snapshot in ipairs((...)["argv"]) do
+        for i, snapshot in ipairs((...)["argv"]) do
           local mark, source = zfs.get_prop(snapshot, "zfsansible:replicated")
-          found[snapshot] = { zfs.get_prop(snapshot, "creation"), zfs.get_prop(snapshot, "userrefs"), mark, source }
+          found[i] = { zfs.get_prop(snapshot, "creation"), zfs.get_prop(snapshot, "userrefs"), mark, source }
         end
         return found
         """;
@@ -59,37 +64,48 @@ public static class ChannelPrograms
         Command.Of("zfs", "program", "-n", "-j", pool, "/dev/stdin").WithArguments(snapshots).WithInput(HoldsScript);
 
     /// <summary>
-    /// The answer of <see cref="Holds"/>: {"return": {"pool/fs@snap": {"1": creation, "2": userrefs, "3": mark, "4":
-    /// source}}}. A mark counts only where its source is the snapshot itself; an unset one has neither.
+    /// The answer of <see cref="Holds"/> for <paramref name="snapshots"/>, in their order: {"return": {"1": {"1":
+    /// creation, "2": userrefs, "3": mark, "4": source}, ...}}, one entry per position. A mark counts only where its
+    /// source is the snapshot itself; an unset one has neither. An entry missing, repeated or for no position asked is
+    /// an error, never a guess.
     /// </summary>
-    public static Result<IReadOnlyDictionary<string, SnapshotHolds>> ReadHolds(string json)
+    public static Result<ImmutableArray<SnapshotHolds>> ReadHolds(string json, IReadOnlyList<string> snapshots)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
             if (!document.RootElement.TryGetProperty("return", out var found) || found.ValueKind != JsonValueKind.Object)
             {
-                return Result<IReadOnlyDictionary<string, SnapshotHolds>>.Fail("the channel program returned no table of snapshots");
+                return Result<ImmutableArray<SnapshotHolds>>.Fail("the channel program returned no table of snapshots");
             }
 
-            var holds = new Dictionary<string, SnapshotHolds>(StringComparer.Ordinal);
-            foreach (var snapshot in found.EnumerateObject())
+            var holds = new SnapshotHolds?[snapshots.Count];
+            foreach (var entry in found.EnumerateObject())
             {
-                var name = snapshot.Name;
-                if (Number(snapshot.Value, "1") is not { } creation || Number(snapshot.Value, "2") is not { } userRefs)
+                if (!int.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var position) || position < 1 || position > holds.Length || holds[position - 1] is not null)
                 {
-                    return Result<IReadOnlyDictionary<string, SnapshotHolds>>.Fail($"snapshot {name} has no readable creation or userrefs");
+                    return Result<ImmutableArray<SnapshotHolds>>.Fail($"the channel program answered an entry '{entry.Name}' for none of the {holds.Length} snapshots asked");
                 }
 
-                var mark = Text(snapshot.Value, "4") == name && Text(snapshot.Value, "3") is { } value ? value : string.Empty;
-                holds[name] = new SnapshotHolds(creation, userRefs, mark);
+                var name = snapshots[position - 1];
+                if (Number(entry.Value, "1") is not { } creation || Number(entry.Value, "2") is not { } userRefs)
+                {
+                    return Result<ImmutableArray<SnapshotHolds>>.Fail($"snapshot {name} has no readable creation or userrefs");
+                }
+
+                var setHere = entry.Value.TryGetProperty("4", out var source) && source.ValueKind == JsonValueKind.String && source.ValueEquals(name);
+                var mark = setHere && Text(entry.Value, "3") is { } value ? value : string.Empty;
+                holds[position - 1] = new SnapshotHolds(creation, userRefs, mark);
             }
 
-            return Result.Ok<IReadOnlyDictionary<string, SnapshotHolds>>(holds);
+            var missing = Array.IndexOf(holds, null);
+            return missing >= 0
+                ? Result<ImmutableArray<SnapshotHolds>>.Fail($"cannot read the creation and holds of {snapshots[missing]}")
+                : Result.Ok<ImmutableArray<SnapshotHolds>>([.. holds.Select(h => h!)]);
         }
         catch (JsonException)
         {
-            return Result<IReadOnlyDictionary<string, SnapshotHolds>>.Fail("the channel program's answer is not JSON");
+            return Result<ImmutableArray<SnapshotHolds>>.Fail("the channel program's answer is not JSON");
         }
     }
 

@@ -169,11 +169,9 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
         {
             var names = Array.ConvertAll(chunk, s => s.FullName);
             var holds = capabilities.ChannelPrograms
-                ? _zfs.Read(ChannelPrograms.Holds(pool, names)).Bind(ChannelPrograms.ReadHolds)
+                ? _zfs.Read(ChannelPrograms.Holds(pool, names)).Bind(answer => ChannelPrograms.ReadHolds(answer, names))
                 : _zfs.Read(Command.Of("zfs", "get", "-H", "-p", "-o", "name,property,value,source", $"creation,userrefs,{ZfsAnsibleProperties.Replicated}").WithArguments(names))
-                    .Map(output => (IReadOnlyDictionary<string, SnapshotHolds>)GetOutput.ByObject(output)
-                        .Where(o => TryNumber(o.Value, "creation", out _) && TryNumber(o.Value, "userrefs", out _))
-                        .ToDictionary(o => o.Key, o => HoldsOf(o.Value), StringComparer.Ordinal));
+                    .Bind(output => InOrder(GetOutput.ByObject(output), names));
             if (!holds.IsOk)
             {
                 return holds.Error;
@@ -181,13 +179,8 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
             for (var i = 0; i < chunk.Length; i++)
             {
-                if (!holds.Value.TryGetValue(names[i], out var found))
-                {
-                    return new Error($"cannot read the creation and holds of {names[i]}");
-                }
-
                 var snapshot = chunk[i];
-                (read.TryGetValue(snapshot.Dataset, out var ofDataset) ? ofDataset : read[snapshot.Dataset] = new(StringComparer.Ordinal))[snapshot.Name] = found;
+                (read.TryGetValue(snapshot.Dataset, out var ofDataset) ? ofDataset : read[snapshot.Dataset] = new(StringComparer.Ordinal))[snapshot.Name] = holds.Value[i];
             }
         }
 
@@ -199,6 +192,23 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
                     ? s with { Creation = DateTimeOffset.FromUnixTimeSeconds(found.Creation), UserRefs = (int)Math.Min(found.UserRefs, int.MaxValue), Replicated = found.Mark }
                     : s).ToImmutableArray()))),
         });
+    }
+
+    /// <summary>The holds of each snapshot named, in order, from "zfs get" output: one missing or unreadable is an error.</summary>
+    private static Result<ImmutableArray<SnapshotHolds>> InOrder(ImmutableDictionary<string, ImmutableDictionary<string, ObservedProperty>> objects, string[] names)
+    {
+        var holds = ImmutableArray.CreateBuilder<SnapshotHolds>(names.Length);
+        foreach (var name in names)
+        {
+            if (!objects.TryGetValue(name, out var values) || !TryNumber(values, "creation", out _) || !TryNumber(values, "userrefs", out _))
+            {
+                return Result<ImmutableArray<SnapshotHolds>>.Fail($"cannot read the creation and holds of {name}");
+            }
+
+            holds.Add(HoldsOf(values));
+        }
+
+        return Result.Ok(holds.MoveToImmutable());
     }
 
     private static SnapshotHolds HoldsOf(ImmutableDictionary<string, ObservedProperty> values)
@@ -215,6 +225,9 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
         var names = datasets.ToDictionary(d => d, d => d, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         var lists = new Dictionary<string, List<Snapshot>>(StringComparer.Ordinal);
         string? unreadable = null;
+        // A dataset's rows come together: its list is looked up once per dataset, not once per row (the dataset's
+        // name is the one string of the lookup above, so comparing references is enough).
+        (string Dataset, List<Snapshot> List)? current = null;
         var listed = _zfs.ReadLines(command, row =>
         {
             if (unreadable is not null || row.Length == 0)
@@ -224,11 +237,16 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
             if (SnapshotListing.Read(row, names) is not { } snapshot)
             {
-                unreadable = row;
+                unreadable = row.ToString();
                 return;
             }
 
-            (lists.TryGetValue(snapshot.Dataset, out var list) ? list : lists[snapshot.Dataset] = []).Add(snapshot);
+            if (!ReferenceEquals(current?.Dataset, snapshot.Dataset))
+            {
+                current = (snapshot.Dataset, lists.TryGetValue(snapshot.Dataset, out var list) ? list : lists[snapshot.Dataset] = []);
+            }
+
+            current.Value.List.Add(snapshot);
         });
         if (!listed.IsOk)
         {
@@ -237,7 +255,21 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
         return unreadable is not null
             ? new ZfsOutputError(command, $"cannot read the row '{unreadable}'")
-            : Result.Ok(lists.ToDictionary(l => l.Key, l => l.Value.OrderBy(x => x.CreateTxg).ToImmutableArray(), StringComparer.Ordinal));
+            : Result.Ok(lists.ToDictionary(l => l.Key, l => ByCreateTxg(l.Value), StringComparer.Ordinal));
+    }
+
+    /// <summary>Oldest first; a listing is in that order already, so most lists are only copied.</summary>
+    private static ImmutableArray<Snapshot> ByCreateTxg(List<Snapshot> snapshots)
+    {
+        for (var i = 1; i < snapshots.Count; i++)
+        {
+            if (snapshots[i - 1].CreateTxg > snapshots[i].CreateTxg)
+            {
+                return [.. snapshots.OrderBy(s => s.CreateTxg)];
+            }
+        }
+
+        return [.. snapshots];
     }
 
     private static readonly string[] StampProperties = ["guid", "snapshots_changed"];

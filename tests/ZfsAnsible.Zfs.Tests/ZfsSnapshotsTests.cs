@@ -105,7 +105,7 @@ public class ZfsSnapshotsTests
     public void Holds_marks_and_creation_are_read_by_one_channel_program_for_the_given_snapshots_only()
     {
         var runner = OpenZfsHost().On($"{HoldsProgram} {DocsHourly} tank/odd@a",
-            """{"return":{"DOCS":{"1":1795680000,"2":1,"3":"belinda:slowpool/b","4":"DOCS"},"tank/odd@a":{"1":1795600000,"2":0,"3":"oops","4":"tank/odd"}}}""".Replace("DOCS", DocsHourly, StringComparison.Ordinal));
+            """{"return":{"1":{"1":1795680000,"2":1,"3":"belinda:slowpool/b","4":"DOCS"},"2":{"1":1795600000,"2":0,"3":"oops","4":"tank/odd"}}}""".Replace("DOCS", DocsHourly, StringComparison.Ordinal));
         AssertHoldsAndMarksRead(runner, ZfsCapabilities.OpenZfs("2.3.2"));
         Assert.Equal(ChannelPrograms.HoldsScript, runner.Ran.Single(c => c.Program == "zfs" && c.Arguments[0] == "program").Input);
     }
@@ -140,8 +140,9 @@ public class ZfsSnapshotsTests
     }
 
     [Theory]
-    [InlineData("{\"return\":{\"tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\":{\"1\":1,\"2\":\"many\"}}}")]
-    [InlineData("{\"return\":{\"tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\":{\"1\":1,\"2\":-1}}}")]
+    [InlineData("{\"return\":{\"1\":{\"1\":1,\"2\":\"many\"}}}")]
+    [InlineData("{\"return\":{\"1\":{\"1\":1,\"2\":-1}}}")]
+    [InlineData("{\"return\":{\"tank/docs@zfsansible_2026-11-26T08:00:00Z_hourly\":{\"1\":1,\"2\":0}}}")]
     [InlineData("{\"return\":{}}")]
     [InlineData("{\"return\":0}")]
     [InlineData("Channel program execution failed")]

@@ -113,11 +113,11 @@ public class ZpoolTests
     public void A_listing_read_line_by_line_hands_over_every_line_and_keeps_none()
     {
         var lines = new List<string>();
-        var result = new ProcessCommandRunner().RunLines(Command.Of("sh", "-c", "seq 1 100000; echo oops >&2; exit 3"), lines.Add);
+        var result = new ProcessCommandRunner().RunLines(Command.Of("sh", "-c", "seq 1 100000; echo oops >&2; exit 3"), line => lines.Add(line.ToString()));
         Assert.Equal(100000, lines.Count);
         Assert.Equal(("1", "100000"), (lines[0], lines[^1]));
         Assert.Equal((3, string.Empty, "oops\n"), (result.ExitCode, result.StandardOutput, result.StandardError));
-        Assert.Equal(127, new ProcessCommandRunner().RunLines(Command.Of("no-such-program-zfsansible"), lines.Add).ExitCode);
+        Assert.Equal(127, new ProcessCommandRunner().RunLines(Command.Of("no-such-program-zfsansible"), line => lines.Add(line.ToString())).ExitCode);
     }
 }
 

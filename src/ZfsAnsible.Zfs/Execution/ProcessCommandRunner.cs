@@ -17,13 +17,10 @@ public sealed class ProcessCommandRunner : ICommandRunner
         return new CommandResult(command, process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
     });
 
-    public CommandResult RunLines(Command command, Action<string> line) => Started(command, process =>
+    public CommandResult RunLines(Command command, LineHandler line) => Started(command, process =>
     {
         var stderr = process.StandardError.ReadToEndAsync();
-        while (process.StandardOutput.ReadLine() is { } text)
-        {
-            line(text);
-        }
+        OutputLines.Read(process.StandardOutput, line);
 
         process.WaitForExit();
         return new CommandResult(command, process.ExitCode, string.Empty, stderr.GetAwaiter().GetResult());

@@ -55,7 +55,7 @@ public sealed class ZfsExecutor(ICommandRunner runner)
     public Result<string> Read(Command command, CommandPolicy policy) => Run(command, policy).Map(r => r.StandardOutput);
 
     /// <summary>A read too large to hold whole: each line of standard output goes to <paramref name="line"/>; the command run once.</summary>
-    public Result<CommandResult> ReadLines(Command command, Action<string> line)
+    public Result<CommandResult> ReadLines(Command command, LineHandler line)
     {
         var result = runner.RunLines(command, line);
         return result.Succeeded ? result : new ZfsCommandError(result);
