@@ -2,10 +2,14 @@ using ZfsAnsible.Zfs.Execution;
 
 namespace ZfsAnsible.Testing;
 
-/// <summary>Answers commands from a script keyed by the command line; records what ran; unknown commands fail loudly.</summary>
+/// <summary>
+/// Answers commands from a script keyed by the command line; records what ran; unknown commands fail loudly. Safe to
+/// call from several threads, as the real runner is (read-only queries run concurrently).
+/// </summary>
 public sealed class ScriptedRunner : ICommandRunner
 {
     private readonly Dictionary<string, (int Exit, string Out, string Err)> _answers = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
 
     public List<Command> Ran { get; } = [];
 
@@ -20,14 +24,17 @@ public sealed class ScriptedRunner : ICommandRunner
 
     public CommandResult Run(Command command)
     {
-        Ran.Add(command);
-        if (Dynamic?.Invoke(command) is { } output)
+        lock (_lock)
         {
-            return new CommandResult(command, 0, output, string.Empty);
-        }
+            Ran.Add(command);
+            if (Dynamic?.Invoke(command) is { } output)
+            {
+                return new CommandResult(command, 0, output, string.Empty);
+            }
 
-        return _answers.TryGetValue(command.ToString(), out var answer)
-            ? new CommandResult(command, answer.Exit, answer.Out, answer.Err)
-            : new CommandResult(command, 99, string.Empty, $"unscripted command: {command}");
+            return _answers.TryGetValue(command.ToString(), out var answer)
+                ? new CommandResult(command, answer.Exit, answer.Out, answer.Err)
+                : new CommandResult(command, 99, string.Empty, $"unscripted command: {command}");
+        }
     }
 }

@@ -72,7 +72,10 @@ public sealed record CommandResult(Command Command, int ExitCode, string Standar
     public string FailureSummaryAs(string shown) => $"{shown} failed (exit {ExitCode}): {ErrorSummary}";
 }
 
-/// <summary>Runs commands. The real one starts processes; tests substitute scripted answers.</summary>
+/// <summary>
+/// Runs commands. The real one starts processes; tests substitute scripted answers. Every runner may be called from
+/// several threads at once: read-only queries run concurrently.
+/// </summary>
 public interface ICommandRunner
 {
     /// <summary>Runs to completion. A program that cannot be started is reported as exit code 127.</summary>
