@@ -189,9 +189,10 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
 
         return Result.Ok(inventory with
         {
-            Snapshots = inventory.Snapshots.SetItems(read.Select(dataset => KeyValuePair.Create(
+            // Only the datasets with snapshots read get new lists; the others keep theirs.
+            Snapshots = inventory.Snapshots.SetItems(inventory.Snapshots.Where(d => read.ContainsKey(d.Key)).Select(dataset => KeyValuePair.Create(
                 dataset.Key,
-                inventory.Snapshots.GetValueOrDefault(dataset.Key, []).Select(s => dataset.Value.TryGetValue(s.Name, out var found)
+                dataset.Value.Select(s => read[dataset.Key].TryGetValue(s.Name, out var found)
                     ? s with { Creation = DateTimeOffset.FromUnixTimeSeconds(found.Creation), UserRefs = (int)Math.Min(found.UserRefs, int.MaxValue), Replicated = found.Mark }
                     : s).ToImmutableArray()))),
         });

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using ZfsAnsible.Domain.Properties;
 using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Snapshots;
 using ZfsAnsible.Testing;
@@ -284,6 +286,35 @@ public class ZfsSnapshotsAcrossPoolsTests
 
         var destroys = new ZfsSnapshots(new ScriptedRunner(), ZfsCapabilities.OpenZfs("2.3.2")).DestroyCommands(snapshots);
         Assert.Equal(["tank", "tank", "tank", "tank", "tank", "slowpool"], destroys.Select(c => c.Arguments[1]));
+    }
+
+    [Fact]
+    public void Holds_read_in_several_programs_at_once_land_on_the_snapshots_they_belong_to()
+    {
+        // 6,000 long names in tank (five programs) and one in slowpool, answered by position: every 7th is held and
+        // every 11th marked, whatever program, order or thread answered it.
+        var longName = new string('n', 195 - "tank/a@".Length);
+        var tank = Enumerable.Range(0, 6000).Select(i => Snapshot.Listed("tank/a", $"{longName}{i:D5}", i)).ToImmutableArray();
+        var slowpool = ImmutableArray.Create(Snapshot.Listed("slowpool/b", "x00007", 1));
+        var inventory = new SnapshotInventory(ImmutableDictionary<string, ImmutableDictionary<string, ObservedProperty>>.Empty,
+            ImmutableDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("tank/a", tank), KeyValuePair.Create("slowpool/b", slowpool)]))
+        { HoldsAndMarksRead = false };
+        static int Number(string name) => int.Parse(name[^5..], System.Globalization.CultureInfo.InvariantCulture);
+        var runner = new ScriptedRunner
+        {
+            Dynamic = command => command.Arguments[0] == "program"
+                ? "{\"return\":{" + string.Join(',', command.Arguments.Skip(5).Select((name, i) =>
+                    $"\"{i + 1}\":{{\"1\":{Number(name)},\"2\":{(Number(name) % 7 == 0 ? 1 : 0)},\"3\":\"b:x\",\"4\":\"{(Number(name) % 11 == 0 ? name : "tank/a")}\"}}")) + "}}"
+                : null,
+        };
+
+        var read = new ZfsSnapshots(runner, ZfsCapabilities.OpenZfs("2.3.2")).WithHoldsAndMarks(inventory, [.. tank, .. slowpool]).Value;
+
+        Assert.Equal(6, runner.Ran.Count);
+        Assert.All(read.Snapshots.Values.SelectMany(s => s), s => Assert.Equal(
+            (Number(s.Name), Number(s.Name) % 7 == 0 ? 1 : 0, Number(s.Name) % 11 == 0 ? "b:x" : string.Empty),
+            (s.Creation.ToUnixTimeSeconds(), s.UserRefs, s.Replicated)));
+        Assert.Equal(1, read.Snapshots["slowpool/b"].Single().UserRefs);
     }
 
     [Fact]
