@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ZfsAnsible benchmarks (docs/architecture.md, Benchmarks). Run by `./build.sh bench` after the build:
 #   ZFSANSIBLE_ROOT=<repo> bench/run.sh [SECTION...]
-# Sections (all by default): size startup prune-scale rss task ssh pi-config datasets replicate sanoid sanoid-scale api vm.
+# Sections (all by default): size startup prune-scale rss task ssh pi-config datasets replicate replicate-guest sanoid
+# sanoid-scale api vm.
 # Prints one line per benchmark on stdout:
 #   BENCH <id> ours=<value><unit> theirs=<value><unit> ratio=<ours/theirs>
 # Everything else (progress, notes) goes to stderr. The numbers never fail the run; the exit status
@@ -41,8 +42,8 @@ SECTIONS=" $* "
 wants() { [ "$SECTIONS" = "  " ] || [[ $SECTIONS == *" $1 "* ]]; }
 for section in "$@"; do
   case $section in
-    size|startup|prune-scale|rss|task|ssh|pi-config|datasets|replicate|sanoid|sanoid-scale|api|vm) ;;
-    *) printf 'bench: ERROR: no section %s (sections: size startup prune-scale rss task ssh pi-config datasets replicate sanoid sanoid-scale api vm)\n' "$section" >&2; exit 2 ;;
+    size|startup|prune-scale|rss|task|ssh|pi-config|datasets|replicate|replicate-guest|sanoid|sanoid-scale|api|vm) ;;
+    *) printf 'bench: ERROR: no section %s (sections: size startup prune-scale rss task ssh pi-config datasets replicate replicate-guest sanoid sanoid-scale api vm)\n' "$section" >&2; exit 2 ;;
   esac
 done
 
@@ -889,6 +890,40 @@ elif guest_up; then
   [ -n "$GUEST_BOOTED" ] && "$GUEST" stop >/dev/null 2>&1
 else
   fail "snapshot-*-vs-sanoid" "$GUEST_PROBLEM"
+fi
+
+# ---------------------------------------------------------------- replication on OpenZFS (the guest)
+
+# zfs_replicate against the bare pipe on OpenZFS, where an action's properties go in one "zfs set" (the replicate
+# section runs on zfs-fuse, one command per property): bench/replicate-guest.sh makes GUEST_REP_MB of incompressible
+# data in the guest and times, in turns, ours and the bare pipe locally and through the guest's own sshd; medians of
+# GUEST_REP_RUNS. The guest is emulated (TCG here), so its MB/s are low; the ratio is what compares.
+GUEST_REP_MB=500 GUEST_REP_RUNS=3
+replicate_guest_bench() {
+  local out local_ms ssh_ms ours theirs
+  log "replicate-guest-*: $GUEST_REP_MB MB, $GUEST_REP_RUNS rounds of four transfers in the OpenZFS guest"
+  cp "$PUBLISH/linux-x64/zfsansible" "$TMP/zfs_replicate"
+  to_guest "$TMP/zfs_replicate" "$ROOT/bench/replicate-guest.sh"
+  out=$("$GUEST" ssh "sh /tmp/replicate-guest.sh /tmp/zfs_replicate $GUEST_REP_MB $GUEST_REP_RUNS" 2>&1) || true
+  local_ms=$(result_of local "$out"); ssh_ms=$(result_of ssh "$out")
+  if [ -z "$local_ms" ] || [ -z "$ssh_ms" ]; then
+    fail "replicate-guest-*" "the guest run printed no result: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
+    return
+  fi
+  mbps() { awk -v m="$1" -v mb="$GUEST_REP_MB" 'BEGIN { print mb / (m / 1000) }'; }
+  read -r ours theirs <<<"$local_ms"
+  bench_line "replicate-guest-local-${GUEST_REP_MB}M" "$(mbps "$ours")" "$(mbps "$theirs")" MB/s
+  read -r ours theirs <<<"$ssh_ms"
+  bench_line "replicate-guest-ssh-${GUEST_REP_MB}M" "$(mbps "$ours")" "$(mbps "$theirs")" MB/s
+}
+
+if ! wants replicate-guest; then
+  :
+elif guest_up; then
+  replicate_guest_bench
+  [ -n "$GUEST_BOOTED" ] && "$GUEST" stop >/dev/null 2>&1
+else
+  fail "replicate-guest-*" "$GUEST_PROBLEM"
 fi
 
 # ---------------------------------------------------------------- zfs-api vs the bare listings (zfs-fuse)

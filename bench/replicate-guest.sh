@@ -1,0 +1,64 @@
+#!/bin/sh
+# Runs inside the OpenZFS guest (bench/run.sh sends it over ssh): zfs_replicate against the bare pipe on OpenZFS, the
+# ZFS real hosts run (the replicate section measures zfs-fuse, where every property is its own "zfs set").
+#   replicate-guest.sh BINARY MB RUNS
+# MB of incompressible data in benchrep/src@s1, received as a full stream into the same pool: locally, and through the
+# guest's own sshd on 127.0.0.1. Each run receives from nothing (targets destroyed, holds released, marks cleared
+# before it, not timed); the four transfers take turns in every round, so a slow minute of the emulated guest hits
+# them alike. Prints "local <ours_ms> <bare_ms>" and "ssh <ours_ms> <bare_ms>" (medians of RUNS).
+set -eu
+BIN=$1 MB=$2 RUNS=$3
+POOL=benchrep
+DISKS="/dev/disk/by-id/virtio-zfsdisk1 /dev/disk/by-id/virtio-zfsdisk2 /dev/disk/by-id/virtio-zfsdisk3"
+KEY=/tmp/benchrep-key
+SSH="ssh -i $KEY -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR root@127.0.0.1"
+
+zpool destroy "$POOL" 2>/dev/null || true
+# shellcheck disable=SC2086 # the disks are separate words
+zpool create -f -m none "$POOL" $DISKS
+zfs create -o compression=off -o mountpoint="/tmp/$POOL-src" "$POOL/src"
+head -c "$((MB * 1024 * 1024))" /dev/urandom >"/tmp/$POOL-src/data"
+zfs snapshot "$POOL/src@s1"
+rm -f "$KEY" "$KEY.pub" && ssh-keygen -q -t ed25519 -N '' -f "$KEY"
+mkdir -p /root/.ssh && cat "$KEY.pub" >>/root/.ssh/authorized_keys
+
+prepare() {
+  zfs destroy -r "$POOL/bare" 2>/dev/null || true
+  zfs destroy -r "$POOL/ours" 2>/dev/null || true
+  zfs create "$POOL/ours"
+  zfs holds -H "$POOL/src@s1" | while read -r _ tag _; do zfs release "$tag" "$POOL/src@s1"; done
+  zfs inherit zfsansible:replicated "$POOL/src@s1"
+  sync
+}
+ms() { echo $(($(date +%s%N) / 1000000)); }
+timed() {  # $1 name; the rest: the command; appends "<name> <ms>" to the results
+  name=$1; shift
+  prepare
+  start=$(ms)
+  "$@" >/dev/null 2>/tmp/benchrep.err || { echo "error $name: $(tail -n 2 /tmp/benchrep.err | tr '\n' ' ')"; exit 1; }
+  echo "$name $(($(ms) - start))" >>/tmp/benchrep.times
+  [ "$(zfs list -H -o name -t snapshot -r "$POOL" | grep -c '@s1$')" -eq 2 ] || { echo "error $name: nothing received"; exit 1; }
+}
+ours_local() { "$BIN" run --target-root "$POOL/ours" --dataset "$POOL/src" --lock-dir /tmp; }
+bare_local() { zfs send "$POOL/src@s1" | zfs recv "$POOL/bare"; }
+ours_ssh() {
+  "$BIN" run --target-root "$POOL/ours" --dataset "$POOL/src" --lock-dir /tmp --remote-host 127.0.0.1 --remote-user root \
+    --ssh-key "$KEY" --ssh-option StrictHostKeyChecking=no --ssh-option UserKnownHostsFile=/dev/null --ssh-option LogLevel=ERROR
+}
+bare_ssh() { $SSH "$(command -v zfs) send $POOL/src@s1" | zfs recv "$POOL/bare"; }
+
+rm -f /tmp/benchrep.times
+# One untimed round first: the first transfer after the data was written runs slower for everyone.
+prepare; ours_local >/dev/null 2>&1 || true
+i=1
+while [ "$i" -le "$RUNS" ]; do
+  timed ours-local ours_local
+  timed bare-local bare_local
+  timed ours-ssh ours_ssh
+  timed bare-ssh bare_ssh
+  i=$((i + 1))
+done
+median() { awk -v n="$1" '$1 == n { print $2 }' /tmp/benchrep.times | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "local $(median ours-local) $(median bare-local)"
+echo "ssh $(median ours-ssh) $(median bare-ssh)"
+zpool destroy "$POOL"
