@@ -187,15 +187,19 @@ public sealed class ZfsSnapshots(ICommandRunner runner, ZfsCapabilities capabili
             }
         }
 
-        return Result.Ok(inventory with
+        // Only the datasets with snapshots read get new lists; the others keep theirs.
+        var updated = inventory.Snapshots.ToBuilder();
+        foreach (var (dataset, holds) in read)
         {
-            // Only the datasets with snapshots read get new lists; the others keep theirs.
-            Snapshots = inventory.Snapshots.SetItems(inventory.Snapshots.Where(d => read.ContainsKey(d.Key)).Select(dataset => KeyValuePair.Create(
-                dataset.Key,
-                dataset.Value.Select(s => read[dataset.Key].TryGetValue(s.Name, out var found)
+            if (inventory.Snapshots.TryGetValue(dataset, out var listed))
+            {
+                updated[dataset] = [.. listed.Select(s => holds.TryGetValue(s.Name, out var found)
                     ? s with { Creation = DateTimeOffset.FromUnixTimeSeconds(found.Creation), UserRefs = (int)Math.Min(found.UserRefs, int.MaxValue), Replicated = found.Mark }
-                    : s).ToImmutableArray()))),
-        });
+                    : s)];
+            }
+        }
+
+        return Result.Ok(inventory with { Snapshots = updated.ToImmutable() });
     }
 
     /// <summary>Reads at once: at most one per core, and no more than four (each answer is held until all are in).</summary>
