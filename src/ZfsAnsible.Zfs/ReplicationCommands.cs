@@ -26,7 +26,7 @@ public static class ReplicationCommands
     public static ImmutableArray<ZfsWrite> For(ReplicationAction action, SuccessRecord record, bool oneSet = false) => action switch
     {
         CreateParents create => [Write(Command.Of("zfs", "create", "-p", create.Dataset))],
-        Protect protect => Set(oneSet, protect.Target, ("readonly", "on"), ("canmount", "noauto")),
+        Protect protect => Set(oneSet, protect.Target, [.. Protect.Properties]),
         // A hold an earlier run left (it failed before releasing the old base) is the hold this run wants.
         HoldBase hold => [new(Command.Of("zfs", "hold", hold.Tag, hold.Snapshot), CommandPolicy.Once.Tolerating(ZfsFailure.HoldExists))],
         // Someone may have released the hold by hand; the mark is what prune reads, so this only warns.

@@ -37,11 +37,15 @@ public sealed record ZfsCapabilities(
     /// <summary>zfs program (Lua channel programs, OpenZFS 0.8, the release that brought "zfs version").</summary>
     public bool ChannelPrograms { get; init; }
 
+    /// <summary>zfs recv -o PROPERTY=VALUE: a received dataset lands with these properties set.</summary>
+    public bool ReceiveProperties { get; init; }
+
     public static ZfsCapabilities OpenZfs(string version) => new($"openzfs {version}", true, true, true, true, true, true, true)
     {
         MultiSnapshot = true,
         ChannelPrograms = true,
         MultiPropertySet = true,
+        ReceiveProperties = true,
         SnapshotsChanged = System.Version.TryParse(string.Concat(version.TakeWhile(c => char.IsAsciiDigit(c) || c == '.')).TrimEnd('.'), out var v) && v >= new System.Version(2, 2),
     };
 

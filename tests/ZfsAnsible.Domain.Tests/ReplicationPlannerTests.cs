@@ -67,8 +67,8 @@ public class ReplicationPlannerTests
 
     private static ImmutableArray<MarkedSnapshot> Marked(params ReplicaSnapshot[] snapshots) => [.. snapshots.Select(s => new MarkedSnapshot(s, string.Empty))];
 
-    private static DatasetPlan Plan(ImmutableArray<MarkedSnapshot> source, TargetState target) =>
-        ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", source, target, Options);
+    private static DatasetPlan Plan(ImmutableArray<MarkedSnapshot> source, TargetState target, ReplicationOptions? options = null) =>
+        ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", source, target, options ?? Options);
 
     [Fact]
     public void A_first_pull_plans_every_command_in_the_order_it_runs()
@@ -163,6 +163,31 @@ public class ReplicationPlannerTests
                 new ReleaseBase("tank/docs@a", Tag),
             ],
             moved.Actions);
+    }
+
+    [Fact]
+    public void Where_the_receive_sets_properties_a_new_replica_lands_protected_with_no_step_of_its_own()
+    {
+        var plan = Plan(Marked(A, C), TargetState.Absent, Options with { ProtectOnReceive = true });
+        Assert.Equal(
+            [
+                new CreateParents("backup/tank"),
+                new Transfer("tank/docs", "backup/tank/docs", new FullSend(A), Protects: true),
+                new HoldBase("tank/docs@a", Tag),
+                new SetMarks("tank/docs@a", ["backup-host:backup"]),
+                new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(A, C)),
+                new HoldBase("tank/docs@c", Tag),
+                new SetMarks("tank/docs@c", ["backup-host:backup"]),
+                new SetMarks("tank/docs@a", []),
+                new ReleaseBase("tank/docs@a", Tag),
+                new RecordSuccess("backup/tank/docs"),
+            ],
+            plan.Actions);
+
+        // A replica someone made writable is still protected by its own step: only a full receive sets properties.
+        var unprotected = Plan(Marked(A, C), new TargetState(true, [A], null, Protected: false));
+        Assert.Contains(new Protect("backup/tank/docs"), unprotected.Actions);
+        Assert.Equal(unprotected.Actions, Plan(Marked(A, C), new TargetState(true, [A], null, Protected: false), Options with { ProtectOnReceive = true }).Actions);
     }
 
     [Fact]

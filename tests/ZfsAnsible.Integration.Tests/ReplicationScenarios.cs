@@ -108,8 +108,18 @@ public abstract class ReplicationScenarios : IDisposable
         Assert.Equal(Commands(check), Commands(run));
         Assert.Contains(Commands(run), c => c.StartsWith($"zfs create -p {Root}/{Source}", StringComparison.Ordinal));
         Assert.Contains(Commands(run), c => c.Contains($"zfs hold zfsansible-replica-", StringComparison.Ordinal));
-        // OpenZFS sets an action's properties in one command; zfs-fuse takes one property per command.
-        Assert.Contains(Target is OpenZfsGuest ? $"zfs set readonly=on canmount=noauto {Replica}" : $"zfs set readonly=on {Replica}", Commands(run));
+        // OpenZFS receives the new replica already protected (zfs recv -o); zfs-fuse cannot, so it is protected right
+        // after the full stream, one property per command.
+        if (Target is OpenZfsGuest)
+        {
+            Assert.EndsWith($"zfs recv -u -s -o readonly=on -o canmount=noauto {Replica}", Pipe(run));
+            Assert.DoesNotContain(Commands(run), c => c.StartsWith("zfs set readonly", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Contains($"zfs set readonly=on {Replica}", Commands(run));
+        }
+
         Assert.Equal(1, run.Changed);
         Assert.Equal(["full+incremental"], Actions(run));
         Assert.StartsWith("ssh root@127.0.0.1 zfs send ", Pipe(run));

@@ -20,10 +20,12 @@ public sealed class ReplicationRunTests : IDisposable
             exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist")
         .On("zfs create -p backup/h/tank");
 
-    private ReplicationOutcome Run(ScriptedRunner runner, PipeResult result)
+    private ReplicationOutcome Run(ScriptedRunner runner, PipeResult result) => Run(runner, new FixedPipe(result));
+
+    private ReplicationOutcome Run(ScriptedRunner runner, IPipeRunner pipe)
     {
         var request = ReplicationRequest.Create(new(["tank/docs"], [], "backup/h", LockDir: _locks)).Value;
-        return new ReplicationRun(runner, new FixedPipe(result), TimeProvider.System, "backup-host").Execute(request, checkMode: false, CancellationToken.None);
+        return new ReplicationRun(runner, pipe, TimeProvider.System, "backup-host").Execute(request, checkMode: false, CancellationToken.None);
     }
 
     private static CommandResult Ok(string command) => new(Command.Of(command), 0, string.Empty, string.Empty);
@@ -81,9 +83,46 @@ public sealed class ReplicationRunTests : IDisposable
         Assert.Equal("zfs set zfsansible:last_bytes=10 backup/h/tank/docs", real.Commands[^1]);
     }
 
+    [Fact]
+    public void On_OpenZFS_a_new_replica_is_received_protected_and_reads_of_both_sides_overlap()
+    {
+        var runner = new ScriptedRunner()
+            .On("zfs version", "zfs-2.3.2-1\nzfs-kmod-2.3.2-1\n")
+            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,zfsansible:policy,zfsansible:retention,zfsansible:replica_policy,zfsansible:replica_retention tank/docs",
+                "tank/docs@s1\tguid\t11\t-\ntank/docs@s1\tcreatetxg\t5\t-\ntank/docs@s1\tzfsansible:replicated\t-\t-\n")
+            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention,receive_resume_token backup/h/tank/docs",
+                exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist");
+        var pipe = new RecordingPipe();
+        runner.Dynamic = c => c.Arguments[0] is "create" or "set" or "hold" ? string.Empty : null;
+        var outcome = Run(runner, pipe);
+        Assert.Null(outcome.Failure);
+        Assert.Equal(
+            [
+                "zfs create -p backup/h/tank",
+                "zfs send tank/docs@s1 | zfs recv -u -s -o readonly=on -o canmount=noauto backup/h/tank/docs",
+                "zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1",
+                "zfs set zfsansible:replicated=backup-host:backup/h tank/docs@s1",
+                "zfs set zfsansible:last_success=N zfsansible:last_duration_ms=N zfsansible:last_bytes=N backup/h/tank/docs",
+            ],
+            outcome.Commands.Select(c => System.Text.RegularExpressions.Regex.Replace(c, @"=\d+", "=N")));
+        Assert.Equal(["recv", "-u", "-s", "-o", "readonly=on", "-o", "canmount=noauto", "backup/h/tank/docs"], (string[])[.. pipe.To!.Arguments]);
+    }
+
     /// <summary>A pipe that answers every transfer the same way, as a scripted runner answers commands.</summary>
     private sealed class FixedPipe(PipeResult result) : IPipeRunner
     {
         public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation) => result;
+    }
+
+    /// <summary>A pipe that succeeds and keeps the receiving command it was given.</summary>
+    private sealed class RecordingPipe : IPipeRunner
+    {
+        public Command? To { get; private set; }
+
+        public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation)
+        {
+            To = to;
+            return new PipeResult(Ok("send"), Ok("recv"), 10, TimeSpan.Zero, false);
+        }
     }
 }

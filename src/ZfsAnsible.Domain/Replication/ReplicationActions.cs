@@ -23,7 +23,9 @@ public sealed record CreateParents(string Dataset) : ReplicationAction
 }
 
 /// <summary>One send | recv pipe: a <see cref="FullSend"/>, <see cref="IncrementalSend"/> or <see cref="ResumeSend"/>.</summary>
-public sealed record Transfer(string Source, string Target, ReplicationStep Step) : ReplicationAction
+/// <param name="Protects">The receive itself sets what <see cref="Protect"/> would (zfs recv -o): the new target is never
+/// writable or mountable, not even between the stream's end and the next command.</param>
+public sealed record Transfer(string Source, string Target, ReplicationStep Step, bool Protects = false) : ReplicationAction
 {
     public override ReplicationSide Side => ReplicationSide.Target;
 }
@@ -31,6 +33,9 @@ public sealed record Transfer(string Source, string Target, ReplicationStep Step
 /// <summary>readonly=on and canmount=noauto on a target this replication made: a copy is never written or mounted over a live path.</summary>
 public sealed record Protect(string Target) : ReplicationAction
 {
+    /// <summary>What protects a replica, set by this action or by the full receive (<see cref="Transfer.Protects"/>).</summary>
+    public static ImmutableArray<(string Property, string Value)> Properties { get; } = [("readonly", "on"), ("canmount", "noauto")];
+
     public override ReplicationSide Side => ReplicationSide.Target;
 }
 

@@ -21,7 +21,8 @@ public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Sn
 }
 
 /// <summary>What a plan depends on besides the two sides: this target's id (its marks and hold tag), holds on or off, resume on or off.</summary>
-public sealed record ReplicationOptions(string TargetId, bool Hold, bool Resume);
+/// <param name="ProtectOnReceive">The target's zfs recv sets properties (-o, OpenZFS): a full receive lands protected.</param>
+public sealed record ReplicationOptions(string TargetId, bool Hold, bool Resume, bool ProtectOnReceive = false);
 
 /// <summary>One transfer (or none) that brings the target closer to the source.</summary>
 public abstract record ReplicationStep
@@ -72,7 +73,8 @@ public static class ReplicationPlanner
     /// Every action of one dataset's run, in order, from what both sides hold now: the transfers <see cref="Next"/>
     /// chooses one after another on the state each leaves behind, each base held and marked as soon as the target has
     /// it (a long seed or an interrupted run still protects its base), the previous base released, the target
-    /// protected once it is known to be this replication's, and the success recorded. A dataset that must be left
+    /// protected once it is known to be this replication's (by its full receive itself where the ZFS can), and the
+    /// success recorded. A dataset that must be left
     /// alone gets a refusal and no action at all. A replica whose <paramref name="label"/> differs from the one it
     /// carries is labelled once it is up to date.
     /// </summary>
@@ -144,8 +146,8 @@ public static class ReplicationPlanner
                         actions.Add(new CreateParents(target[..slash]));
                     }
 
-                    actions.Add(new Transfer(source, target, full));
-                    current = new TargetState(true, [full.Snapshot], null, Protected: false);
+                    actions.Add(new Transfer(source, target, full, Protects: options.ProtectOnReceive));
+                    current = new TargetState(true, [full.Snapshot], null, Protected: options.ProtectOnReceive);
                     break;
                 case IncrementalSend incremental:
                     actions.Add(new Transfer(source, target, incremental));

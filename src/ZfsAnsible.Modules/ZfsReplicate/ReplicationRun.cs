@@ -83,11 +83,14 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         }
 
         var remote = master is null ? null : new SshCommandRunner(local, master.Endpoint);
+        // Reads of the two hosts overlap (runners may be called from several threads): each costs a round trip.
+        var thereProbed = remote is null ? null : Task.Run(() => CapabilityProbe.Probe(remote));
         var here = new Side(local, null, CapabilityProbe.Probe(local));
-        var there = remote is null ? here : new Side(remote, remote.Endpoint, CapabilityProbe.Probe(remote));
+        var there = remote is null ? here : new Side(remote, remote.Endpoint, thereProbed!.Result);
         var (source, target) = request.Direction == Direction.Pull ? (there, here) : (here, there);
         var options = new ReplicationOptions(
-            ReplicationMark.TargetId(request.Direction == Direction.Push && request.Remote is { } r ? r.Host : localHost, request.TargetRoot), request.Hold, request.Resume);
+            ReplicationMark.TargetId(request.Direction == Direction.Push && request.Remote is { } r ? r.Host : localHost, request.TargetRoot), request.Hold, request.Resume,
+            ProtectOnReceive: target.Zfs.Capabilities.ReceiveProperties);
         var state = new RunState(checkMode) { ZfsImplementations = (here.Zfs.Capabilities.Implementation, remote is null ? null : there.Zfs.Capabilities.Implementation) };
 
         RunLock? runLock = null;
@@ -180,8 +183,10 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             return Result.Ok(DatasetPlan.Refuse(dataset, destination, $"{dataset} is left alone because its parent {refusedParent.Source} was refused"));
         }
 
-        var sourceState = source.Zfs.Source(dataset);
-        var found = sourceState.IsOk ? target.Zfs.Target(destination) : Result<TargetState>.Fail(sourceState.Error);
+        var sourceRead = Task.Run(() => source.Zfs.Source(dataset));
+        var targetState = target.Zfs.Target(destination);
+        var sourceState = sourceRead.Result;
+        var found = sourceState.IsOk ? targetState : Result<TargetState>.Fail(sourceState.Error);
         if (found is { IsOk: true, Value.ResumeToken: { } token } && request.Resume)
         {
             var resumed = source.Zfs.ResumedSnapshot(token);
@@ -239,7 +244,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
     private Result<(long Bytes, TimeSpan Duration)> Move(Transfer transfer, ReplicationRequest request, Side source, Side target, RunState state, CancellationToken cancellation)
     {
         var send = ZfsReplicas.Send(transfer.Step, transfer.Source, request.Raw);
-        var receive = target.Zfs.Receive(transfer.Target);
+        var receive = target.Zfs.Receive(transfer);
         state.Commands.Add($"{source.Display(send)} | {target.Display(receive)}");
         if (state.CheckMode)
         {
