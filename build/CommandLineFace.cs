@@ -1,6 +1,5 @@
 using CommandLine;
 using CommandLine.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -12,10 +11,20 @@ namespace ZfsAnsible.Executables;
 /// </summary>
 internal static class CommandLineFace
 {
-    public static ILoggerFactory StderrLogging() => LoggerFactory.Create(builder => builder
-        .AddSimpleConsole(o => o.SingleLine = true)
-        .AddFilter(level => level >= LogLevel.Information)
-        .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+    /// <summary>
+    /// Microsoft.Extensions.Logging's console logger, one line per entry, every level on stderr. Assembled by hand:
+    /// LoggerFactory.Create builds a dependency-injection container by reflection first: 12 ms of every start here,
+    /// 0.3 s in the emulated OpenZFS guest, for the same logger.
+    /// </summary>
+    public static ILoggerFactory StderrLogging()
+    {
+        var factory = new LoggerFactory([], new LoggerFilterOptions { MinLevel = LogLevel.Information });
+        // Added, not passed to the constructor: the factory then owns it, and disposing it flushes the queued lines.
+        factory.AddProvider(new ConsoleLoggerProvider(
+            new FixedConsoleOptions(new() { FormatterName = OneLineFormatter.Id, LogToStandardErrorThreshold = LogLevel.Trace }),
+            [new OneLineFormatter()]));
+        return factory;
+    }
 
     /// <summary>
     /// Parses <paramref name="args"/> as exactly one of <paramref name="verbs"/> and runs it. There is no default

@@ -95,6 +95,34 @@ public class ReplicationPlannerTests
     }
 
     [Fact]
+    public void Once_the_new_base_is_held_the_source_and_the_target_finish_side_by_side_and_nothing_runs_early()
+    {
+        var stages = Plan(Marked(A, B, C), TargetState.Absent).Stages();
+        Assert.Equal(
+            [
+                new Stage([[new CreateParents("backup/tank")]]),
+                new Stage([[new Transfer("tank/docs", "backup/tank/docs", new FullSend(A))]]),
+                new Stage([[new HoldBase("tank/docs@a", Tag)]]),
+                new Stage([[new SetMarks("tank/docs@a", ["backup-host:backup"])]]),
+                new Stage([[new Protect("backup/tank/docs")]]),
+                new Stage([[new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(A, C))]]),
+                new Stage([[new HoldBase("tank/docs@c", Tag)]]),
+                new Stage([
+                    [new SetMarks("tank/docs@c", ["backup-host:backup"]), new SetMarks("tank/docs@a", []), new ReleaseBase("tank/docs@a", Tag)],
+                    [new RecordSuccess("backup/tank/docs")],
+                ]),
+            ],
+            stages);
+
+        // Without holds, the target is protected and its success recorded once the last transfer is done, in that
+        // order; a plan without writes has no stage.
+        Assert.Equal(
+            new Stage([[new Protect("backup/tank/docs"), new RecordSuccess("backup/tank/docs")]]),
+            Plan(Marked(A), TargetState.Absent, Options with { Hold = false }).Stages()[^1]);
+        Assert.Empty(Plan([new MarkedSnapshot(A, "backup-host:backup")], Target(A)).Stages());
+    }
+
+    [Fact]
     public void Refused_targets_get_no_action_at_all()
     {
         // Someone else's dataset, writable and mounted: not even readonly is set on it.

@@ -22,7 +22,7 @@ public sealed class ReplicationRunTests : IDisposable
 
     private ReplicationOutcome Run(ScriptedRunner runner, PipeResult result) => Run(runner, new FixedPipe(result));
 
-    private ReplicationOutcome Run(ScriptedRunner runner, IPipeRunner pipe)
+    private ReplicationOutcome Run(ICommandRunner runner, IPipeRunner pipe)
     {
         var request = ReplicationRequest.Create(new(["tank/docs"], [], "backup/h", LockDir: _locks)).Value;
         return new ReplicationRun(runner, pipe, TimeProvider.System, "backup-host").Execute(request, checkMode: false, CancellationToken.None);
@@ -83,17 +83,25 @@ public sealed class ReplicationRunTests : IDisposable
         Assert.Equal("zfs set zfsansible:last_bytes=10 backup/h/tank/docs", real.Commands[^1]);
     }
 
+    private static ScriptedRunner OpenZfsWithOneSnapshot() => new ScriptedRunner()
+        .On("zfs version", "zfs-2.3.2-1\nzfs-kmod-2.3.2-1\n")
+        .On(SourceRead, "tank/docs@s1\tguid\t11\t-\ntank/docs@s1\tcreatetxg\t5\t-\ntank/docs@s1\tzfsansible:replicated\t-\t-\n")
+        .On(TargetRead, exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist");
+
+    private const string SourceRead = "zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,zfsansible:policy,zfsansible:retention,zfsansible:replica_policy,zfsansible:replica_retention tank/docs";
+    private const string TargetRead = "zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention,receive_resume_token backup/h/tank/docs";
+    private const string Mark = "zfs set zfsansible:replicated=backup-host:backup/h tank/docs@s1";
+
+    private static bool IsRecord(Command c) => c.ToString().StartsWith("zfs set zfsansible:last_success=", StringComparison.Ordinal);
+
     [Fact]
-    public void On_OpenZFS_a_new_replica_is_received_protected_and_reads_of_both_sides_overlap()
+    public void On_OpenZFS_a_new_replica_is_received_protected_and_both_sides_are_read_and_finished_side_by_side()
     {
-        var runner = new ScriptedRunner()
-            .On("zfs version", "zfs-2.3.2-1\nzfs-kmod-2.3.2-1\n")
-            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,zfsansible:policy,zfsansible:retention,zfsansible:replica_policy,zfsansible:replica_retention tank/docs",
-                "tank/docs@s1\tguid\t11\t-\ntank/docs@s1\tcreatetxg\t5\t-\ntank/docs@s1\tzfsansible:replicated\t-\t-\n")
-            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention,receive_resume_token backup/h/tank/docs",
-                exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist");
+        var scripted = OpenZfsWithOneSnapshot();
+        scripted.Dynamic = c => c.Arguments[0] is "create" or "set" or "hold" ? string.Empty : null;
+        // Each pair answers only once both of its commands are running: run one after the other, they fail.
+        var runner = new MeetingRunner(scripted, [c => c.ToString() == SourceRead, c => c.ToString() == TargetRead], [c => c.ToString() == Mark, IsRecord]);
         var pipe = new RecordingPipe();
-        runner.Dynamic = c => c.Arguments[0] is "create" or "set" or "hold" ? string.Empty : null;
         var outcome = Run(runner, pipe);
         Assert.Null(outcome.Failure);
         Assert.Equal(
@@ -101,11 +109,36 @@ public sealed class ReplicationRunTests : IDisposable
                 "zfs create -p backup/h/tank",
                 "zfs send tank/docs@s1 | zfs recv -u -s -o readonly=on -o canmount=noauto backup/h/tank/docs",
                 "zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1",
-                "zfs set zfsansible:replicated=backup-host:backup/h tank/docs@s1",
+                Mark,
                 "zfs set zfsansible:last_success=N zfsansible:last_duration_ms=N zfsansible:last_bytes=N backup/h/tank/docs",
             ],
             outcome.Commands.Select(c => System.Text.RegularExpressions.Regex.Replace(c, @"=\d+", "=N")));
         Assert.Equal(["recv", "-u", "-s", "-o", "readonly=on", "-o", "canmount=noauto", "backup/h/tank/docs"], (string[])[.. pipe.To!.Arguments]);
+    }
+
+    [Fact]
+    public void A_failed_hold_stops_the_dataset_before_anything_is_marked_or_recorded()
+    {
+        var runner = OpenZfsWithOneSnapshot()
+            .On("zfs create -p backup/h/tank")
+            .On("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1", exit: 1, stderr: "cannot hold snapshot 'tank/docs@s1': out of space");
+        var outcome = Run(runner, new RecordingPipe());
+        Assert.StartsWith("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1 failed (exit 1): cannot hold", outcome.Failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(runner.Ran, c => c.Arguments[0] == "set");
+    }
+
+    [Fact]
+    public void When_the_source_side_fails_at_the_end_the_run_fails_with_its_reason_and_lists_both_sides_in_plan_order()
+    {
+        var runner = OpenZfsWithOneSnapshot()
+            .On("zfs create -p backup/h/tank")
+            .On("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1")
+            .On(Mark, exit: 1, stderr: "cannot set property for 'tank/docs@s1': permission denied");
+        runner.Dynamic = c => IsRecord(c) ? string.Empty : null;
+        var outcome = Run(runner, new RecordingPipe());
+        Assert.StartsWith($"{Mark} failed (exit 1): cannot set property", outcome.Failure, StringComparison.Ordinal);
+        Assert.Equal(Mark, outcome.Commands[^2]);
+        Assert.StartsWith("zfs set zfsansible:last_success=", outcome.Commands[^1], StringComparison.Ordinal);
     }
 
     /// <summary>A pipe that answers every transfer the same way, as a scripted runner answers commands.</summary>
@@ -123,6 +156,23 @@ public sealed class ReplicationRunTests : IDisposable
         {
             To = to;
             return new PipeResult(Ok("send"), Ok("recv"), 10, TimeSpan.Zero, false);
+        }
+    }
+
+    /// <summary>
+    /// A runner whose commands of one meeting wait for each other: each answers only once all of its meeting have
+    /// started (10 s at most), else it fails, so commands meant to run side by side fail when run one after another.
+    /// </summary>
+    private sealed class MeetingRunner(ICommandRunner inner, params Func<Command, bool>[][] meetings) : ICommandRunner
+    {
+        private readonly Barrier[] _barriers = [.. meetings.Select(m => new Barrier(m.Length))];
+
+        public CommandResult Run(Command command)
+        {
+            var meeting = Array.FindIndex(meetings, m => m.Any(matches => matches(command)));
+            return meeting < 0 || _barriers[meeting].SignalAndWait(TimeSpan.FromSeconds(10))
+                ? inner.Run(command)
+                : new CommandResult(command, 98, string.Empty, $"ran alone, not side by side: {command}");
         }
     }
 }

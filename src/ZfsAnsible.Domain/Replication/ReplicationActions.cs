@@ -87,4 +87,24 @@ public sealed record DatasetPlan(string Source, string Target, ImmutableArray<Re
         : Newest is null ? "no_snapshot" : "up_to_date";
 
     public static DatasetPlan Refuse(string source, string target, string reason) => new(source, target, [], reason, null, null, null);
+
+    /// <summary>
+    /// The actions as the stages they run in: a stage starts once the one before it succeeded. Each action is a stage
+    /// of its own, in plan order, but the tail: once the last transfer is done and the new base is held, the source's
+    /// remaining writes (marks, letting go of the old base) and the target's (label, success record) touch different
+    /// datasets, on different hosts when one is remote, so they run side by side, each side in order. Nothing is ever
+    /// marked before it is held, and no old base is let go before the new one is held.
+    /// </summary>
+    public ImmutableArray<Stage> Stages()
+    {
+        var tail = 1 + Actions.Select((action, at) => action is Transfer or HoldBase ? at : -1).DefaultIfEmpty(-1).Max();
+        var lanes = new[] { ReplicationSide.Source, ReplicationSide.Target }
+            .Select(side => (ValueArray<ReplicationAction>)[.. Actions[tail..].Where(a => a.Side == side)])
+            .Where(lane => !lane.IsEmpty)
+            .ToImmutableArray();
+        return [.. Actions[..tail].Select(a => new Stage([[a]])), .. lanes.IsEmpty ? [] : new[] { new Stage([.. lanes]) }];
+    }
 }
+
+/// <summary>Actions that may run at the same time: each lane in order, the lanes side by side.</summary>
+public sealed record Stage(ValueArray<ValueArray<ReplicationAction>> Lanes);

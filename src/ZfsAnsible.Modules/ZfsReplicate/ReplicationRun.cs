@@ -207,14 +207,14 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
 
         var bytes = 0L;
         var duration = TimeSpan.Zero;
-        foreach (var action in plan.Actions)
+        foreach (var stage in plan.Stages())
         {
             if (cancellation.IsCancellationRequested)
             {
                 return Result<DatasetReplication>.Fail($"{plan.Source} to {plan.Target}: interrupted; the lock was released");
             }
 
-            if (action is Transfer transfer)
+            if (stage.Lanes is [[Transfer transfer]])
             {
                 var moved = Move(transfer, request, source, target, state, cancellation);
                 if (!moved.IsOk)
@@ -227,8 +227,40 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 continue;
             }
 
+            var record = new SuccessRecord(clock.GetUtcNow(), bytes, duration);
+            var written = WriteLanes(stage, record, source, target, state);
+            if (!written.IsOk)
+            {
+                return written.Error;
+            }
+        }
+
+        return Result.Ok(new DatasetReplication(plan.Source, plan.Target, plan.Action, plan.Before, plan.Newest, bytes, duration, !plan.Actions.IsEmpty));
+    }
+
+    /// <summary>
+    /// A stage's writes: one lane in this thread, several side by side (each costs a transaction group's sync, and
+    /// the lanes' syncs overlap). Commands and warnings are listed lane by lane, in plan order, whatever finished first.
+    /// </summary>
+    private static Result<bool> WriteLanes(Stage stage, SuccessRecord record, Side source, Side target, RunState state)
+    {
+        if (stage.Lanes is [var only])
+        {
+            return WriteLane(only, record, source, target, state);
+        }
+
+        var lanes = stage.Lanes.Select(lane => (Lane: lane, State: state.ForLane())).ToList();
+        var results = Task.WhenAll(lanes.Select(l => Task.Run(() => WriteLane(l.Lane, record, source, target, l.State)))).Result;
+        lanes.ForEach(l => state.Merge(l.State));
+        return results.FirstOrDefault(r => !r.IsOk, Result.Ok(true));
+    }
+
+    private static Result<bool> WriteLane(IEnumerable<ReplicationAction> lane, SuccessRecord record, Side source, Side target, RunState state)
+    {
+        foreach (var action in lane)
+        {
             var side = action.Side == ReplicationSide.Source ? source : target;
-            foreach (var write in ReplicationCommands.For(action, new SuccessRecord(clock.GetUtcNow(), bytes, duration), side.Zfs.Capabilities.MultiPropertySet))
+            foreach (var write in ReplicationCommands.For(action, record, side.Zfs.Capabilities.MultiPropertySet))
             {
                 if (side.Write(write, state) is { IsOk: false } failed)
                 {
@@ -237,7 +269,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             }
         }
 
-        return Result.Ok(new DatasetReplication(plan.Source, plan.Target, plan.Action, plan.Before, plan.Newest, bytes, duration, !plan.Actions.IsEmpty));
+        return true;
     }
 
     /// <summary>One send | recv pipe, listed and (unless in check mode) run.</summary>
@@ -316,6 +348,15 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         public List<string> Refusals { get; } = [];
 
         public (string? Here, string? There) ZfsImplementations { get; init; }
+
+        /// <summary>A fresh list of commands and warnings for one lane of a stage, merged back once the stage ends.</summary>
+        public RunState ForLane() => new(checkMode);
+
+        public void Merge(RunState lane)
+        {
+            Commands.AddRange(lane.Commands);
+            Warnings.AddRange(lane.Warnings);
+        }
 
         public ReplicationOutcome Outcome(string? failure)
         {
