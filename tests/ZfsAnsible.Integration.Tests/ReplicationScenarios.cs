@@ -486,6 +486,9 @@ public sealed class OpenZfsGuestReplicationTests() : ReplicationScenarios(new Op
         var replica = $"{Root}/{secret}";
         Assert.Equal("aes-256-gcm", Get("encryption", replica));
         Assert.Equal("unavailable", Get("keystatus", replica));
+        // A raw receive takes the protecting properties too (zfs recv -w ... -o readonly=on -o canmount=noauto).
+        Assert.Equal("on", Get("readonly", replica));
+        Assert.Equal("noauto", Get("canmount", replica));
         Assert.Equal(Get("guid", $"{secret}@e1"), Get("guid", $"{replica}@e1"));
         Assert.Equal(0, Replicate("        raw: true", $"[{secret}]").Changed);
     }
