@@ -84,9 +84,10 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
 
         var remote = master is null ? null : new SshCommandRunner(local, master.Endpoint);
         // Reads of the two hosts overlap (runners may be called from several threads): each costs a round trip.
+        // GetResult, not Result: an exception comes out as itself, not wrapped in an AggregateException.
         var thereProbed = remote is null ? null : Task.Run(() => CapabilityProbe.Probe(remote));
         var here = new Side(local, null, CapabilityProbe.Probe(local));
-        var there = remote is null ? here : new Side(remote, remote.Endpoint, thereProbed!.Result);
+        var there = remote is null ? here : new Side(remote, remote.Endpoint, thereProbed!.GetAwaiter().GetResult());
         var (source, target) = request.Direction == Direction.Pull ? (there, here) : (here, there);
         var options = new ReplicationOptions(
             ReplicationMark.TargetId(request.Direction == Direction.Push && request.Remote is { } r ? r.Host : localHost, request.TargetRoot), request.Hold, request.Resume,
@@ -185,7 +186,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
 
         var sourceRead = Task.Run(() => source.Zfs.Source(dataset));
         var targetState = target.Zfs.Target(destination);
-        var sourceState = sourceRead.Result;
+        var sourceState = sourceRead.GetAwaiter().GetResult();
         var found = sourceState.IsOk ? targetState : Result<TargetState>.Fail(sourceState.Error);
         if (found is { IsOk: true, Value.ResumeToken: { } token } && request.Resume)
         {
@@ -250,7 +251,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         }
 
         var lanes = stage.Lanes.Select(lane => (Lane: lane, State: state.ForLane())).ToList();
-        var results = Task.WhenAll(lanes.Select(l => Task.Run(() => WriteLane(l.Lane, record, source, target, l.State)))).Result;
+        var results = Task.WhenAll(lanes.Select(l => Task.Run(() => WriteLane(l.Lane, record, source, target, l.State)))).GetAwaiter().GetResult();
         lanes.ForEach(l => state.Merge(l.State));
         return results.FirstOrDefault(r => !r.IsOk, Result.Ok(true));
     }
