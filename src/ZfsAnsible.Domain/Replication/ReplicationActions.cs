@@ -98,8 +98,9 @@ public sealed record DatasetPlan(string Source, string Target, ImmutableArray<Re
     public ImmutableArray<Stage> Stages()
     {
         var tail = 1 + Actions.Select((action, at) => action is Transfer or HoldBase ? at : -1).DefaultIfEmpty(-1).Max();
+        var rest = Actions[tail..];
         var lanes = new[] { ReplicationSide.Source, ReplicationSide.Target }
-            .Select(side => (ValueArray<ReplicationAction>)[.. Actions[tail..].Where(a => a.Side == side)])
+            .Select(side => (ValueArray<ReplicationAction>)[.. rest.Where(a => a.Side == side)])
             .Where(lane => !lane.IsEmpty)
             .ToImmutableArray();
         return [.. Actions[..tail].Select(a => new Stage([[a]])), .. lanes.IsEmpty ? [] : new[] { new Stage([.. lanes]) }];

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace ZfsAnsible.Executables;
 
+// The two pieces CommandLineFace.StderrLogging gives the console logger in place of a dependency-injection container.
+
 /// <summary>
 /// "info: zfs_replicate[0] replicated 1 of 1 datasets": the console logger's simple format on one line, without
 /// colours (the lines go to a terminal, a timer's journal or a test's capture alike).
@@ -31,10 +33,8 @@ internal sealed class OneLineFormatter() : ConsoleFormatter(Id)
             _ => "crit",
         };
         var exception = logEntry.Exception is { } e ? " " + e : string.Empty;
-        textWriter.WriteLine(OnOneLine($"{level}: {logEntry.Category}[{logEntry.EventId.Id}] {message}{exception}"));
+        textWriter.WriteLine($"{level}: {logEntry.Category}[{logEntry.EventId.Id}] {message}{exception}".ReplaceLineEndings(" "));
     }
-
-    private static string OnOneLine(string text) => text.ReplaceLineEndings(" ");
 }
 
 /// <summary>Console options that never change: what the console logger asks an options monitor for, without a container.</summary>
