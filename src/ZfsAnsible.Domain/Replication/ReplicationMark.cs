@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace ZfsAnsible.Domain.Replication;
@@ -21,7 +20,7 @@ public static class ReplicationMark
 
     /// <summary>The hold tag of one target: short and fixed-length whatever the id (hold tags are limited in length).</summary>
     public static string HoldTag(string targetId) =>
-        HoldTagPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(targetId)))[..16];
+        HoldTagPrefix + Convert.ToHexStringLower(Sha256.Hash(Encoding.UTF8.GetBytes(targetId)))[..16];
 
     /// <summary>Whether <paramref name="tag"/> has the form of <see cref="HoldTag"/>: the only holds a source serves.</summary>
     public static bool IsHoldTag(string tag) =>

@@ -83,29 +83,26 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         }
 
         var remote = master is null ? null : new SshCommandRunner(local, master.Endpoint);
-        // Reads of the two hosts overlap (runners may be called from several threads): each costs a round trip.
-        // GetResult, not Result: an exception comes out as itself, not wrapped in an AggregateException.
+        // Both hosts are probed while the lock is taken (runners may be called from several threads): each probe costs
+        // a round trip. GetResult, not Result: an exception comes out as itself, not wrapped in an AggregateException.
         var thereProbed = remote is null ? null : Task.Run(() => CapabilityProbe.Probe(remote));
-        var here = new Side(local, null, CapabilityProbe.Probe(local));
+        var hereProbed = Task.Run(() => CapabilityProbe.Probe(local));
+        var acquired = checkMode
+            ? Result.Ok<RunLock?>(null)
+            : RunLock.Acquire(request.LockDirectory, $"replicate-{request.LockName}", $"replication from {request.LockName}", cancellation: cancellation).Map(held => (RunLock?)held);
+        var here = new Side(local, null, hereProbed.GetAwaiter().GetResult());
         var there = remote is null ? here : new Side(remote, remote.Endpoint, thereProbed!.GetAwaiter().GetResult());
         var (source, target) = request.Direction == Direction.Pull ? (there, here) : (here, there);
         var options = new ReplicationOptions(
             ReplicationMark.TargetId(request.Direction == Direction.Push && request.Remote is { } r ? r.Host : localHost, request.TargetRoot), request.Hold, request.Resume,
             ProtectOnReceive: target.Zfs.Capabilities.ReceiveProperties);
         var state = new RunState(checkMode) { ZfsImplementations = (here.Zfs.Capabilities.Implementation, remote is null ? null : there.Zfs.Capabilities.Implementation) };
-
-        RunLock? runLock = null;
-        if (!checkMode)
+        if (!acquired.IsOk)
         {
-            var acquired = RunLock.Acquire(request.LockDirectory, $"replicate-{request.LockName}", $"replication from {request.LockName}", cancellation: cancellation);
-            if (!acquired.IsOk)
-            {
-                return state.Outcome(acquired.Error.Message);
-            }
-
-            runLock = acquired.Value;
+            return state.Outcome(acquired.Error.Message);
         }
 
+        var runLock = acquired.Value;
         using (runLock)
         {
             if (runLock?.Warning is { } warning)
