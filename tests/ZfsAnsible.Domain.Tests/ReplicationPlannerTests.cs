@@ -95,24 +95,58 @@ public class ReplicationPlannerTests
     }
 
     [Fact]
-    public void Once_the_new_base_is_held_the_source_and_the_target_finish_side_by_side_and_nothing_runs_early()
+    public void A_delivered_snapshot_is_held_while_it_travels_and_once_it_is_the_source_and_the_target_finish_side_by_side()
     {
         var stages = Plan(Marked(A, B, C), TargetState.Absent).Stages();
         Assert.Equal(
             [
                 new Stage([[new CreateParents("backup/tank")]]),
-                new Stage([[new Transfer("tank/docs", "backup/tank/docs", new FullSend(A))]]),
-                new Stage([[new HoldBase("tank/docs@a", Tag)]]),
-                new Stage([[new SetMarks("tank/docs@a", ["backup-host:backup"])]]),
-                new Stage([[new Protect("backup/tank/docs")]]),
-                new Stage([[new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(A, C))]]),
-                new Stage([[new HoldBase("tank/docs@c", Tag)]]),
                 new Stage([
-                    [new SetMarks("tank/docs@c", ["backup-host:backup"]), new SetMarks("tank/docs@a", []), new ReleaseBase("tank/docs@a", Tag)],
+                    [new Transfer("tank/docs", "backup/tank/docs", new FullSend(A))],
+                    [new HoldBase("tank/docs@a", Tag), new SetMarks("tank/docs@a", ["backup-host:backup"])],
+                ]),
+                new Stage([[new Protect("backup/tank/docs")]]),
+                new Stage([
+                    [new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(A, C))],
+                    [new HoldBase("tank/docs@c", Tag), new SetMarks("tank/docs@c", ["backup-host:backup"])],
+                ]),
+                new Stage([
+                    [new SetMarks("tank/docs@a", []), new ReleaseBase("tank/docs@a", Tag)],
                     [new RecordSuccess("backup/tank/docs")],
                 ]),
             ],
             stages);
+
+        // The old base is let go only in a stage after the one that held the new base and received it.
+        var resumed = Plan(
+            ImmutableArray.Create(new MarkedSnapshot(A, "backup-host:backup"), new MarkedSnapshot(B, string.Empty), new MarkedSnapshot(C, string.Empty)),
+            new TargetState(true, [A], "1-abc", Protected: true, ResumeToGuid: B.Guid)).Stages();
+        Assert.Equal(
+            [
+                new Stage([
+                    [new Transfer("tank/docs", "backup/tank/docs", new ResumeSend("1-abc"))],
+                    [new HoldBase("tank/docs@b", Tag), new SetMarks("tank/docs@b", ["backup-host:backup"])],
+                ]),
+                new Stage([[new SetMarks("tank/docs@a", [])]]),
+                new Stage([[new ReleaseBase("tank/docs@a", Tag)]]),
+                new Stage([
+                    [new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(B, C))],
+                    [new HoldBase("tank/docs@c", Tag), new SetMarks("tank/docs@c", ["backup-host:backup"])],
+                ]),
+                new Stage([
+                    [new SetMarks("tank/docs@b", []), new ReleaseBase("tank/docs@b", Tag)],
+                    [new RecordSuccess("backup/tank/docs")],
+                ]),
+            ],
+            resumed);
+
+        // A base moved without a transfer is held alone first, then marked with the rest.
+        Assert.Equal(
+            [
+                new Stage([[new HoldBase("tank/docs@b", Tag)]]),
+                new Stage([[new SetMarks("tank/docs@b", ["backup-host:backup"]), new SetMarks("tank/docs@a", []), new ReleaseBase("tank/docs@a", Tag)]]),
+            ],
+            Plan(ImmutableArray.Create(new MarkedSnapshot(A, "backup-host:backup"), new MarkedSnapshot(B, string.Empty)), Target(A, B)).Stages());
 
         // Without holds, the target is protected and its success recorded once the last transfer is done, in that
         // order; a plan without writes has no stage.
@@ -120,6 +154,30 @@ public class ReplicationPlannerTests
             new Stage([[new Protect("backup/tank/docs"), new RecordSuccess("backup/tank/docs")]]),
             Plan(Marked(A), TargetState.Absent, Options with { Hold = false }).Stages()[^1]);
         Assert.Empty(Plan([new MarkedSnapshot(A, "backup-host:backup")], Target(A)).Stages());
+    }
+
+    [Fact]
+    public void A_snapshot_held_and_marked_for_a_transfer_that_failed_is_let_go_by_the_next_run_and_held_again_as_it_is_sent()
+    {
+        // @a is the target's base; @c was held and marked while its transfer ran, and that transfer failed.
+        var plan = Plan(ImmutableArray.Create(new MarkedSnapshot(A, "backup-host:backup"), new MarkedSnapshot(B, string.Empty), new MarkedSnapshot(C, "backup-host:backup")), Target(A));
+        Assert.Equal(
+            [
+                new SetMarks("tank/docs@c", []),
+                new ReleaseBase("tank/docs@c", Tag),
+                new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(A, C)),
+                new HoldBase("tank/docs@c", Tag),
+                new SetMarks("tank/docs@c", ["backup-host:backup"]),
+                new SetMarks("tank/docs@a", []),
+                new ReleaseBase("tank/docs@a", Tag),
+                new RecordSuccess("backup/tank/docs"),
+            ],
+            plan.Actions);
+
+        // A first full send that failed left its snapshot held and marked: the next one finds it so and keeps it.
+        Assert.Equal(
+            [new CreateParents("backup/tank"), new Transfer("tank/docs", "backup/tank/docs", new FullSend(A)), new Protect("backup/tank/docs"), new RecordSuccess("backup/tank/docs")],
+            Plan([new MarkedSnapshot(A, "backup-host:backup")], TargetState.Absent).Actions);
     }
 
     [Fact]

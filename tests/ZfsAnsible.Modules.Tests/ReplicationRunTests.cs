@@ -95,20 +95,22 @@ public sealed class ReplicationRunTests : IDisposable
     private static bool IsRecord(Command c) => c.ToString().StartsWith("zfs set zfsansible:last_success=", StringComparison.Ordinal);
 
     [Fact]
-    public void On_OpenZFS_a_new_replica_is_received_protected_and_both_sides_are_read_and_finished_side_by_side()
+    public void On_OpenZFS_a_new_replica_is_received_protected_both_sides_are_read_side_by_side_and_its_snapshot_is_held_while_it_travels()
     {
         var scripted = OpenZfsWithOneSnapshot();
         scripted.Dynamic = c => c.Arguments[0] is "create" or "set" or "hold" ? string.Empty : null;
-        // Each pair answers only once both of its commands are running: run one after the other, they fail.
-        var runner = new MeetingRunner(scripted, [c => c.ToString() == SourceRead, c => c.ToString() == TargetRead], [c => c.ToString() == Mark, IsRecord]);
-        var pipe = new RecordingPipe();
+        // Each meeting's commands answer only once all of them are running: run one after the other, they fail.
+        using var reads = new Meeting(2);
+        using var transfer = new Meeting(2);
+        var runner = new MeetingRunner(scripted, (reads, c => c.ToString() == SourceRead), (reads, c => c.ToString() == TargetRead), (transfer, c => c.ToString() == Hold));
+        var pipe = new RecordingPipe(transfer);
         var outcome = Run(runner, pipe);
         Assert.Null(outcome.Failure);
         Assert.Equal(
             [
                 "zfs create -p backup/h/tank",
                 "zfs send tank/docs@s1 | zfs recv -u -s -o readonly=on -o canmount=noauto backup/h/tank/docs",
-                "zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1",
+                Hold,
                 Mark,
                 "zfs set zfsansible:last_success=N zfsansible:last_duration_ms=N zfsansible:last_bytes=N backup/h/tank/docs",
             ],
@@ -116,29 +118,75 @@ public sealed class ReplicationRunTests : IDisposable
         Assert.Equal(["recv", "-u", "-s", "-o", "readonly=on", "-o", "canmount=noauto", "backup/h/tank/docs"], (string[])[.. pipe.To!.Arguments]);
     }
 
+    private const string Hold = "zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1";
+
     [Fact]
     public void A_failed_hold_stops_the_dataset_before_anything_is_marked_or_recorded()
     {
         var runner = OpenZfsWithOneSnapshot()
             .On("zfs create -p backup/h/tank")
-            .On("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1", exit: 1, stderr: "cannot hold snapshot 'tank/docs@s1': out of space");
+            .On(Hold, exit: 1, stderr: "cannot hold snapshot 'tank/docs@s1': out of space");
         var outcome = Run(runner, new RecordingPipe());
-        Assert.StartsWith("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1 failed (exit 1): cannot hold", outcome.Failure, StringComparison.Ordinal);
+        Assert.StartsWith($"{Hold} failed (exit 1): cannot hold", outcome.Failure, StringComparison.Ordinal);
         Assert.DoesNotContain(runner.Ran, c => c.Arguments[0] == "set");
+    }
+
+    [Fact]
+    public void A_failed_transfer_is_the_reason_given_and_the_snapshot_held_meanwhile_stays_held_and_marked_for_the_next_run()
+    {
+        var runner = OpenZfsWithOneSnapshot().On("zfs create -p backup/h/tank").On(Hold).On(Mark);
+        var outcome = Run(runner, new FixedPipe(new PipeResult(
+            Ok("send"), new CommandResult(Command.Of("zfs", "recv"), 1, string.Empty, "cannot receive new filesystem stream: out of space\n"), 100, TimeSpan.FromSeconds(1), false)));
+        Assert.StartsWith("tank/docs to backup/h/tank/docs: zfs recv -u -s -o readonly=on -o canmount=noauto backup/h/tank/docs failed (exit 1): cannot receive", outcome.Failure, StringComparison.Ordinal);
+        Assert.Equal([Hold, Mark], outcome.Commands[^2..]);
+        Assert.DoesNotContain(runner.Ran, IsRecord);
+    }
+
+    /// <summary>tank/docs@s1 is the base of backup/h/tank/docs (held, marked), @s2 is new: an incremental run.</summary>
+    private static ScriptedRunner OpenZfsWithANewSnapshot() => new ScriptedRunner()
+        .On("zfs version", "zfs-2.3.2-1\nzfs-kmod-2.3.2-1\n")
+        .On(SourceRead, "tank/docs@s1\tguid\t11\t-\ntank/docs@s1\tcreatetxg\t5\t-\ntank/docs@s1\tzfsansible:replicated\tbackup-host:backup/h\tlocal\n"
+            + "tank/docs@s2\tguid\t12\t-\ntank/docs@s2\tcreatetxg\t6\t-\ntank/docs@s2\tzfsansible:replicated\t-\t-\n")
+        .On(TargetRead, "backup/h/tank/docs\treadonly\ton\tlocal\nbackup/h/tank/docs\tcanmount\tnoauto\tlocal\nbackup/h/tank/docs\treceive_resume_token\t-\t-\n"
+            + "backup/h/tank/docs@s1\tguid\t11\t-\nbackup/h/tank/docs@s1\tcreatetxg\t5\t-\n");
+
+    private const string Unmark = "zfs inherit zfsansible:replicated tank/docs@s1";
+
+    [Fact]
+    public void An_incremental_run_lets_go_of_the_old_base_and_records_its_success_side_by_side_once_the_new_base_is_held_and_received()
+    {
+        var scripted = OpenZfsWithANewSnapshot();
+        scripted.Dynamic = c => c.Arguments[0] is "set" or "hold" or "inherit" or "release" ? string.Empty : null;
+        using var transfer = new Meeting(2);
+        using var tail = new Meeting(2);
+        var runner = new MeetingRunner(scripted, (transfer, c => c.ToString() == "zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s2"), (tail, c => c.ToString() == Unmark), (tail, IsRecord));
+        var outcome = Run(runner, new RecordingPipe(transfer));
+        Assert.Null(outcome.Failure);
+        Assert.Equal(
+            [
+                "zfs send -I tank/docs@s1 tank/docs@s2 | zfs recv -u -s backup/h/tank/docs",
+                "zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s2",
+                "zfs set zfsansible:replicated=backup-host:backup/h tank/docs@s2",
+                Unmark,
+                "zfs release zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1",
+                "zfs set zfsansible:last_success=N zfsansible:last_duration_ms=N zfsansible:last_bytes=N backup/h/tank/docs",
+            ],
+            outcome.Commands.Select(c => System.Text.RegularExpressions.Regex.Replace(c, @"=\d+", "=N")));
     }
 
     [Fact]
     public void When_the_source_side_fails_at_the_end_the_run_fails_with_its_reason_and_lists_both_sides_in_plan_order()
     {
-        var runner = OpenZfsWithOneSnapshot()
-            .On("zfs create -p backup/h/tank")
-            .On("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s1")
-            .On(Mark, exit: 1, stderr: "cannot set property for 'tank/docs@s1': permission denied");
+        var runner = OpenZfsWithANewSnapshot()
+            .On("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s2")
+            .On("zfs set zfsansible:replicated=backup-host:backup/h tank/docs@s2")
+            .On(Unmark, exit: 1, stderr: "cannot inherit zfsansible:replicated for 'tank/docs@s1': permission denied");
         runner.Dynamic = c => IsRecord(c) ? string.Empty : null;
         var outcome = Run(runner, new RecordingPipe());
-        Assert.StartsWith($"{Mark} failed (exit 1): cannot set property", outcome.Failure, StringComparison.Ordinal);
-        Assert.Equal(Mark, outcome.Commands[^2]);
+        Assert.StartsWith($"{Unmark} failed (exit 1): cannot inherit", outcome.Failure, StringComparison.Ordinal);
+        Assert.Equal(Unmark, outcome.Commands[^2]);
         Assert.StartsWith("zfs set zfsansible:last_success=", outcome.Commands[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain(runner.Ran, c => c.Arguments[0] == "release");
     }
 
     /// <summary>A pipe that answers every transfer the same way, as a scripted runner answers commands.</summary>
@@ -147,32 +195,36 @@ public sealed class ReplicationRunTests : IDisposable
         public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation) => result;
     }
 
-    /// <summary>A pipe that succeeds and keeps the receiving command it was given.</summary>
-    private sealed class RecordingPipe : IPipeRunner
+    /// <summary>A pipe that succeeds and keeps the receiving command it was given; with a meeting, it attends it first.</summary>
+    private sealed class RecordingPipe(Meeting? meeting = null) : IPipeRunner
     {
         public Command? To { get; private set; }
 
         public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation)
         {
             To = to;
-            return new PipeResult(Ok("send"), Ok("recv"), 10, TimeSpan.Zero, false);
+            return meeting is null || meeting.Attend()
+                ? new PipeResult(Ok("send"), Ok("recv"), 10, TimeSpan.Zero, false)
+                : new PipeResult(Ok("send"), new CommandResult(to, 98, string.Empty, "the transfer ran alone, not side by side"), 0, TimeSpan.Zero, false);
         }
     }
 
-    /// <summary>
-    /// A runner whose commands of one meeting wait for each other: each answers only once all of its meeting have
-    /// started (10 s at most), else it fails, so commands meant to run side by side fail when run one after another.
-    /// </summary>
-    private sealed class MeetingRunner(ICommandRunner inner, params Func<Command, bool>[][] meetings) : ICommandRunner
+    /// <summary>Commands (or a transfer) that must run at the same time: each goes on only once all have started (10 s at most).</summary>
+    private sealed class Meeting(int attendees) : IDisposable
     {
-        private readonly Barrier[] _barriers = [.. meetings.Select(m => new Barrier(m.Length))];
+        private readonly Barrier _barrier = new(attendees);
 
-        public CommandResult Run(Command command)
-        {
-            var meeting = Array.FindIndex(meetings, m => m.Any(matches => matches(command)));
-            return meeting < 0 || _barriers[meeting].SignalAndWait(TimeSpan.FromSeconds(10))
+        public bool Attend() => _barrier.SignalAndWait(TimeSpan.FromSeconds(10));
+
+        public void Dispose() => _barrier.Dispose();
+    }
+
+    /// <summary>A runner whose commands attend their meeting before they run, and fail if they were left alone.</summary>
+    private sealed class MeetingRunner(ICommandRunner inner, params (Meeting Meeting, Func<Command, bool> Matches)[] attendees) : ICommandRunner
+    {
+        public CommandResult Run(Command command) =>
+            attendees.FirstOrDefault(a => a.Matches(command)).Meeting is not { } meeting || meeting.Attend()
                 ? inner.Run(command)
                 : new CommandResult(command, 98, string.Empty, $"ran alone, not side by side: {command}");
-        }
     }
 }

@@ -90,20 +90,49 @@ public sealed record DatasetPlan(string Source, string Target, ImmutableArray<Re
 
     /// <summary>
     /// The actions as the stages they run in: a stage starts once the one before it succeeded. Each action is a stage
-    /// of its own, in plan order, but the tail: once the last transfer is done and the new base is held, the source's
-    /// remaining writes (marks, letting go of the old base) and the target's (label, success record) touch different
-    /// datasets, on different hosts when one is remote, so they run side by side, each side in order. Nothing is ever
-    /// marked before it is held, and no old base is let go before the new one is held.
+    /// of its own, in plan order, but two:
+    /// <list type="bullet">
+    /// <item>the hold and the mark of the snapshot a transfer delivers run while it is delivered (they touch the
+    /// source's snapshot, not the stream). If the transfer fails, that snapshot stays held and marked as a base it
+    /// is not yet: the next run lets go of it like any base the target no longer has (kept meanwhile, never lost);</item>
+    /// <item>the tail: once the last transfer is done and the new base is held, the source's remaining writes
+    /// (letting go of the old base) and the target's (label, success record) touch different datasets, on different
+    /// hosts when one is remote, so they run side by side, each side in order.</item>
+    /// </list>
+    /// Nothing is ever marked before it is held, and no old base is let go before the new one is held and received.
     /// </summary>
     public ImmutableArray<Stage> Stages()
     {
-        var tail = 1 + Actions.Select((action, at) => action is Transfer or HoldBase ? at : -1).DefaultIfEmpty(-1).Max();
-        var rest = Actions[tail..];
+        var last = Actions.Select((action, at) => action is Transfer or HoldBase ? at : -1).DefaultIfEmpty(-1).Max();
+        var stages = ImmutableArray.CreateBuilder<Stage>();
+        var next = 0;
+        while (next <= last)
+        {
+            // The planner holds and marks, right after a transfer, the newest common snapshot: the one it delivered.
+            if (Actions[next] is Transfer transfer && next + 2 < Actions.Length
+                && Actions[next + 1] is HoldBase hold && Actions[next + 2] is SetMarks mark && mark.Snapshot == hold.Snapshot)
+            {
+                stages.Add(new Stage([[transfer], [hold, mark]]));
+                next += 3;
+            }
+            else
+            {
+                stages.Add(new Stage([[Actions[next]]]));
+                next++;
+            }
+        }
+
+        var rest = Actions[next..];
         var lanes = new[] { ReplicationSide.Source, ReplicationSide.Target }
             .Select(side => (ValueArray<ReplicationAction>)[.. rest.Where(a => a.Side == side)])
             .Where(lane => !lane.IsEmpty)
             .ToImmutableArray();
-        return [.. Actions[..tail].Select(a => new Stage([[a]])), .. lanes.IsEmpty ? [] : new[] { new Stage([.. lanes]) }];
+        if (!lanes.IsEmpty)
+        {
+            stages.Add(new Stage([.. lanes]));
+        }
+
+        return stages.ToImmutable();
     }
 }
 

@@ -212,9 +212,10 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 return Result<DatasetReplication>.Fail($"{plan.Source} to {plan.Target}: interrupted; the lock was released");
             }
 
-            if (stage.Lanes is [[Transfer transfer]])
+            var record = new SuccessRecord(clock.GetUtcNow(), bytes, duration);
+            if (stage.Lanes[0] is [Transfer transfer])
             {
-                var moved = Move(transfer, request, source, target, state, cancellation);
+                var moved = MoveBeside(transfer, new Stage([.. stage.Lanes.Skip(1)]), record, request, source, target, state, cancellation);
                 if (!moved.IsOk)
                 {
                     return moved.Error;
@@ -225,7 +226,6 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
                 continue;
             }
 
-            var record = new SuccessRecord(clock.GetUtcNow(), bytes, duration);
             var written = WriteLanes(stage, record, source, target, state);
             if (!written.IsOk)
             {
@@ -268,6 +268,21 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A transfer, with the other lanes of its stage (the hold and mark of what it delivers) written on another thread
+    /// meanwhile, listed after it as planned. When both fail, the transfer's failure is reported: it is the cause.
+    /// </summary>
+    private Result<(long Bytes, TimeSpan Duration)> MoveBeside(Transfer transfer, Stage beside, SuccessRecord record,
+        ReplicationRequest request, Side source, Side target, RunState state, CancellationToken cancellation)
+    {
+        var besideState = state.ForLane();
+        var written = beside.Lanes.IsEmpty ? null : Task.Run(() => WriteLanes(beside, record, source, target, besideState));
+        var moved = Move(transfer, request, source, target, state, cancellation);
+        var wrote = written?.GetAwaiter().GetResult() ?? Result.Ok(true);
+        state.Merge(besideState);
+        return !moved.IsOk || wrote.IsOk ? moved : wrote.Error;
     }
 
     /// <summary>One send | recv pipe, listed and (unless in check mode) run.</summary>
