@@ -175,7 +175,12 @@ public abstract class ReplicationScenarios : IDisposable
         Assert.Contains("interrupted after", outcome.StandardError);
         AssertLockReleased();
         Assert.NotEqual(0, Target.Run("pgrep", "-f", $"zfs [s]end .*{Docs}").ExitCode);
+        // Held and marked while it travelled: what the next run sends from cannot be destroyed meanwhile.
+        Assert.Equal("1", Get("userrefs", $"{Docs}@big"));
+        Assert.EndsWith($":{Root}", Get("zfsansible:replicated", $"{Docs}@big"));
         AfterInterruption();
+        Assert.Equal("1", Get("userrefs", $"{Docs}@big"));
+        Assert.EndsWith($":{Root}", Get("zfsansible:replicated", $"{Docs}@big"));
     }
 
     /// <summary>
@@ -258,6 +263,31 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
         Assert.Equal(["s1", "made-on-the-backup"], SnapshotNames(Replica));
         Assert.Equal("off", Get("readonly", Replica));
         Assert.Empty(Commands(run));
+    }
+
+    [Fact]
+    public void An_interrupted_incremental_keeps_the_old_base_held_and_the_next_run_moves_the_hold_only_once_the_new_base_arrived()
+    {
+        Snapshot(Docs, "s1");
+        var first = Replicate();
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var outcome = InterruptedPull("TERM");
+        Assert.True(outcome.ExitCode == 143, outcome.ToString());
+        Assert.Equal(["s1"], SnapshotNames(Replica));
+        // Both held: the old base until the new one has arrived, the new one since it started travelling.
+        Assert.Equal("1", Get("userrefs", $"{Docs}@s1"));
+        Assert.Equal("1", Get("userrefs", $"{Docs}@big"));
+        Assert.NotEqual(0, Target.Run("zfs", "destroy", $"{Docs}@s1").ExitCode);
+
+        var run = Replicate();
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["incremental"], Actions(run));
+        Assert.Equal(["s1", "big"], SnapshotNames(Replica));
+        Assert.Equal("0", Get("userrefs", $"{Docs}@s1"));
+        Assert.Equal("-", Get("zfsansible:replicated", $"{Docs}@s1"));
+        Assert.Equal("1", Get("userrefs", $"{Docs}@big"));
+        Assert.EndsWith($":{Root}", Get("zfsansible:replicated", $"{Docs}@big"));
+        Assert.Equal(0, Replicate().Changed);
     }
 
     [Fact]
