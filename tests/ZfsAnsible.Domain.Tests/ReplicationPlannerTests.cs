@@ -157,22 +157,33 @@ public class ReplicationPlannerTests
     }
 
     [Fact]
-    public void A_snapshot_held_and_marked_for_a_transfer_that_failed_is_let_go_by_the_next_run_and_held_again_as_it_is_sent()
+    public void A_snapshot_held_and_marked_for_a_transfer_that_failed_stays_so_while_the_next_run_sends_it_and_the_old_base_goes_after()
     {
         // @a is the target's base; @c was held and marked while its transfer ran, and that transfer failed.
         var plan = Plan(ImmutableArray.Create(new MarkedSnapshot(A, "backup-host:backup"), new MarkedSnapshot(B, string.Empty), new MarkedSnapshot(C, "backup-host:backup")), Target(A));
         Assert.Equal(
             [
-                new SetMarks("tank/docs@c", []),
-                new ReleaseBase("tank/docs@c", Tag),
                 new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(A, C)),
-                new HoldBase("tank/docs@c", Tag),
-                new SetMarks("tank/docs@c", ["backup-host:backup"]),
                 new SetMarks("tank/docs@a", []),
                 new ReleaseBase("tank/docs@a", Tag),
                 new RecordSuccess("backup/tank/docs"),
             ],
             plan.Actions);
+
+        // A mark for this target on a snapshot the next transfer does not deliver is let go before anything is sent.
+        var older = Plan(ImmutableArray.Create(new MarkedSnapshot(A, "backup-host:backup"), new MarkedSnapshot(B, "backup-host:backup"), new MarkedSnapshot(C, string.Empty)), Target(A, B));
+        Assert.Equal(
+            [
+                new SetMarks("tank/docs@a", []),
+                new ReleaseBase("tank/docs@a", Tag),
+                new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(B, C)),
+                new HoldBase("tank/docs@c", Tag),
+                new SetMarks("tank/docs@c", ["backup-host:backup"]),
+                new SetMarks("tank/docs@b", []),
+                new ReleaseBase("tank/docs@b", Tag),
+                new RecordSuccess("backup/tank/docs"),
+            ],
+            older.Actions);
 
         // A first full send that failed left its snapshot held and marked: the next one finds it so and keeps it.
         Assert.Equal(

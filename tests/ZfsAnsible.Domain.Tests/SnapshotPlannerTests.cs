@@ -191,14 +191,15 @@ public class SnapshotPlannerTests
     }
 
     [Fact]
-    public void The_newest_replicated_snapshot_is_kept_as_the_replication_base_older_marks_are_not()
+    public void Every_snapshot_marked_for_a_target_is_kept_for_after_a_failed_transfer_the_older_one_is_its_real_base()
     {
         var hourlies = Hourlies(8);
         hourlies[1] = hourlies[1] with { Replicated = "belinda:slowpool/backups" };
         hourlies[2] = hourlies[2] with { Replicated = "belinda:slowpool/backups" };
         var plan = Plan(hourlies).Value;
         Assert.DoesNotContain(hourlies[2], plan.Destroy);
-        Assert.Contains(hourlies[1], plan.Destroy);
+        Assert.DoesNotContain(hourlies[1], plan.Destroy);
+        Assert.Contains(hourlies[0], plan.Destroy);
     }
 
     [Fact]
@@ -206,8 +207,7 @@ public class SnapshotPlannerTests
     {
         // The backup server is up to date; the offsite target is two snapshots behind.
         var hourlies = Hourlies(8);
-        hourlies[0] = hourlies[0] with { Replicated = "host-albion:offsite/belinda" };
-        hourlies[2] = hourlies[2] with { Replicated = "belinda:slowpool/backups,host-albion:offsite/belinda" };
+        hourlies[2] = hourlies[2] with { Replicated = "host-albion:offsite/belinda" };
         hourlies[4] = hourlies[4] with { Replicated = "belinda:slowpool/backups" };
         var plan = Plan(hourlies).Value;
         Assert.DoesNotContain(hourlies[2], plan.Destroy);

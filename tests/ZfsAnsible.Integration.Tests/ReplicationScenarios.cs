@@ -266,7 +266,7 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
     }
 
     [Fact]
-    public void An_interrupted_incremental_keeps_the_old_base_held_and_the_next_run_moves_the_hold_only_once_the_new_base_arrived()
+    public void An_interrupted_incremental_leaves_both_bases_held_and_the_next_run_ends_holding_only_the_new_one()
     {
         Snapshot(Docs, "s1");
         var first = Replicate();

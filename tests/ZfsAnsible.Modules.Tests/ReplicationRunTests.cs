@@ -175,6 +175,29 @@ public sealed class ReplicationRunTests : IDisposable
     }
 
     [Fact]
+    public void When_the_new_base_cannot_be_held_the_old_one_keeps_its_hold_and_mark()
+    {
+        var runner = OpenZfsWithANewSnapshot()
+            .On("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s2", exit: 1, stderr: "cannot hold snapshot 'tank/docs@s2': out of space");
+        var outcome = Run(runner, new RecordingPipe());
+        Assert.StartsWith("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s2 failed (exit 1): cannot hold", outcome.Failure, StringComparison.Ordinal);
+        Assert.StartsWith("zfs send -I tank/docs@s1 tank/docs@s2 | ", outcome.Commands[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(runner.Ran, c => c.Arguments[0] is "set" or "inherit" or "release");
+    }
+
+    [Fact]
+    public void When_both_the_transfer_and_the_hold_beside_it_fail_the_transfer_is_the_reason_and_the_hold_a_warning()
+    {
+        var runner = OpenZfsWithANewSnapshot()
+            .On("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s2", exit: 1, stderr: "cannot hold snapshot 'tank/docs@s2': out of space");
+        var outcome = Run(runner, new FixedPipe(new PipeResult(
+            Ok("send"), new CommandResult(Command.Of("zfs", "recv"), 1, string.Empty, "cannot receive incremental stream: out of space\n"), 100, TimeSpan.FromSeconds(1), false)));
+        Assert.StartsWith("tank/docs to backup/h/tank/docs: zfs recv -u -s backup/h/tank/docs failed (exit 1): cannot receive", outcome.Failure, StringComparison.Ordinal);
+        Assert.Contains(outcome.Warnings, w => w.StartsWith("zfs hold zfsansible-replica-c7349e9fe4d95a35 tank/docs@s2 failed (exit 1): cannot hold", StringComparison.Ordinal));
+        Assert.DoesNotContain(runner.Ran, c => c.Arguments[0] is "set" or "inherit" or "release");
+    }
+
+    [Fact]
     public void When_the_source_side_fails_at_the_end_the_run_fails_with_its_reason_and_lists_both_sides_in_plan_order()
     {
         var runner = OpenZfsWithANewSnapshot()

@@ -28,12 +28,12 @@ description:
     C(canmount=noauto) (checked on every run), below I(target_root) - never over a live path.
   - Interrupted transfers resume where they stopped (C(zfs recv -s), C(zfs send -t)) where the
     receiving ZFS supports it (OpenZFS; not zfs-fuse).
-  - After every transfer the newest snapshot both sides have (the base of the next one) gets this
-    target's user hold (C(zfsansible-replica-<hash of the target>)) and its id
-    (C(<receiving host>:<target_root>)) in the source snapshot's C(zfsansible:replicated); this
-    target's previous base loses both. Each target has its own, so a pull to the backup server and
-    an offsite push of the same dataset never release each other's base.
-    M(zfsansible.zfs.zfs_snapshot_prune) never destroys a held snapshot, nor the newest one marked for any target.
+  - The snapshot a transfer delivers (the base of the next one) gets this target's user hold
+    (C(zfsansible-replica-<hash of the target>)) and its id (C(<receiving host>:<target_root>)) in
+    the source snapshot's C(zfsansible:replicated) while the stream runs; once it is held and
+    received, this target's previous base loses both. Each target has its own, so a pull to the
+    backup server and an offsite push of the same dataset never release each other's base.
+    M(zfsansible.zfs.zfs_snapshot_prune) never destroys a held snapshot, nor one marked for any target.
   - The target records C(zfsansible:last_success) (Unix time), C(zfsansible:last_duration_ms)
     and C(zfsansible:last_bytes) for the metrics.
   - Each replica is labelled with its source's policy - C(zfsansible:replica_policy) and

@@ -30,9 +30,9 @@ description:
     are C(zfsansible_<UTC time>_<interval>), for example C(zfsansible_2026-11-26T08:00:00Z_hourly);
     they sort by time."
   - "Prunes with keep rules: a snapshot is destroyed only when no rule keeps it. The rules keep
-    every snapshot whose name this tool did not make, every snapshot with a user hold, for each replication
-    target the newest snapshot marked for it in C(zfsansible:replicated) (the base that
-    M(zfsansible.zfs.zfs_replicate) left), and per interval the newest N of the policy's retention."
+    every snapshot whose name this tool did not make, every snapshot with a user hold, every snapshot
+    marked as a replication target's base in C(zfsansible:replicated) (what
+    M(zfsansible.zfs.zfs_replicate) leaves), and per interval the newest N of the policy's retention."
   - Fails without changing anything when the clock looks wrong (a snapshot of this tool dated
     more than a minute in the future), and when the run would destroy more than I(max_destroy)
     snapshots.

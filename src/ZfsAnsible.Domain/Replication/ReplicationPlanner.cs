@@ -117,7 +117,16 @@ public static class ReplicationPlanner
 
             if (options.Hold && CommonBase(snapshots, current) is { } common)
             {
-                KeepBase(source, common, snapshots, marks, options.TargetId, actions);
+                // What the next transfer delivers was held and marked while an earlier run's transfer of it failed:
+                // it is about to be the base, so it keeps both rather than lose them for a moment.
+                var delivers = next.Value switch
+                {
+                    FullSend full => full.Snapshot.Guid,
+                    IncrementalSend incremental => incremental.Newest.Guid,
+                    ResumeSend => current.ResumeToGuid,
+                    _ => null,
+                };
+                KeepBase(source, common, delivers, snapshots, marks, options.TargetId, actions);
             }
 
             if ((next.Value is UpToDate or IncrementalSend) && !current.Protected)
@@ -172,8 +181,11 @@ public static class ReplicationPlanner
         return DatasetPlan.Refuse(source, target, $"{source} to {target}: not up to date after {MaxSteps} planned transfers");
     }
 
-    /// <summary>Holds and marks the base this target has, and lets go of this target's previous bases; other targets' marks stay.</summary>
-    private static void KeepBase(string source, ReplicaSnapshot common, ImmutableArray<ReplicaSnapshot> snapshots, Dictionary<ulong, ImmutableSortedSet<string>> marks,
+    /// <summary>
+    /// Holds and marks the base this target has, and lets go of this target's previous bases but the snapshot the next
+    /// transfer delivers (<paramref name="delivers"/>); other targets' marks stay.
+    /// </summary>
+    private static void KeepBase(string source, ReplicaSnapshot common, ulong? delivers, ImmutableArray<ReplicaSnapshot> snapshots, Dictionary<ulong, ImmutableSortedSet<string>> marks,
         string targetId, ImmutableArray<ReplicationAction>.Builder actions)
     {
         var tag = ReplicationMark.HoldTag(targetId);
@@ -184,7 +196,7 @@ public static class ReplicationPlanner
             actions.Add(new SetMarks($"{source}@{common.Name}", [.. marks[common.Guid]]));
         }
 
-        foreach (var stale in snapshots.Where(s => s.Guid != common.Guid && marks[s.Guid].Contains(targetId)).OrderBy(s => s.CreateTxg))
+        foreach (var stale in snapshots.Where(s => s.Guid != common.Guid && s.Guid != delivers && marks[s.Guid].Contains(targetId)).OrderBy(s => s.CreateTxg))
         {
             marks[stale.Guid] = marks[stale.Guid].Remove(targetId);
             actions.Add(new SetMarks($"{source}@{stale.Name}", [.. marks[stale.Guid]]));

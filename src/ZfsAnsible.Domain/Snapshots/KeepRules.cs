@@ -31,17 +31,16 @@ public sealed record KeepHeld : IKeepRule
     public IEnumerable<Snapshot> Keep(IReadOnlyList<Snapshot> snapshots) => snapshots.Where(s => s.UserRefs > 0);
 }
 
-/// <summary>The newest snapshot each replication target received is the base of its next incremental send.</summary>
+/// <summary>
+/// Every snapshot marked as a replication target's base. The newest the target received is the base of its next
+/// incremental send; a target has a second mark only briefly: while a run moves its base, or after a transfer that
+/// failed (the snapshot it was delivering is marked, the base the target really has is the older one).
+/// </summary>
 public sealed record KeepReplicationBase : IKeepRule
 {
     public string Reason => "replication base";
 
-    public IEnumerable<Snapshot> Keep(IReadOnlyList<Snapshot> snapshots) =>
-        snapshots.Where(s => s.Replicated.Length > 0)
-            .SelectMany(s => s.ReplicatedTo.Select(target => (Target: target, Snapshot: s)))
-            .GroupBy(m => m.Target, StringComparer.Ordinal)
-            .Select(g => g.MaxBy(m => m.Snapshot.CreateTxg).Snapshot)
-            .Distinct();
+    public IEnumerable<Snapshot> Keep(IReadOnlyList<Snapshot> snapshots) => snapshots.Where(s => s.Replicated.Length > 0);
 }
 
 /// <summary>

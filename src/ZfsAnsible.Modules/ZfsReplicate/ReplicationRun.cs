@@ -90,6 +90,8 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         var acquired = checkMode
             ? Result.Ok<RunLock?>(null)
             : RunLock.Acquire(request.LockDirectory, $"replicate-{request.LockName}", $"replication from {request.LockName}", cancellation: cancellation).Map(held => (RunLock?)held);
+        // Owned before the probes are awaited: a probe that throws still lets go of the lock.
+        using var runLock = acquired.IsOk ? acquired.Value : null;
         var here = new Side(local, null, hereProbed.GetAwaiter().GetResult());
         var there = remote is null ? here : new Side(remote, remote.Endpoint, thereProbed!.GetAwaiter().GetResult());
         var (source, target) = request.Direction == Direction.Pull ? (there, here) : (here, there);
@@ -102,66 +104,62 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             return state.Outcome(acquired.Error.Message);
         }
 
-        var runLock = acquired.Value;
-        using (runLock)
+        if (runLock?.Warning is { } warning)
         {
-            if (runLock?.Warning is { } warning)
-            {
-                state.Warnings.Add(warning);
-            }
-
-            var datasets = request.Datasets.IsEmpty ? Discover(source, request.SourceRoots) : Result.Ok(request.Datasets);
-            if (!datasets.IsOk)
-            {
-                return state.Outcome(datasets.Error.Message);
-            }
-
-            if (datasets.Value.IsEmpty)
-            {
-                // A configured replication that sends nothing must not look like a healthy one.
-                var nothing = $"found no dataset to replicate {(request.SourceRoots.IsEmpty ? "in any pool" : $"below {string.Join(", ", request.SourceRoots)}")}"
-                    + $"{(request.Remote is { } other && request.Direction == Direction.Pull ? $" of {other.Host}" : string.Empty)}: no dataset there has a policy with replicate: true"
-                    + (request.AllowEmpty ? string.Empty : " (set allow_empty: true if nothing is expected)");
-                if (!request.AllowEmpty)
-                {
-                    return state.Outcome(nothing);
-                }
-
-                state.Warnings.Add(nothing);
-            }
-
-            var plans = new List<DatasetPlan>();
-            foreach (var dataset in datasets.Value.Order(StringComparer.Ordinal))
-            {
-                var plan = Observe(dataset, request, options, source, target, plans);
-                if (!plan.IsOk)
-                {
-                    return state.Outcome(plan.Error.Message);
-                }
-
-                plans.Add(plan.Value);
-            }
-
-            // Parents first (the order above): a child received before its parent would leave the parent's target an
-            // empty dataset this replication did not create, and the parent could never be received.
-            foreach (var plan in plans)
-            {
-                if (plan.Warning is { } notice)
-                {
-                    state.Warnings.Add(notice);
-                }
-
-                var applied = Apply(plan, request, source, target, state, cancellation);
-                if (!applied.IsOk)
-                {
-                    return state.Outcome(applied.Error.Message);
-                }
-
-                state.Datasets.Add(applied.Value);
-            }
-
-            return state.Outcome(null);
+            state.Warnings.Add(warning);
         }
+
+        var datasets = request.Datasets.IsEmpty ? Discover(source, request.SourceRoots) : Result.Ok(request.Datasets);
+        if (!datasets.IsOk)
+        {
+            return state.Outcome(datasets.Error.Message);
+        }
+
+        if (datasets.Value.IsEmpty)
+        {
+            // A configured replication that sends nothing must not look like a healthy one.
+            var nothing = $"found no dataset to replicate {(request.SourceRoots.IsEmpty ? "in any pool" : $"below {string.Join(", ", request.SourceRoots)}")}"
+                + $"{(request.Remote is { } other && request.Direction == Direction.Pull ? $" of {other.Host}" : string.Empty)}: no dataset there has a policy with replicate: true"
+                + (request.AllowEmpty ? string.Empty : " (set allow_empty: true if nothing is expected)");
+            if (!request.AllowEmpty)
+            {
+                return state.Outcome(nothing);
+            }
+
+            state.Warnings.Add(nothing);
+        }
+
+        var plans = new List<DatasetPlan>();
+        foreach (var dataset in datasets.Value.Order(StringComparer.Ordinal))
+        {
+            var plan = Observe(dataset, request, options, source, target, plans);
+            if (!plan.IsOk)
+            {
+                return state.Outcome(plan.Error.Message);
+            }
+
+            plans.Add(plan.Value);
+        }
+
+        // Parents first (the order above): a child received before its parent would leave the parent's target an
+        // empty dataset this replication did not create, and the parent could never be received.
+        foreach (var plan in plans)
+        {
+            if (plan.Warning is { } notice)
+            {
+                state.Warnings.Add(notice);
+            }
+
+            var applied = Apply(plan, request, source, target, state, cancellation);
+            if (!applied.IsOk)
+            {
+                return state.Outcome(applied.Error.Message);
+            }
+
+            state.Datasets.Add(applied.Value);
+        }
+
+        return state.Outcome(null);
     }
 
     private static Result<ImmutableArray<string>> Discover(Side source, ImmutableArray<string> roots) =>
@@ -279,9 +277,24 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
     {
         var besideState = state.ForLane();
         var written = beside.Lanes.IsEmpty ? null : Task.Run(() => WriteLanes(beside, record, source, target, besideState));
-        var moved = Move(transfer, request, source, target, state, cancellation);
-        var wrote = written?.GetAwaiter().GetResult() ?? Result.Ok(true);
-        state.Merge(besideState);
+        Result<(long Bytes, TimeSpan Duration)> moved;
+        Result<bool> wrote;
+        try
+        {
+            moved = Move(transfer, request, source, target, state, cancellation);
+        }
+        finally
+        {
+            // Never left running: the ssh connection it may use closes when the run ends.
+            wrote = written?.GetAwaiter().GetResult() ?? Result.Ok(true);
+            state.Merge(besideState);
+        }
+
+        if (!moved.IsOk && !wrote.IsOk)
+        {
+            state.Warnings.Add(wrote.Error.Message);
+        }
+
         return !moved.IsOk || wrote.IsOk ? moved : wrote.Error;
     }
 
