@@ -93,8 +93,8 @@ public sealed record DatasetPlan(string Source, string Target, ImmutableArray<Re
     /// of its own, in plan order, but two:
     /// <list type="bullet">
     /// <item>the hold and the mark of the snapshot a transfer delivers run while it is delivered (they touch the
-    /// source's snapshot, not the stream). If the transfer fails, that snapshot stays held and marked as a base it
-    /// is not yet: the next run lets go of it like any base the target no longer has (kept meanwhile, never lost);</item>
+    /// source's snapshot, not the stream). If the transfer fails, that snapshot stays held and marked beside the old
+    /// base: the next run sends it again and keeps both, or lets go of it when it sends a newer one;</item>
     /// <item>the tail: once the last transfer is done and the new base is held, the source's remaining writes
     /// (letting go of the old base) and the target's (label, success record) touch different datasets, on different
     /// hosts when one is remote, so they run side by side, each side in order.</item>
