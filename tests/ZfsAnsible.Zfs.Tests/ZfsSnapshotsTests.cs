@@ -4,6 +4,7 @@ using ZfsAnsible.Domain.Policies;
 using ZfsAnsible.Domain.Snapshots;
 using ZfsAnsible.Testing;
 using ZfsAnsible.Zfs;
+using ZfsAnsible.Domain.Replication;
 
 namespace ZfsAnsible.Zfs.Tests;
 
@@ -36,8 +37,8 @@ public class ZfsSnapshotsTests
         var snapshots = inventory.Snapshots["tank/docs"];
         Assert.Equal(["manual", "zfsansible_2026-11-26T08:00:00Z_hourly"], snapshots.Select(s => s.Name));
         Assert.Equal(1, snapshots[1].UserRefs);
-        Assert.Equal(["belinda:slowpool/b"], snapshots[1].ReplicatedTo);
-        Assert.Empty(snapshots[0].ReplicatedTo); // inherited from the dataset: marks nothing
+        Assert.Equal(["belinda:slowpool/b"], ReplicationMark.Parse(snapshots[1].Replicated));
+        Assert.Empty(ReplicationMark.Parse(snapshots[0].Replicated)); // inherited from the dataset: marks nothing
         Assert.Null(snapshots[0].Own);
         Assert.Equal(Interval.Hourly, snapshots[1].Own!.Interval);
     }
@@ -135,9 +136,9 @@ public class ZfsSnapshotsTests
 
         var hourly = inventory.Snapshots["tank/docs"][1];
         Assert.Equal((1, DateTimeOffset.FromUnixTimeSeconds(1795680000)), (hourly.UserRefs, hourly.Creation));
-        Assert.Equal(["belinda:slowpool/b"], hourly.ReplicatedTo);
+        Assert.Equal(["belinda:slowpool/b"], ReplicationMark.Parse(hourly.Replicated));
         // Inherited from its dataset: no mark.
-        Assert.Empty(inventory.Snapshots["tank/odd"][0].ReplicatedTo);
+        Assert.Empty(ReplicationMark.Parse(inventory.Snapshots["tank/odd"][0].Replicated));
         Assert.Same(listed.Snapshots["tank/docs"][0], inventory.Snapshots["tank/docs"][0]);
     }
 

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using ZfsAnsible.Domain.Replication;
-
 namespace ZfsAnsible.Domain.Snapshots;
 
 /// <summary>
@@ -54,8 +51,6 @@ public sealed record Snapshot
         var own = SnapshotName.TryParse(name);
         return new(dataset, name, createTxg, own?.Time ?? DateTimeOffset.UnixEpoch, 0, string.Empty, own);
     }
-
-    public ImmutableSortedSet<string> ReplicatedTo => ReplicationMark.Parse(Replicated);
 
     public string FullName => $"{Dataset}@{Name}";
 
