@@ -28,7 +28,10 @@ prepare() {
   zfs create "$POOL/ours"
   zfs holds -H "$POOL/src@s1" | while read -r _ tag _; do zfs release "$tag" "$POOL/src@s1"; done
   zfs inherit zfsansible:replicated "$POOL/src@s1"
+  # The destroyed targets' blocks are freed in the background, and a transfer that overlaps that freeing is slowed,
+  # whichever it is: wait for it, so each transfer starts from the same quiet pool.
   sync
+  zpool wait -t free "$POOL"
 }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 timed() {  # $1 name; the rest: the command; appends "<name> <ms>" to the results

@@ -899,7 +899,7 @@ fi
 # section runs on zfs-fuse, one command per property): bench/replicate-guest.sh makes GUEST_REP_MB of incompressible
 # data in the guest and times, in turns, ours and the bare pipe locally and through the guest's own sshd; medians of
 # GUEST_REP_RUNS. The guest is emulated (TCG here), so its MB/s are low; the ratio is what compares.
-GUEST_REP_MB=500 GUEST_REP_RUNS=3
+GUEST_REP_MB=500 GUEST_REP_RUNS=5
 replicate_guest_bench() {
   local out local_ms ssh_ms ours theirs
   log "replicate-guest-*: $GUEST_REP_MB MB, $GUEST_REP_RUNS rounds of four transfers in the OpenZFS guest"

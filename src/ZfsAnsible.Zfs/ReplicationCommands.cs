@@ -34,7 +34,7 @@ public static class ReplicationCommands
             WarnOnFailure: $"could not release the hold {release.Tag} on {release.Snapshot}; release it by hand with 'zfs release {release.Tag} {release.Snapshot}'")],
         SetMarks { Marks.IsEmpty: true } unmark => [Write(Command.Of("zfs", "inherit", ZfsAnsibleProperties.Replicated, unmark.Snapshot))],
         SetMarks mark => Set(oneSet, mark.Snapshot, (ZfsAnsibleProperties.Replicated, ReplicationMark.Format(mark.Marks))),
-        LabelReplica label => Set(oneSet, label.Target, (ZfsAnsibleProperties.ReplicaPolicy, label.Label.Policy), (ZfsAnsibleProperties.ReplicaRetention, label.Label.Retention)),
+        LabelReplica label => Set(oneSet, label.Target, [.. label.Label.Properties]),
         RecordSuccess success => Set(
             oneSet,
             success.Target,

@@ -149,11 +149,11 @@ public sealed class ZfsReplicas(ICommandRunner runner, ZfsCapabilities capabilit
 
     /// <summary>
     /// The receiving half: never forced (-F would roll back and destroy what the target holds), not mounted (-u),
-    /// resumable (-s) where the target supports it, and protected by the receive itself when the plan says so.
+    /// resumable (-s) where the target supports it, and protected and labelled by the receive itself when the plan says so.
     /// </summary>
     public Command Receive(Transfer transfer) =>
         Command.Of("zfs", "recv", "-u").WithArguments(capabilities.ResumableReceive ? ["-s"] : [])
-            .WithArguments(transfer.Protects ? Protect.Properties.SelectMany(p => new[] { "-o", $"{p.Property}={p.Value}" }) : [])
+            .WithArguments((transfer.Protects ? Protect.Properties : []).AddRange(transfer.Label?.Properties ?? []).SelectMany(p => new[] { "-o", $"{p.Property}={p.Value}" }))
             .WithArguments(transfer.Target);
 }
 

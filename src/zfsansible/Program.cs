@@ -55,13 +55,14 @@ internal static class Program
             args = args[1..];
         }
 
-        if (applet is { Modules.Count: 0 })
+        if (applet is not null && (!ModuleEntryPoint.IsModuleInvocation(args) || applet.Modules.Count == 0))
         {
-            return applet.Cli(args); // not a module (zfs-policy): a path is a stray word like any other
+            return applet.Cli(args); // a command line; or not a module (zfs-policy), where a path is a stray word like any other
         }
 
-        // The program's own modules first: the default for an args file that names no module.
-        var modules = (applet?.Modules ?? []).Concat(applets.SelectMany(a => a.Modules)).Distinct().ToList();
+        // The program's own modules first: the default for an args file that names no module. Lazy: the other
+        // programs' modules are made only when the task names one of them.
+        var modules = (applet?.Modules ?? []).Concat(applets.SelectMany(a => a.Modules)).Distinct();
         return ModuleEntryPoint.Main(args, modules, applet is null ? _ => 2 : applet.Cli);
     }
 

@@ -310,4 +310,29 @@ public class ReplicationPlannerTests
         var relabel = ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", Marked(A, B), Target(A, B) with { Label = label }, Options with { Hold = false }, label with { Retention = "hourly=48" });
         Assert.Equal([new LabelReplica("backup/tank/docs", label with { Retention = "hourly=48" })], relabel.Actions);
     }
+
+    [Fact]
+    public void An_absent_target_whose_parent_is_there_when_it_is_received_creates_no_parents()
+    {
+        Assert.IsType<CreateParents>(Plan(Marked(A), TargetState.Absent).Actions[0]);
+        var plan = Plan(Marked(A), TargetState.Absent with { ParentExists = true });
+        Assert.DoesNotContain(plan.Actions, a => a is CreateParents);
+        Assert.IsType<Transfer>(plan.Actions[0]);
+    }
+
+    [Fact]
+    public void Where_the_receive_sets_properties_a_new_replica_lands_labelled_and_only_a_changed_label_is_set_later()
+    {
+        var label = new ReplicaLabel("critical", "hourly=48,monthly=24");
+        var first = ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", Marked(A, B), TargetState.Absent, Options with { ProtectOnReceive = true }, label);
+        Assert.Equal(new Transfer("tank/docs", "backup/tank/docs", new FullSend(A), Protects: true, Label: label), first.Actions.OfType<Transfer>().First());
+        Assert.DoesNotContain(first.Actions, a => a is LabelReplica);
+        Assert.IsType<RecordSuccess>(first.Actions[^1]);
+
+        // Only a full receive sets properties: an incremental carries no label, and a relabel is its own step.
+        var relabel = ReplicationPlanner.Plan("tank/docs", "backup/tank/docs", Marked(A, B), Target(A) with { Label = label }, Options with { ProtectOnReceive = true },
+            label with { Retention = "hourly=48" });
+        Assert.Null(relabel.Transfers.Single().Label);
+        Assert.Contains(new LabelReplica("backup/tank/docs", label with { Retention = "hourly=48" }), relabel.Actions);
+    }
 }

@@ -31,6 +31,23 @@ public sealed class ReplicationRunTests : IDisposable
     private static CommandResult Ok(string command) => new(Command.Of(command), 0, string.Empty, string.Empty);
 
     [Fact]
+    public void A_child_whose_parents_replica_the_run_makes_first_is_received_without_creating_parents_again()
+    {
+        var runner = LegacyZfsWithOneSnapshot()
+            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,zfsansible:policy,zfsansible:retention,zfsansible:replica_policy,zfsansible:replica_retention tank/docs/sub",
+                "tank/docs/sub@s1\tguid\t12\t-\ntank/docs/sub@s1\tcreatetxg\t6\t-\ntank/docs/sub@s1\tzfsansible:replicated\t-\t-\n")
+            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention backup/h/tank/docs/sub",
+                exit: 1, stderr: "cannot open 'backup/h/tank/docs/sub': dataset does not exist");
+        var request = ReplicationRequest.Create(new(["tank/docs/sub", "tank/docs"], [], "backup/h", LockDir: _locks)).Value;
+        var outcome = new ReplicationRun(runner, new RecordingPipe(), TimeProvider.System, "backup-host").Execute(request, checkMode: true, CancellationToken.None);
+        Assert.Null(outcome.Failure);
+        Assert.Equal(["zfs create -p backup/h/tank"], outcome.Commands.Where(c => c.Contains("create", StringComparison.Ordinal)));
+        Assert.Equal(
+            ["zfs send tank/docs@s1 | zfs recv -u backup/h/tank/docs", "zfs send tank/docs/sub@s1 | zfs recv -u backup/h/tank/docs/sub"],
+            outcome.Commands.Where(c => c.Contains("recv", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_failing_receive_is_one_line_naming_the_receiving_command_and_its_stderr()
     {
         var outcome = Run(LegacyZfsWithOneSnapshot(), new PipeResult(

@@ -1,9 +1,22 @@
+using ZfsAnsible.Domain.Replication;
 using ZfsAnsible.Testing;
 
 namespace ZfsAnsible.Zfs.Tests;
 
 public class ZfsReplicasTests
 {
+    [Fact]
+    public void A_full_receive_that_protects_also_sets_the_label_and_a_plain_one_sets_nothing()
+    {
+        var replicas = new ZfsReplicas(new ScriptedRunner(), ZfsCapabilities.OpenZfs("2.3.2"));
+        var full = new FullSend(new ReplicaSnapshot("s1", 1, 10));
+        var labelled = new Transfer("tank/docs", "backup/tank/docs", full, Protects: true, Label: new ReplicaLabel("critical", "hourly=48,monthly=24"));
+        Assert.Equal(
+            ["recv", "-u", "-s", "-o", "readonly=on", "-o", "canmount=noauto", "-o", "zfsansible:replica_policy=critical", "-o", "zfsansible:replica_retention=hourly=48,monthly=24", "backup/tank/docs"],
+            (string[])[.. replicas.Receive(labelled).Arguments]);
+        Assert.Equal(["recv", "-u", "-s", "backup/tank/docs"], (string[])[.. replicas.Receive(labelled with { Protects = false, Label = null }).Arguments]);
+    }
+
     [Fact]
     public void Discovery_takes_datasets_whose_policy_says_replicate_and_the_replicas_a_pull_labelled()
     {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Properties;
 
 namespace ZfsAnsible.Domain.Replication;
 
@@ -12,6 +13,9 @@ public sealed record ReplicaLabel(string Policy, string Retention)
 {
     /// <summary>The key of <c>replica_retention</c> that applies to every policy.</summary>
     public const string AnyPolicy = "*";
+
+    /// <summary>The properties that carry the label, set by <see cref="LabelReplica"/> or by a full receive (<see cref="Transfer.Label"/>).</summary>
+    public ImmutableArray<(string Property, string Value)> Properties => [(ZfsAnsibleProperties.ReplicaPolicy, Policy), (ZfsAnsibleProperties.ReplicaRetention, Retention)];
 
     /// <summary>
     /// The label a source dataset asks for: its policy and retention, or, when the source is itself a replica (an

@@ -25,7 +25,9 @@ public sealed record CreateParents(string Dataset) : ReplicationAction
 /// <summary>One send | recv pipe: a <see cref="FullSend"/>, <see cref="IncrementalSend"/> or <see cref="ResumeSend"/>.</summary>
 /// <param name="Protects">The receive itself sets what <see cref="Protect"/> would (zfs recv -o): the new target is never
 /// writable or mountable, not even between the stream's end and the next command.</param>
-public sealed record Transfer(string Source, string Target, ReplicationStep Step, bool Protects = false) : ReplicationAction
+/// <param name="Label">The receive itself sets the replica's label too (zfs recv -o, with <paramref name="Protects"/>): the
+/// backup server's snapshot timer never meets the new replica unlabelled, and no "zfs set" follows.</param>
+public sealed record Transfer(string Source, string Target, ReplicationStep Step, bool Protects = false, ReplicaLabel? Label = null) : ReplicationAction
 {
     public override ReplicationSide Side => ReplicationSide.Target;
 }

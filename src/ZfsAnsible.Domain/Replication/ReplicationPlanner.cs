@@ -15,7 +15,10 @@ public sealed record MarkedSnapshot(ReplicaSnapshot Snapshot, string Marks)
 /// <param name="Protected">readonly=on and canmount=noauto, as every received dataset must be.</param>
 /// <param name="ResumeToGuid">The GUID of the snapshot the interrupted receive delivers when resumed (read from its token).</param>
 /// <param name="Label">The replica label the target carries (set locally by an earlier pull), or null.</param>
-public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Snapshots, string? ResumeToken, bool Protected = true, ulong? ResumeToGuid = null, ReplicaLabel? Label = null)
+/// <param name="ParentExists">An absent target's parent is there by the time it is received (the replica of its source's
+/// parent, planned earlier in the same run): its receive needs no "zfs create -p".</param>
+public sealed record TargetState(bool Exists, ImmutableArray<ReplicaSnapshot> Snapshots, string? ResumeToken, bool Protected = true, ulong? ResumeToGuid = null, ReplicaLabel? Label = null,
+    bool ParentExists = false)
 {
     public static TargetState Absent { get; } = new(false, [], null);
 }
@@ -74,9 +77,9 @@ public static class ReplicationPlanner
     /// chooses one after another on the state each leaves behind, each base held and marked as soon as the target has
     /// it (a long seed or an interrupted run still protects its base), the previous base released, the target
     /// protected once it is known to be this replication's (by its full receive itself where the ZFS can), and the
-    /// success recorded. A dataset that must be left
-    /// alone gets a refusal and no action at all. A replica whose <paramref name="label"/> differs from the one it
-    /// carries is labelled once it is up to date.
+    /// success recorded. A dataset that must be left alone gets a refusal and no action at all. A new replica is
+    /// labelled (<paramref name="label"/>) by its full receive where the ZFS can; one whose label differs from the one
+    /// it carries is labelled once it is up to date.
     /// </summary>
     public static DatasetPlan Plan(string source, string target, ImmutableArray<MarkedSnapshot> sourceSnapshots, TargetState state, ReplicationOptions options, ReplicaLabel? label = null)
     {
@@ -150,13 +153,14 @@ public static class ReplicationPlanner
 
                     return new DatasetPlan(source, target, actions.ToImmutable(), null, before, upToDate.Newest.Name, null);
                 case FullSend full:
-                    if (target.LastIndexOf('/') is var slash and > 0)
+                    if (!current.ParentExists && target.LastIndexOf('/') is var slash and > 0)
                     {
                         actions.Add(new CreateParents(target[..slash]));
                     }
 
-                    actions.Add(new Transfer(source, target, full, Protects: options.ProtectOnReceive));
-                    current = new TargetState(true, [full.Snapshot], null, Protected: options.ProtectOnReceive);
+                    var received = options.ProtectOnReceive ? label : null;
+                    actions.Add(new Transfer(source, target, full, Protects: options.ProtectOnReceive, Label: received));
+                    current = new TargetState(true, [full.Snapshot], null, Protected: options.ProtectOnReceive, Label: received);
                     break;
                 case IncrementalSend incremental:
                     actions.Add(new Transfer(source, target, incremental));

@@ -12,7 +12,7 @@ public static class ModuleEntryPoint
     /// An executable that answers several modules (its own, and e.g. zfs_timer, which installs the executable itself):
     /// the task's module name picks one, the first is the default.
     /// </summary>
-    public static int Main(string[] args, IReadOnlyList<ModuleDefinition> modules, Func<string[], int> cli)
+    public static int Main(string[] args, IEnumerable<ModuleDefinition> modules, Func<string[], int> cli)
     {
         if (IsModuleInvocation(args))
         {

@@ -19,7 +19,7 @@ public static class ModuleRunner
     /// <summary>Runs the module on the args file and writes the answer; returns the process exit code.</summary>
     public static int Run(ModuleDefinition module, string argsPath, TextWriter stdout) => Run([module], argsPath, stdout);
 
-    public static int Run(IReadOnlyList<ModuleDefinition> modules, string argsPath, TextWriter stdout)
+    public static int Run(IEnumerable<ModuleDefinition> modules, string argsPath, TextWriter stdout)
     {
         var response = Respond(modules, () => ReadArgs(argsPath));
         stdout.Write(response.ToJsonString());
@@ -30,10 +30,13 @@ public static class ModuleRunner
     /// <summary>The whole answer for given args text; separate from I/O so tests can drive it.</summary>
     public static JsonObject Respond(ModuleDefinition module, Func<string> readArgs) => Respond([module], readArgs);
 
-    /// <summary>The answer of the module the args name (the leaf of _ansible_module_name), or of the first.</summary>
-    public static JsonObject Respond(IReadOnlyList<ModuleDefinition> modules, Func<string> readArgs)
+    /// <summary>
+    /// The answer of the module the args name (the leaf of _ansible_module_name), or of the first. The modules are
+    /// walked only as far as the one named: a lazy sequence builds no module after it.
+    /// </summary>
+    public static JsonObject Respond(IEnumerable<ModuleDefinition> modules, Func<string> readArgs)
     {
-        var module = modules[0];
+        var module = modules.First();
         ModuleParameters? parameters = null;
         try
         {

@@ -189,7 +189,10 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             found = resumed.IsOk ? Result.Ok(found.Value with { ResumeToGuid = resumed.Value.Guid }) : Result<TargetState>.Fail(resumed.Error);
         }
 
-        return found.Map(state => ReplicationPlanner.Plan(dataset, destination, sourceState.Value.Snapshots, state, options,
+        // Plans are applied in this order and a failure stops the run: a parent's replica planned to exist is there.
+        var parentTarget = destination[..destination.LastIndexOf('/')];
+        var parentPlanned = planned.Any(p => p.Target == parentTarget && !p.Refused && p.Newest is not null);
+        return found.Map(state => ReplicationPlanner.Plan(dataset, destination, sourceState.Value.Snapshots, state with { ParentExists = parentPlanned }, options,
             sourceState.Value.Label?.WithOverrides(request.ReplicaRetention)));
     }
 

@@ -29,7 +29,7 @@ internal static class PiBootConfigProgram
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ShowOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(PcieOptions))]
     public static Applet Applet() =>
-        new("pi_boot_config", [PiBootConfigModule.Definition(TimeProvider.System), PiPcieInfoModule.Definition()], Cli);
+        new("pi_boot_config", () => [PiBootConfigModule.Definition(TimeProvider.System), PiPcieInfoModule.Definition()], Cli);
 
     /// <summary>Without an args file the module is a plain command, for a person at the Pi.</summary>
     private static int Cli(string[] args)

@@ -16,7 +16,7 @@ internal static class ZfsDatasetPolicyProgram
 {
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
     public static Applet Applet(ICommandRunner runner) =>
-        new("zfs_dataset_policy", [ZfsDatasetPolicyModule.Definition(runner)], args => Cli(args, runner));
+        new("zfs_dataset_policy", () => [ZfsDatasetPolicyModule.Definition(runner)], args => Cli(args, runner));
 
     private static int Cli(string[] args, ICommandRunner runner)
     {

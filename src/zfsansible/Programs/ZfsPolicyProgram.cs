@@ -44,7 +44,7 @@ internal static class ZfsPolicyProgram
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ResolveOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(WithPolicyOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(InputOptions))]
-    public static Applet Applet() => new("zfs-policy", [], Cli);
+    public static Applet Applet() => new("zfs-policy", () => [], Cli);
 
     private static int Cli(string[] args) =>
         CommandLineFace.Dispatch("zfs-policy", args, [typeof(ResolveOptions), typeof(WithPolicyOptions)], options => options switch

@@ -28,7 +28,7 @@ internal static class ZfsPoolProgram
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(FactsOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
     public static Applet Applet(ICommandRunner runner) =>
-        new("zfs_pool", [ZfsPoolModule.Definition(runner), ZfsFactsModule.Definition(runner)], args => Cli(args, runner));
+        new("zfs_pool", () => [ZfsPoolModule.Definition(runner), ZfsFactsModule.Definition(runner)], args => Cli(args, runner));
 
     /// <summary>Without an args file the module is a plain command, for people and timers.</summary>
     private static int Cli(string[] args, ICommandRunner runner)

@@ -92,12 +92,13 @@ internal static class ZfsReplicateProgram
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RunOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ServeOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
-    public static Applet Applet(ICommandRunner runner)
-    {
-        var timer = new TimerProgram("zfs_replicate", ZfsReplicateSpec.Spec, parameters => ReplicationRequest.Create(ZfsReplicateArguments.From(parameters)).Error);
-        return new("zfs_replicate", [ZfsReplicateModule.Definition(runner, new ProcessPipe(), TimeProvider.System), ZfsTimerModule.Definition(timer, runner),
-            ZfsPullKeyModule.Definition(runner), ZfsPullSourceModule.Definition()], args => Cli(args, runner));
-    }
+    public static Applet Applet(ICommandRunner runner) => new("zfs_replicate", () =>
+        {
+            var timer = new TimerProgram("zfs_replicate", ZfsReplicateSpec.Spec, parameters => ReplicationRequest.Create(ZfsReplicateArguments.From(parameters)).Error);
+            return [ZfsReplicateModule.Definition(runner, new ProcessPipe(), TimeProvider.System), ZfsTimerModule.Definition(timer, runner),
+                ZfsPullKeyModule.Definition(runner), ZfsPullSourceModule.Definition()];
+        },
+        args => Cli(args, runner));
 
     private static int Cli(string[] args, ICommandRunner runner)
     {

@@ -69,12 +69,13 @@ internal static class ZfsSnapshotPruneProgram
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(RunOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(StatusOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ProbeOptions))]
-    public static Applet Applet(ICommandRunner runner)
-    {
-        var timer = new TimerProgram("zfs_snapshot_prune", ZfsSnapshotPruneSpec.Spec,
-            parameters => SnapshotRunRequest.Create(ZfsSnapshotPruneArguments.From(parameters), dryRun: false).Error);
-        return new("zfs_snapshot_prune", [ZfsSnapshotPruneModule.Definition(runner, TimeProvider.System), ZfsTimerModule.Definition(timer, runner)], args => Cli(args, runner));
-    }
+    public static Applet Applet(ICommandRunner runner) => new("zfs_snapshot_prune", () =>
+        {
+            var timer = new TimerProgram("zfs_snapshot_prune", ZfsSnapshotPruneSpec.Spec,
+                parameters => SnapshotRunRequest.Create(ZfsSnapshotPruneArguments.From(parameters), dryRun: false).Error);
+            return [ZfsSnapshotPruneModule.Definition(runner, TimeProvider.System), ZfsTimerModule.Definition(timer, runner)];
+        },
+        args => Cli(args, runner));
 
     /// <summary>Without an args file the module is the snapshot timer's command: results on stdout, logs on stderr.</summary>
     private static int Cli(string[] args, ICommandRunner runner)
