@@ -11,13 +11,16 @@ public sealed class ReplicationRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_locks, recursive: true);
 
+    // zfs-fuse's reads of one dataset (the dataset is the last word): no receive_resume_token.
+    private const string LegacySourceRead = "zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,zfsansible:policy,zfsansible:retention,zfsansible:replica_policy,zfsansible:replica_retention tank/docs";
+    private const string LegacyTargetRead = "zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention backup/h/tank/docs";
+
     private static ScriptedRunner LegacyZfsWithOneSnapshot() => new ScriptedRunner()
         .On("zfs version", exit: 2, stderr: "unrecognized command")
         .On("zpool list -H -p -o name", exit: 2, stderr: "invalid option 'p'")
-        .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,zfsansible:policy,zfsansible:retention,zfsansible:replica_policy,zfsansible:replica_retention tank/docs",
+        .On(LegacySourceRead,
             "tank/docs@s1\tguid\t11\t-\ntank/docs@s1\tcreatetxg\t5\t-\ntank/docs@s1\tzfsansible:replicated\t-\t-\n")
-        .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention backup/h/tank/docs",
-            exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist")
+        .On(LegacyTargetRead, exit: 1, stderr: "cannot open 'backup/h/tank/docs': dataset does not exist")
         .On("zfs create -p backup/h/tank");
 
     private ReplicationOutcome Run(ScriptedRunner runner, PipeResult result) => Run(runner, new FixedPipe(result));
@@ -34,9 +37,9 @@ public sealed class ReplicationRunTests : IDisposable
     public void A_child_whose_parents_replica_the_run_makes_first_is_received_without_creating_parents_again()
     {
         var runner = LegacyZfsWithOneSnapshot()
-            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,zfsansible:policy,zfsansible:retention,zfsansible:replica_policy,zfsansible:replica_retention tank/docs/sub",
+            .On(LegacySourceRead + "/sub",
                 "tank/docs/sub@s1\tguid\t12\t-\ntank/docs/sub@s1\tcreatetxg\t6\t-\ntank/docs/sub@s1\tzfsansible:replicated\t-\t-\n")
-            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention backup/h/tank/docs/sub",
+            .On(LegacyTargetRead + "/sub",
                 exit: 1, stderr: "cannot open 'backup/h/tank/docs/sub': dataset does not exist");
         var request = ReplicationRequest.Create(new(["tank/docs/sub", "tank/docs"], [], "backup/h", LockDir: _locks)).Value;
         var outcome = new ReplicationRun(runner, new RecordingPipe(), TimeProvider.System, "backup-host").Execute(request, checkMode: true, CancellationToken.None);
@@ -69,7 +72,7 @@ public sealed class ReplicationRunTests : IDisposable
     public void A_target_it_did_not_create_gets_no_command_and_is_named_in_the_failure()
     {
         var runner = LegacyZfsWithOneSnapshot()
-            .On("zfs get -H -p -r -o name,property,value,source guid,createtxg,zfsansible:replicated,readonly,canmount,zfsansible:replica_policy,zfsansible:replica_retention backup/h/tank/docs",
+            .On(LegacyTargetRead,
                 "backup/h/tank/docs\treadonly\toff\tdefault\nbackup/h/tank/docs\tcanmount\ton\tdefault\n");
         var outcome = Run(runner, new PipeResult(Ok("send"), Ok("recv"), 0, TimeSpan.Zero, false));
         Assert.StartsWith("backup/h/tank/docs exists but shares no snapshot with tank/docs", outcome.Failure, StringComparison.Ordinal);
