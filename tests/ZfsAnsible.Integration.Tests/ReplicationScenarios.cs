@@ -222,16 +222,21 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
                       scratch: { snapshots: { hourly: 2 }, replicate: false }
                     datasets:
                       - { name: {{Docs}}, policy: kept }
+                      - { name: {{Docs}}/sub, policy: kept }
                       - { name: {{Source}}/tmp, policy: scratch }
             """));
         Assert.True(policy.ExitCode == 0, policy.ToString());
         Snapshot(Docs, "d1");
+        Snapshot($"{Docs}/sub", "d1");
         Snapshot($"{Source}/tmp", "t1");
 
         var run = Replicate($"        source_roots: [{Source}]", datasets: "[]");
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal([Docs], run.Result()["datasets"]!.AsArray().Select(d => d!["source"]!.GetValue<string>()));
+        Assert.Equal([Docs, $"{Docs}/sub"], run.Result()["datasets"]!.AsArray().Select(d => d!["source"]!.GetValue<string>()));
         Assert.False(Exists($"{Root}/{Source}/tmp"));
+        // The child lands in the parent's new replica: only the parent needed its parents made.
+        Assert.Equal([$"zfs create -p {Root}/{Source}"], Commands(run).Where(c => c.StartsWith("zfs create", StringComparison.Ordinal)));
+        Assert.Equal(["d1"], SnapshotNames($"{Replica}/sub"));
     }
 
     [Fact]
