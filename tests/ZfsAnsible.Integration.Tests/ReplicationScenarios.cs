@@ -240,6 +240,36 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
     }
 
     [Fact]
+    public void A_stopped_run_whose_command_on_the_source_hangs_still_ends_and_lets_go_of_its_lock()
+    {
+        // A zfs hold on the source that never answers, as every zfs command on a host whose pool is suspended: the run
+        // waits for it after its transfer. SIGTERM closes the connection under it a few seconds later (or the test
+        // gives up after 30 s).
+        var hang = $"{Target.Scratch}/hang-hold.sh";
+        Target.Check("sh", "-c", $$"""
+            printf '%s\n' 'case "$SSH_ORIGINAL_COMMAND" in *hold*zfsansible-replica*) exec sleep 301 ;; esac' 'exec sh -c "$SSH_ORIGINAL_COMMAND"' >{{hang}}
+            """);
+        var ssh = ((ZfsSandbox)Target).AuthorizedSsh("hang_key", $"restrict,command=\"sh {hang}\"");
+        Snapshot(Docs, "s1");
+        var binary = Target.Upload(Repository.Executable("zfs_replicate", "linux-x64"));
+        var command = string.Join(' ', new[] { binary, "run", "--target-root", Root, "--dataset", Docs, "--lock-dir", LockDir }
+            .Concat(ssh.CliOptions()).Select(w => $"'{w}'"));
+        var outcome = Target.Run("sh", "-c", $$"""
+            {{command}} 2>{{Target.Scratch}}/stderr & pid=$!
+            i=0; until pgrep -f 'sleep [3]01' >/dev/null; do sleep 0.2; i=$((i+1)); [ $i -lt 300 ] || break; done
+            kill -TERM $pid
+            i=0; while kill -0 $pid 2>/dev/null; do sleep 0.2; i=$((i+1)); [ $i -ne 150 ] || { echo 'still running 30 s after SIGTERM' >&2; kill -KILL $pid; }; done
+            wait $pid; rc=$?
+            pkill -f 'sleep [3]01'
+            cat {{Target.Scratch}}/stderr >&2; exit $rc
+            """);
+        Assert.True(outcome.ExitCode == 143, outcome.ToString());
+        Assert.Contains("interrupted by SIGTERM", outcome.StandardError);
+        AssertLockReleased();
+        Assert.Equal(1, Processes.Run("pgrep", ["-f", $"{ssh.KeyPath} .*-M -N"]).ExitCode); // no master left
+    }
+
+    [Fact]
     public void A_pull_over_ssh_is_one_connection_that_is_gone_when_the_run_ends()
     {
         // Probes, listings, the hold, the stream and the mark all go through one master connection the run closes.

@@ -107,6 +107,23 @@ public class ProcessPipeTests
 public class SshEndpointTests
 {
     [Fact]
+    public void A_remote_command_says_where_it_failed_and_a_session_cut_off_in_silence_that_its_connection_was_closed()
+    {
+        var endpoint = SshEndpoint.Create("host-storage", "root", 2222, "/keys/id", []).Value;
+        string Failure(int exit, string stderr) =>
+            new SshCommandRunner(new Answering(c => new CommandResult(c, exit, string.Empty, stderr)), endpoint).Run(Command.Of("zfs", "hold", "t", "tank/a@s")).StandardError;
+
+        Assert.Equal("(on host-storage) cannot hold snapshot 'tank/a@s': tag already exists\n", Failure(1, "cannot hold snapshot 'tank/a@s': tag already exists\n"));
+        Assert.Equal("ssh to root@host-storage:2222: Connection refused\n", Failure(255, "Connection refused\n"));
+        Assert.Equal("ssh to root@host-storage:2222: the connection was closed", Failure(255, string.Empty));
+    }
+
+    private sealed class Answering(Func<Command, CommandResult> answer) : ICommandRunner
+    {
+        public CommandResult Run(Command command) => answer(command);
+    }
+
+    [Fact]
     public void Every_word_reaches_the_remote_shell_as_one_quoted_argument()
     {
         var endpoint = SshEndpoint.Create("host-storage", "root", 2222, "/keys/id", ["StrictHostKeyChecking=accept-new"]).Value;
@@ -154,7 +171,7 @@ public class SshMasterTests
             },
         };
         string socket;
-        using (var master = SshMaster.Open(runner, Endpoint))
+        using (var master = SshMaster.Open(runner, Endpoint, TestContext.Current.CancellationToken))
         {
             Assert.True(master.IsConnected);
             var start = runner.Ran.Single().Arguments.ToList();
@@ -173,11 +190,61 @@ public class SshMasterTests
     }
 
     [Fact]
+    public void Once_the_run_is_told_to_stop_the_connection_is_closed_after_the_grace_and_only_once()
+    {
+        var exits = 0;
+        var runner = new ScriptedRunner
+        {
+            Dynamic = command =>
+            {
+                var arguments = command.Arguments.ToList();
+                if (arguments.Contains("-M"))
+                {
+                    File.WriteAllText(arguments[arguments.IndexOf("-S") + 1], string.Empty);
+                }
+
+                if (arguments.Contains("exit"))
+                {
+                    Interlocked.Increment(ref exits);
+                }
+
+                return string.Empty;
+            },
+        };
+
+        // Stopped: closed once the grace is over, under whatever still runs through it; the run's own close is a no-op.
+        using (var stop = new CancellationTokenSource())
+        using (SshMaster.Open(runner, Endpoint, TimeSpan.FromMilliseconds(50), stop.Token))
+        {
+            stop.Cancel();
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Volatile.Read(ref exits) == 0 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(10);
+            }
+
+            Assert.Equal(1, Volatile.Read(ref exits));
+        }
+
+        Assert.Equal(1, exits);
+
+        // Closed by the run within the grace: the hang-up is called off.
+        using (var stop = new CancellationTokenSource())
+        using (SshMaster.Open(runner, Endpoint, TimeSpan.FromMilliseconds(300), stop.Token))
+        {
+            stop.Cancel();
+        }
+
+        Thread.Sleep(600);
+        Assert.Equal(2, Volatile.Read(ref exits));
+    }
+
+    [Fact]
     public void A_host_ssh_cannot_reach_is_the_answer_in_ssh_s_words_without_the_key_path()
     {
         var start = Endpoint.MasterCommand("/tmp/x/master", SshMaster.Idle);
         var refused = new ScriptedRunner().On(start.ToString(), exit: 255, stderr: "Warning: Identity file /keys/id not accessible.\nssh: connect to host host-storage port 2222: Connection refused\n");
-        using var master = SshMaster.Open(new SocketPathAgnostic(refused, start), Endpoint);
+        using var master = SshMaster.Open(new SocketPathAgnostic(refused, start), Endpoint, TestContext.Current.CancellationToken);
         Assert.False(master.IsConnected);
         Assert.StartsWith("ssh to root@host-storage:2222: ", master.Failure, StringComparison.Ordinal);
         Assert.Contains("Connection refused", master.Failure, StringComparison.Ordinal);
@@ -195,7 +262,7 @@ public class SshMasterTests
     public void A_master_that_cannot_start_leaves_every_command_to_connect_on_its_own()
     {
         var runner = new ScriptedRunner();
-        using (var master = SshMaster.Open(runner, Endpoint))
+        using (var master = SshMaster.Open(runner, Endpoint, TestContext.Current.CancellationToken))
         {
             Assert.False(master.IsConnected);
             Assert.Null(master.Failure); // exit 99, not ssh's 255: the commands themselves will say what is wrong

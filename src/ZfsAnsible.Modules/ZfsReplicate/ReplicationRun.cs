@@ -75,8 +75,9 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
 {
     public ReplicationOutcome Execute(ReplicationRequest request, bool checkMode, CancellationToken cancellation)
     {
-        // One connection for the run's every command to the other host, closed when the run ends.
-        using var master = request.Remote is null ? null : SshMaster.Open(local, request.Remote);
+        // One connection for the run's every command to the other host, closed when the run ends, or a few seconds
+        // after it is told to stop: a command still waiting on the other host then ends with it.
+        using var master = request.Remote is null ? null : SshMaster.Open(local, request.Remote, cancellation);
         if (master?.Failure is { } unreachable)
         {
             return new RunState(checkMode).Outcome(unreachable);

@@ -152,7 +152,8 @@ public sealed class SshCommandRunner(ICommandRunner local, SshEndpoint endpoint)
         return result.Succeeded ? result with { Command = command, StandardError = stderr } : result with
         {
             Command = command,
-            StandardError = result.ExitCode == 255 ? $"ssh to {endpoint}: {stderr}" : $"(on {endpoint.Host}) {stderr}",
+            // A multiplexed session whose connection was closed under it (a stopped run) ends with nothing to say.
+            StandardError = result.ExitCode == 255 ? $"ssh to {endpoint}: {(string.IsNullOrWhiteSpace(stderr) ? "the connection was closed" : stderr)}" : $"(on {endpoint.Host}) {stderr}",
         };
     }
 }
