@@ -5,7 +5,8 @@
 # MB of incompressible data in benchrep/src@s1, received as a full stream into the same pool: locally, and through the
 # guest's own sshd on 127.0.0.1. Each run receives from nothing (targets destroyed, holds released, marks cleared
 # before it, not timed); the four transfers take turns in every round, so a slow minute of the emulated guest hits
-# them alike. Prints "local <ours_ms> <bare_ms>" and "ssh <ours_ms> <bare_ms>" (medians of RUNS).
+# them alike. Prints "local <ours_ms> <bare_ms>" and "ssh <ours_ms> <bare_ms>" (medians of RUNS). Then the fixed cost
+# of a run, apart from its stream: the same local transfers of a 1 MB snapshot, 8 rounds: "fixed <ours_ms> <bare_ms>".
 set -eu
 BIN=$1 MB=$2 RUNS=$3
 POOL=benchrep
@@ -19,6 +20,7 @@ zpool create -f -m none "$POOL" $DISKS
 zfs create -o compression=off -o mountpoint="/tmp/$POOL-src" "$POOL/src"
 head -c "$((MB * 1024 * 1024))" /dev/urandom >"/tmp/$POOL-src/data"
 zfs snapshot "$POOL/src@s1"
+SRC=$POOL/src
 rm -f "$KEY" "$KEY.pub" && ssh-keygen -q -t ed25519 -N '' -f "$KEY"
 mkdir -p /root/.ssh && cat "$KEY.pub" >>/root/.ssh/authorized_keys
 
@@ -26,8 +28,8 @@ prepare() {
   zfs destroy -r "$POOL/bare" 2>/dev/null || true
   zfs destroy -r "$POOL/ours" 2>/dev/null || true
   zfs create "$POOL/ours"
-  zfs holds -H "$POOL/src@s1" | while read -r _ tag _; do zfs release "$tag" "$POOL/src@s1"; done
-  zfs inherit zfsansible:replicated "$POOL/src@s1"
+  zfs holds -H "$SRC@s1" | while read -r _ tag _; do zfs release "$tag" "$SRC@s1"; done
+  zfs inherit zfsansible:replicated "$SRC@s1"
   # The destroyed targets' blocks are freed in the background, and a transfer that overlaps that freeing is slowed,
   # whichever it is: wait for it, so each transfer starts from the same quiet pool.
   sync
@@ -40,10 +42,10 @@ timed() {  # $1 name; the rest: the command; appends "<name> <ms>" to the result
   start=$(ms)
   "$@" >/dev/null 2>/tmp/benchrep.err || { echo "error $name: $(tail -n 2 /tmp/benchrep.err | tr '\n' ' ')"; exit 1; }
   echo "$name $(($(ms) - start))" >>/tmp/benchrep.times
-  [ "$(zfs list -H -o name -t snapshot -r "$POOL" | grep -c '@s1$')" -eq 2 ] || { echo "error $name: nothing received"; exit 1; }
+  [ "$(zfs list -H -o name -t snapshot -r "$POOL" | grep -c -e "^$POOL/ours/.*@s1\$" -e "^$POOL/bare@s1\$")" -eq 1 ] || { echo "error $name: nothing received"; exit 1; }
 }
-ours_local() { "$BIN" run --target-root "$POOL/ours" --dataset "$POOL/src" --lock-dir /tmp; }
-bare_local() { zfs send "$POOL/src@s1" | zfs recv "$POOL/bare"; }
+ours_local() { "$BIN" run --target-root "$POOL/ours" --dataset "$SRC" --lock-dir /tmp; }
+bare_local() { zfs send "$SRC@s1" | zfs recv "$POOL/bare"; }
 ours_ssh() {
   "$BIN" run --target-root "$POOL/ours" --dataset "$POOL/src" --lock-dir /tmp --remote-host 127.0.0.1 --remote-user root \
     --ssh-key "$KEY" --ssh-option StrictHostKeyChecking=no --ssh-option UserKnownHostsFile=/dev/null --ssh-option LogLevel=ERROR
@@ -64,4 +66,14 @@ done
 median() { awk -v n="$1" '$1 == n { print $2 }' /tmp/benchrep.times | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo "local $(median ours-local) $(median bare-local)"
 echo "ssh $(median ours-ssh) $(median bare-ssh)"
+
+zfs create -o compression=off -o mountpoint="/tmp/$POOL-small" "$POOL/small"
+head -c 1048576 /dev/urandom >"/tmp/$POOL-small/data"
+zfs snapshot "$POOL/small@s1"
+SRC=$POOL/small
+for i in 1 2 3 4 5 6 7 8; do
+  timed fixed-ours ours_local
+  timed fixed-bare bare_local
+done
+echo "fixed $(median fixed-ours) $(median fixed-bare)"
 zpool destroy "$POOL"

@@ -916,6 +916,13 @@ replicate_guest_bench() {
   bench_line "replicate-guest-local-${GUEST_REP_MB}M" "$(mbps "$ours")" "$(mbps "$theirs")" MB/s
   read -r ours theirs <<<"$ssh_ms"
   bench_line "replicate-guest-ssh-${GUEST_REP_MB}M" "$(mbps "$ours")" "$(mbps "$theirs")" MB/s
+  # What a run costs apart from its stream (probes, listings, parents, hold, mark, success record), as a 1 MB transfer.
+  read -r ours theirs <<<"$(result_of fixed "$out")"
+  if [ -n "$ours" ]; then
+    bench_line "replicate-guest-fixed-1M" "$ours" "$theirs" ms 0
+  else
+    fail "replicate-guest-fixed-1M" "the guest run printed no fixed-cost result"
+  fi
 }
 
 if ! wants replicate-guest; then
