@@ -183,6 +183,11 @@ public abstract class ReplicationScenarios : IDisposable
         Assert.EndsWith($":{Root}", Get("zfsansible:replicated", $"{Docs}@big"));
     }
 
+    /// <summary>The timer's command line pulling <see cref="Docs"/> through <paramref name="ssh"/>, quoted for sh, with the uploaded binary.</summary>
+    protected string TimerCommand(LoopbackSsh ssh, params string[] extra) =>
+        string.Join(' ', new[] { Target.Upload(Repository.Executable("zfs_replicate", "linux-x64")), "run", "--target-root", Root, "--dataset", Docs, "--lock-dir", LockDir }
+            .Concat(extra).Concat(ssh.CliOptions()).Select(w => $"'{w}'"));
+
     /// <summary>
     /// The timer's command pulling a 12 MB snapshot at 1 MB/s, sent <paramref name="signal"/> two seconds into the
     /// transfer, the way systemd stops it (the guest is slow to get there; zfs-fuse rewrites the sender's command line
@@ -192,9 +197,7 @@ public abstract class ReplicationScenarios : IDisposable
     {
         Target.Check("sh", "-c", $"dd if=/dev/urandom of={Target.Scratch}/{Docs}/big bs=1M count=12 2>/dev/null");
         Target.Check("zfs", "snapshot", $"{Docs}@big");
-        var binary = Target.Upload(Repository.Executable("zfs_replicate", "linux-x64"));
-        var command = string.Join(' ', new[] { binary, "run", "--target-root", Root, "--dataset", Docs, "--lock-dir", LockDir, "--bandwidth-limit", "1M" }
-            .Concat(Ssh.CliOptions()).Select(w => $"'{w}'"));
+        var command = TimerCommand(Ssh, "--bandwidth-limit", "1M");
         return Target.Run("sh", "-c", $$"""
             {{command}} 2>{{Target.Scratch}}/stderr & pid=$!
             i=0; until pgrep -f 'zfs [s]end .*{{Docs}}' >/dev/null; do sleep 0.2; i=$((i+1)); [ $i -lt 300 ] || break; done
@@ -243,17 +246,15 @@ public sealed class ZfsFuseReplicationTests() : ReplicationScenarios(new ZfsSand
     public void A_stopped_run_whose_command_on_the_source_hangs_still_ends_and_lets_go_of_its_lock()
     {
         // A zfs hold on the source that never answers, as every zfs command on a host whose pool is suspended: the run
-        // waits for it after its transfer. SIGTERM closes the connection under it a few seconds later (or the test
-        // gives up after 30 s).
+        // waits for it, beside its transfer or after it. SIGTERM closes the connection under it a few seconds later
+        // (or the test gives up after 30 s).
         var hang = $"{Target.Scratch}/hang-hold.sh";
         Target.Check("sh", "-c", $$"""
             printf '%s\n' 'case "$SSH_ORIGINAL_COMMAND" in *hold*zfsansible-replica*) exec sleep 301 ;; esac' 'exec sh -c "$SSH_ORIGINAL_COMMAND"' >{{hang}}
             """);
         var ssh = ((ZfsSandbox)Target).AuthorizedSsh("hang_key", $"restrict,command=\"sh {hang}\"");
         Snapshot(Docs, "s1");
-        var binary = Target.Upload(Repository.Executable("zfs_replicate", "linux-x64"));
-        var command = string.Join(' ', new[] { binary, "run", "--target-root", Root, "--dataset", Docs, "--lock-dir", LockDir }
-            .Concat(ssh.CliOptions()).Select(w => $"'{w}'"));
+        var command = TimerCommand(ssh);
         var outcome = Target.Run("sh", "-c", $$"""
             {{command}} 2>{{Target.Scratch}}/stderr & pid=$!
             i=0; until pgrep -f 'sleep [3]01' >/dev/null; do sleep 0.2; i=$((i+1)); [ $i -lt 300 ] || break; done
