@@ -314,7 +314,8 @@ dotnet_tests() {
   local label=$1 log=$2; shift 2
   mkdir -p "$LOGS"
   set +e
-  ZFSANSIBLE_ROOT=$ROOT dotnet test -c Release --no-build "$@" >"$log" 2>&1
+  # Detailed: every test's duration is in the log (what a tier's time goes to).
+  ZFSANSIBLE_ROOT=$ROOT dotnet test -c Release --no-build --output Detailed "$@" >"$log" 2>&1
   local rc=$?
   set -e
   local total failed succeeded skipped
@@ -329,6 +330,11 @@ dotnet_tests() {
     return
   fi
   grep -E '^\s*failed [A-Za-z]' "$log" | sed 's/^\s*/FAILED: /' | head -n 50 || true
+  # The first failures' messages and where in the tests they failed: CI shows this output, not the log.
+  awk '/^[[:space:]]*(failed|passed) [A-Za-z]/ { within = 0 }
+       /^[[:space:]]*failed [A-Za-z]/ { if (++shown > 3) exit; within = 1; n = 6; print "  " $2 ":"; next }
+       within && n-- > 0 { print "    " $0 }
+       within && / at ZfsAnsible\..*Tests\..* in .*:[0-9]+$/ { sub(/^[[:space:]]*/, ""); print "    " $0; within = 0 }' "$log"
   if [ "${skipped:-0}" -gt 0 ]; then
     say "WARNING: $skipped tests of tier $label were SKIPPED (see $log): a skipped test is counted as failed"
   fi
@@ -338,6 +344,21 @@ dotnet_tests() {
     count 0 1
   fi
   say "tier $label: ${succeeded:-0} passed, $(( ${failed:-0} + ${skipped:-0} )) failed (log: $log)"
+  slowest_tests "$log" | sed "s/^/tier $label: slowest: /"
+}
+
+# The three tests of a log that took longest, "Class.Test (duration)": where a tier's time goes.
+slowest_tests() {
+  awk '/^[[:space:]]*(passed|failed) [A-Za-z]/ && match($0, /\(([0-9]+h )?([0-9]+m )?([0-9]+s )?[0-9]+ms\)$/) {
+         d = substr($0, RSTART + 1, RLENGTH - 2)
+         ms = 0; n = split(d, part, " ")
+         for (i = 1; i <= n; i++) {
+           v = part[i] + 0
+           ms += part[i] ~ /ms$/ ? v : part[i] ~ /h$/ ? v * 3600000 : part[i] ~ /m$/ ? v * 60000 : v * 1000
+         }
+         name = $2; sub(/^ZfsAnsible\.[A-Za-z]+\.Tests\./, "", name)
+         printf "%d\t%s (%s)\n", ms, name, d
+       }' "$1" | sort -rn | head -n 3 | cut -f2-
 }
 
 GUEST_CLASS="*.OpenZfsGuest*"

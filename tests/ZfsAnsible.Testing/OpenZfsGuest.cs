@@ -36,7 +36,7 @@ public sealed class OpenZfsGuest : IZfsTarget
         : throw new InvalidOperationException($"the guest has {_disks.Length} data disks, {count} asked for");
 
     /// <summary>Runs argv in the guest; each word is quoted for the remote shell, so it arrives unchanged.</summary>
-    public ProcessOutcome Run(params string[] argv) => Processes.Run("ssh", [.. SshOptions(), "root@127.0.0.1", string.Join(' ', argv.Select(Quote))]);
+    public ProcessOutcome Run(params string[] argv) => Processes.Run("ssh", [.. Connection(), "-p", _port, "root@127.0.0.1", string.Join(' ', argv.Select(Quote))]);
 
     /// <summary>systemctl's answer, trimmed (is-active, show -p X --value, list-timers ...).</summary>
     public string Systemctl(params string[] arguments) => Run(["systemctl", .. arguments]).StandardOutput.Trim();
@@ -82,7 +82,7 @@ public sealed class OpenZfsGuest : IZfsTarget
     public string Upload(string localPath)
     {
         var remote = $"{Scratch}/{Path.GetFileName(localPath)}";
-        var copy = Processes.Run("scp", ["-q", "-i", _key, "-P", _port, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", localPath, $"root@127.0.0.1:{remote}"]);
+        var copy = Processes.Run("scp", ["-q", .. Connection(), "-P", _port, localPath, $"root@127.0.0.1:{remote}"]);
         return copy.ExitCode == 0 ? remote : throw new InvalidOperationException($"scp {localPath} to the guest failed: {copy}");
     }
 
@@ -105,8 +105,13 @@ public sealed class OpenZfsGuest : IZfsTarget
         Run("sh", "-c", script + " 2>/dev/null");
     }
 
-    private string[] SshOptions() =>
-        ["-i", _key, "-p", _port, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes"];
+    /// <summary>
+    /// ssh's options for the guest. Its commands share one connection (kept a minute after the last): each new one
+    /// costs the emulated guest about a second of key exchange, and a test runs dozens.
+    /// </summary>
+    private string[] Connection() =>
+        ["-i", _key, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
+         "-o", "ControlMaster=auto", "-o", $"ControlPath={Path.GetTempPath()}zfsansible-guest-%C", "-o", "ControlPersist=60"];
 
     private static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
