@@ -358,7 +358,7 @@ slowest_tests() {
          }
          name = $2; sub(/^ZfsAnsible\.[A-Za-z]+\.Tests\./, "", name)
          printf "%d\t%s (%s)\n", ms, name, d
-       }' "$1" | sort -rn | head -n 3 | cut -f2-
+       }' "$1" | sort -rn | awk -F '\t' 'NR <= 3 { print $2 }'  # awk reads on: head would end sort with SIGPIPE (pipefail)
 }
 
 GUEST_CLASS="*.OpenZfsGuest*"
