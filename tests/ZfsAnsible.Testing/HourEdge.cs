@@ -1,3 +1,6 @@
+using ZfsAnsible.Domain.Policies;
+using ZfsAnsible.Domain.Snapshots;
+
 namespace ZfsAnsible.Testing;
 
 /// <summary>
@@ -16,10 +19,9 @@ public static class HourEdge
     /// </summary>
     public static TimeSpan WaitBefore(DateTimeOffset now, TimeSpan needed)
     {
-        var utc = now.ToUniversalTime();
-        var hour = new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
-        var sinceLast = utc - hour;
-        var untilNext = hour.AddHours(1) - utc;
+        var hour = IntervalCalendar.PeriodStart(Interval.Hourly, now);
+        var sinceLast = now - hour;
+        var untilNext = hour.AddHours(1) - now;
         return sinceLast < Skew ? Skew - sinceLast
             : untilNext < needed + Skew ? untilNext + Skew
             : TimeSpan.Zero;
