@@ -381,7 +381,7 @@ guest_tier() {
     count 0 1
     return
   fi
-  trap '"$ROOT/tests/vm/openzfs-guest.sh" stop' EXIT
+  GUEST_UP=1
   if ! "$guest" boot >"$LOGS/guest-boot.log" 2>&1; then
     say "FAILED: tier openzfs-guest DID NOT RUN: the guest did not boot (see $LOGS/guest-boot.log):"
     tail -n 5 "$LOGS/guest-boot.log" | sed 's/^/    /'
@@ -393,7 +393,7 @@ guest_tier() {
   say "tier openzfs-guest: guest up ($(tail -n1 "$LOGS/guest-boot.log" | sed 's/^\[[^]]*\] //'))"
   dotnet_tests openzfs-guest "$LOGS/guest-test.log" --project "$ROOT/tests/ZfsAnsible.Integration.Tests" -- --filter-class "$GUEST_CLASS"
   "$guest" stop
-  trap - EXIT
+  GUEST_UP=0
 }
 
 molecule_tier() {
@@ -412,7 +412,24 @@ molecule_tier() {
   say "tier molecule: $((PASSED - before_p)) passed, $((FAILED - before_f)) failed"
 }
 
+# A run that ends early (a command failed outside a check, under set -e) still ends with the totals line, one more
+# failure counted, and says where it stopped; a guest it booted is stopped.
+GUEST_UP=0
+TESTING=0
+STOPPED_AT=""
+finish_tests() {
+  local rc=$?
+  [ "$GUEST_UP" = 0 ] || "$ROOT/tests/vm/openzfs-guest.sh" stop || true
+  [ "$TESTING" = 1 ] || return 0
+  say "FAILED: build.sh test stopped early (exit $rc)${STOPPED_AT:+ at: $STOPPED_AT}"
+  say "$PASSED passed, $((FAILED + 1)) failed"
+}
+
 run_tests() {
+  TESTING=1
+  set -E  # the ERR trap below sees failures inside functions too; it only records where
+  trap 'STOPPED_AT="line $LINENO: $BASH_COMMAND"' ERR
+  trap finish_tests EXIT
   setup
   build
   "$ROOT/tests/sandbox/zfs-sandbox.sh" start \
@@ -421,6 +438,7 @@ run_tests() {
   dotnet_tier
   molecule_tier
   guest_tier
+  TESTING=0
   say "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
 }
