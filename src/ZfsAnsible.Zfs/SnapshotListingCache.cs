@@ -55,10 +55,9 @@ public sealed record SnapshotListingCache(ImmutableDictionary<string, CachedList
 }
 
 /// <summary>
-/// The cache on disk beside the snapshot run's lock: tab-separated text, written whole to a temporary file and
-/// renamed. It is read only from a directory and a file nobody but their owner can write (a planted listing could
-/// hide the snapshots retention must keep), and any line it cannot read voids all of it: a cache is only ever a
-/// shortcut, never a reason to fail.
+/// The cache on disk beside the snapshot run's lock: tab-separated text in a <see cref="PrivateCacheFile"/> (a planted
+/// listing could hide the snapshots retention must keep), and any line it cannot read voids all of it: a cache is only
+/// ever a shortcut, never a reason to fail.
 /// </summary>
 public static class SnapshotListingCacheFile
 {
@@ -66,59 +65,12 @@ public static class SnapshotListingCacheFile
 
     private const string Header = "zfsansible snapshot listing cache 1";
 
-    public static SnapshotListingCache Load(string directory)
-    {
-        var path = Path.Combine(directory, Name);
-        try
-        {
-            if (!File.Exists(path) || OthersMayWrite(directory) || OthersMayWrite(path))
-            {
-                return SnapshotListingCache.Empty;
-            }
-
-            return Parse(File.ReadLines(path)) ?? SnapshotListingCache.Empty;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return SnapshotListingCache.Empty;
-        }
-    }
+    public static SnapshotListingCache Load(string directory) =>
+        PrivateCacheFile.Read(directory, Name, Parse) ?? SnapshotListingCache.Empty;
 
     /// <summary>Writes the cache; false when it could not (the next run lists again).</summary>
-    public static bool Save(string directory, SnapshotListingCache cache)
-    {
-        var path = Path.Combine(directory, Name);
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        try
-        {
-            if (!Directory.Exists(directory) || OthersMayWrite(directory))
-            {
-                return false;
-            }
-
-            using (var file = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
-            using (var writer = new StreamWriter(file, new UTF8Encoding(false)))
-            {
-                Write(writer, cache);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception inner) when (inner is IOException or UnauthorizedAccessException)
-            {
-                // Nothing more to do: the next save overwrites it.
-            }
-
-            return false;
-        }
-    }
+    public static bool Save(string directory, SnapshotListingCache cache) =>
+        PrivateCacheFile.Write(directory, Name, writer => Write(writer, cache));
 
     /// <summary>"D dataset guid snapshots_changed listed_at" then one "S name createtxg" per snapshot.</summary>
     public static void Write(TextWriter writer, SnapshotListingCache cache)
@@ -183,7 +135,4 @@ public static class SnapshotListingCacheFile
 
     private static long? Number(string text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-
-    private static bool OthersMayWrite(string path) =>
-        (File.GetUnixFileMode(path) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
 }

@@ -53,15 +53,28 @@ public sealed record ZfsCapabilities(
     public static ZfsCapabilities Legacy { get; } = new("zfs-fuse / legacy", false, false, false, false, false, false, false);
 }
 
-/// <summary>Asks the installed tools what they support; costs one or two short commands.</summary>
+/// <summary>Asks the installed tools what they support; costs one or two short commands, or none when this host's cache answers.</summary>
 public static partial class CapabilityProbe
 {
-    public static ZfsCapabilities Probe(ICommandRunner runner)
+    public static ZfsCapabilities Probe(ICommandRunner runner) => Probe(runner, CapabilityCache.Host);
+
+    public static ZfsCapabilities Probe(ICommandRunner runner, CapabilityCache cache)
     {
+        var key = cache.KeyFor(runner);
+        if (key is not null && cache.Version(key) is { } kept)
+        {
+            return ZfsCapabilities.OpenZfs(kept);
+        }
+
         // OpenZFS 0.8+ answers "zfs version" with e.g. "zfs-2.1.11-1" and "zfs-kmod-2.1.11-1".
         var version = runner.Run(Command.Of("zfs", "version"));
         if (version.Succeeded && VersionPattern().Match(version.StandardOutput) is { Success: true } match)
         {
+            if (key is not null)
+            {
+                cache.Keep(key, match.Groups[1].Value);
+            }
+
             return ZfsCapabilities.OpenZfs(match.Groups[1].Value);
         }
 

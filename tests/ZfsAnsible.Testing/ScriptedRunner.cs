@@ -16,6 +16,11 @@ public sealed class ScriptedRunner : ICommandRunner
     /// <summary>For a command whose answer changes between calls: returns its stdout (exit 0), or null to use the script.</summary>
     public Func<Command, string?>? Dynamic { get; set; }
 
+    /// <summary>Where each program would be as a file of this host (a probe's cache keys on it); null: no local files.</summary>
+    public Func<string, string?>? Programs { get; set; }
+
+    public string? LocalProgram(string program) => Programs?.Invoke(program);
+
     public ScriptedRunner On(string commandLine, string stdout = "", int exit = 0, string stderr = "")
     {
         _answers[commandLine] = (exit, stdout, stderr);

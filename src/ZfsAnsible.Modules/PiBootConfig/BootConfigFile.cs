@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using ZfsAnsible.Domain;
 using ZfsAnsible.Domain.BootConfig;
+using ZfsAnsible.Zfs.Execution;
 
 namespace ZfsAnsible.Modules.PiBootConfig;
 
@@ -86,10 +87,10 @@ public static partial class BootConfigFile
         var backupMade = false;
         try
         {
-            var original = Native.Owner(path);
+            var original = FileStatus.Of(path);
             if (original is null)
             {
-                return Result<string?>.Fail($"cannot read the owner and mode of {path}: {Native.LastError()}");
+                return Result<string?>.Fail($"cannot read the owner and mode of {path}: {FileStatus.LastError()}");
             }
 
             if (backup is not null)
@@ -105,13 +106,13 @@ public static partial class BootConfigFile
             }
 
             // On the FAT boot partition both already match (the mount decides them), and neither call is made.
-            var made = Native.Owner(temporary);
-            if (made is null || made.Value.Mode != original.Value.Mode)
+            var made = FileStatus.Of(temporary);
+            if (made is null || made.Mode != original.Mode)
             {
-                File.SetUnixFileMode(temporary, (UnixFileMode)original.Value.Mode);
+                File.SetUnixFileMode(temporary, (UnixFileMode)original.Mode);
             }
 
-            if ((made is null || made.Value.Uid != original.Value.Uid || made.Value.Gid != original.Value.Gid) && Native.Chown(temporary, original.Value.Uid, original.Value.Gid) != 0)
+            if ((made is null || made.Uid != original.Uid || made.Gid != original.Gid) && Native.Chown(temporary, original.Uid, original.Gid) != 0)
             {
                 throw new IOException($"cannot give {temporary} the owner of {path}: {Native.LastError()}");
             }
@@ -152,24 +153,9 @@ public static partial class BootConfigFile
         }
     }
 
-    /// <summary>libc's statx (arch-independent layout, glibc 2.28+), chown, open, fsync and close.</summary>
+    /// <summary>libc's chown, open, fsync and close.</summary>
     private static partial class Native
     {
-        private const int CurrentDirectory = -100;
-        private const uint TypeModeUidGid = 0x1 | 0x2 | 0x8 | 0x10;
-
-        public static unsafe (uint Uid, uint Gid, int Mode)? Owner(string path)
-        {
-            // struct statx: stx_uid at byte 20, stx_gid at 24, stx_mode (16 bits) at 28; 256 bytes in all.
-            var buffer = stackalloc byte[256];
-            if (Statx(CurrentDirectory, path, 0, TypeModeUidGid, buffer) != 0)
-            {
-                return null;
-            }
-
-            return (*(uint*)(buffer + 20), *(uint*)(buffer + 24), *(ushort*)(buffer + 28) & 0xFFF);
-        }
-
         public static void SyncDirectory(string directory)
         {
             var fd = Open(directory, 0);
@@ -181,9 +167,6 @@ public static partial class BootConfigFile
         }
 
         public static string LastError() => Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
-
-        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 
         [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         public static partial int Chown(string path, uint uid, uint gid);

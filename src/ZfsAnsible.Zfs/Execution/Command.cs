@@ -88,6 +88,12 @@ public interface ICommandRunner
     CommandResult RunDetaching(Command command) => Run(command);
 
     /// <summary>
+    /// The file this runner would start for <paramref name="program"/> when it runs programs of this host; null when
+    /// they run elsewhere (ssh) or are answered without a program (tests). What a probe's cached answer is keyed on.
+    /// </summary>
+    string? LocalProgram(string program) => null;
+
+    /// <summary>
     /// Runs to completion, handing each line of standard output to <paramref name="line"/> as it comes instead of keeping
     /// the output (a listing of 100,000 snapshots would be tens of megabytes); the result's StandardOutput is empty.
     /// Runners that only have the whole output (ssh, scripted answers) hand it over line by line once it is there.

@@ -17,6 +17,8 @@ public sealed class ProcessCommandRunner : ICommandRunner
         return new CommandResult(command, process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
     });
 
+    public string? LocalProgram(string program) => Locate(program);
+
     public CommandResult RunLines(Command command, LineHandler line) => Started(command, process =>
     {
         var stderr = process.StandardError.ReadToEndAsync();
