@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using ZfsAnsible.Domain;
+using ZfsAnsible.Zfs;
 
 namespace ZfsAnsible.Modules;
 
@@ -15,7 +16,7 @@ namespace ZfsAnsible.Modules;
 public sealed partial class RunLock : IDisposable
 {
     /// <summary>Where every run's lock lives unless told otherwise (lock_dir): cleared at boot, like the locks' holders.</summary>
-    public const string DefaultDirectory = "/run/zfsansible";
+    public const string DefaultDirectory = CapabilityCache.DefaultDirectory;
 
     private readonly string _infoPath;
     private readonly SafeFileHandle _lock;

@@ -13,7 +13,7 @@ namespace ZfsAnsible.Zfs;
 /// <param name="moduleVersionFile">Where the kernel module says its version (tests point it elsewhere).</param>
 public sealed partial class CapabilityCache(string directory, string moduleVersionFile = CapabilityCache.ModuleVersionFile)
 {
-    /// <summary>Beside the run locks (<c>RunLock.DefaultDirectory</c>).</summary>
+    /// <summary>zfsansible's directory under /run: the run locks live there too (<c>RunLock.DefaultDirectory</c>).</summary>
     public const string DefaultDirectory = "/run/zfsansible";
 
     public const string Name = "zfs-version.cache";

@@ -70,12 +70,13 @@ public static partial class CapabilityProbe
         var version = runner.Run(Command.Of("zfs", "version"));
         if (version.Succeeded && VersionPattern().Match(version.StandardOutput) is { Success: true } match)
         {
+            var answered = match.Groups[1].Value;
             if (key is not null)
             {
-                cache.Keep(key, match.Groups[1].Value);
+                cache.Keep(key, answered);
             }
 
-            return ZfsCapabilities.OpenZfs(match.Groups[1].Value);
+            return ZfsCapabilities.OpenZfs(answered);
         }
 
         var parsable = runner.Run(Command.Of("zpool", "list", "-H", "-p", "-o", "name"));

@@ -24,11 +24,11 @@ public sealed class CapabilityCacheTests : IDisposable
 
     private string Module => Path.Combine(_root, "module-version");
 
-    private string Directory_ => Path.Combine(_root, "run");
+    private string RunDirectory => Path.Combine(_root, "run");
 
-    private string CacheFile => Path.Combine(Directory_, CapabilityCache.Name);
+    private string CacheFile => Path.Combine(RunDirectory, CapabilityCache.Name);
 
-    private CapabilityCache Cache => new(Directory_, Module);
+    private CapabilityCache Cache => new(RunDirectory, Module);
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
@@ -101,7 +101,7 @@ public sealed class CapabilityCacheTests : IDisposable
         CapabilityProbe.Probe(remote, Cache);
 
         Assert.Equal(2, Probes(remote));
-        Assert.False(Directory.Exists(Directory_));
+        Assert.False(Directory.Exists(RunDirectory));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class CapabilityCacheTests : IDisposable
     public void A_file_it_cannot_read_is_probed_over_and_replaced(string content)
     {
         var key = Cache.KeyFor(OpenZfs())!;
-        Directory.CreateDirectory(Directory_);
+        Directory.CreateDirectory(RunDirectory);
         File.WriteAllText(CacheFile, content.Replace("KEY", key, StringComparison.Ordinal));
         File.SetUnixFileMode(CacheFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
