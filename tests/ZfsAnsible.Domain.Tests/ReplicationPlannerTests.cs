@@ -95,19 +95,17 @@ public class ReplicationPlannerTests
     }
 
     [Fact]
-    public void A_delivered_snapshot_is_held_while_it_travels_and_once_it_is_the_source_and_the_target_finish_side_by_side()
+    public void A_receive_is_prepared_in_its_transfers_lane_a_delivered_snapshot_is_held_while_it_travels_and_the_source_and_the_target_finish_side_by_side()
     {
         var stages = Plan(Marked(A, B, C), TargetState.Absent).Stages();
         Assert.Equal(
             [
-                new Stage([[new CreateParents("backup/tank")]]),
                 new Stage([
-                    [new Transfer("tank/docs", "backup/tank/docs", new FullSend(A))],
+                    [new CreateParents("backup/tank"), new Transfer("tank/docs", "backup/tank/docs", new FullSend(A))],
                     [new HoldBase("tank/docs@a", Tag), new SetMarks("tank/docs@a", ["backup-host:backup"])],
                 ]),
-                new Stage([[new Protect("backup/tank/docs")]]),
                 new Stage([
-                    [new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(A, C))],
+                    [new Protect("backup/tank/docs"), new Transfer("tank/docs", "backup/tank/docs", new IncrementalSend(A, C))],
                     [new HoldBase("tank/docs@c", Tag), new SetMarks("tank/docs@c", ["backup-host:backup"])],
                 ]),
                 new Stage([
@@ -148,11 +146,14 @@ public class ReplicationPlannerTests
             ],
             Plan(ImmutableArray.Create(new MarkedSnapshot(A, "backup-host:backup"), new MarkedSnapshot(B, string.Empty)), Target(A, B)).Stages());
 
-        // Without holds, the target is protected and its success recorded once the last transfer is done, in that
-        // order; a plan without writes has no stage.
+        // Without holds, the parents still lead the transfer, and the target is protected and its success recorded
+        // once the last transfer is done, in that order; a plan without writes has no stage.
         Assert.Equal(
-            new Stage([[new Protect("backup/tank/docs"), new RecordSuccess("backup/tank/docs")]]),
-            Plan(Marked(A), TargetState.Absent, Options with { Hold = false }).Stages()[^1]);
+            [
+                new Stage([[new CreateParents("backup/tank"), new Transfer("tank/docs", "backup/tank/docs", new FullSend(A))]]),
+                new Stage([[new Protect("backup/tank/docs"), new RecordSuccess("backup/tank/docs")]]),
+            ],
+            Plan(Marked(A), TargetState.Absent, Options with { Hold = false }).Stages());
         Assert.Empty(Plan([new MarkedSnapshot(A, "backup-host:backup")], Target(A)).Stages());
     }
 

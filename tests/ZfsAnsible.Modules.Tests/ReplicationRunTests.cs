@@ -162,6 +162,22 @@ public sealed class ReplicationRunTests : IDisposable
         Assert.DoesNotContain(runner.Ran, IsRecord);
     }
 
+    [Fact]
+    public void When_the_parents_cannot_be_made_no_byte_moves_nothing_is_held_and_the_create_is_the_reason()
+    {
+        var runner = OpenZfsWithOneSnapshot()
+            .On("zfs create -p backup/h/tank", exit: 1, stderr: "cannot create 'backup/h/tank': out of space")
+            .On(Hold).On(Mark);
+        var pipe = new RecordingPipe();
+        var outcome = Run(runner, pipe);
+        Assert.Equal("zfs create -p backup/h/tank failed (exit 1): cannot create 'backup/h/tank': out of space", outcome.Failure);
+        Assert.NotNull(pipe.To);
+        Assert.Equal("zfs create -p backup/h/tank", outcome.Commands[0]);
+        Assert.StartsWith("zfs send tank/docs@s1 | ", outcome.Commands[1], StringComparison.Ordinal);
+        Assert.Equal(2, outcome.Commands.Length);
+        Assert.DoesNotContain(runner.Ran, c => c.Arguments[0] is "hold" or "set");
+    }
+
     /// <summary>tank/docs@s1 is the base of backup/h/tank/docs (held, marked), @s2 is new: an incremental run.</summary>
     private static ScriptedRunner OpenZfsWithANewSnapshot() => new ScriptedRunner()
         .On("zfs version", "zfs-2.3.2-1\nzfs-kmod-2.3.2-1\n")
@@ -232,20 +248,29 @@ public sealed class ReplicationRunTests : IDisposable
         Assert.DoesNotContain(runner.Ran, c => c.Arguments[0] == "release");
     }
 
-    /// <summary>A pipe that answers every transfer the same way, as a scripted runner answers commands.</summary>
+    /// <summary>What a pipe answers when what its stream waits for failed: stopped, nothing moved.</summary>
+    private static PipeResult NotReady(Command from, Command to) => new(new(from, -9, string.Empty, string.Empty), new(to, -9, string.Empty, string.Empty), 0, TimeSpan.Zero, Cancelled: true);
+
+    /// <summary>A pipe that answers every transfer the same way, as a scripted runner answers commands, once it is ready.</summary>
     private sealed class FixedPipe(PipeResult result) : IPipeRunner
     {
-        public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation) => result;
+        public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation, Func<bool>? ready = null) =>
+            ready?.Invoke() == false ? NotReady(from, to) : result;
     }
 
-    /// <summary>A pipe that succeeds and keeps the receiving command it was given; with a meeting, it attends it first.</summary>
+    /// <summary>A pipe that succeeds, once ready, and keeps the receiving command it was given; with a meeting, it attends it first.</summary>
     private sealed class RecordingPipe(Meeting? meeting = null) : IPipeRunner
     {
         public Command? To { get; private set; }
 
-        public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation)
+        public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation, Func<bool>? ready = null)
         {
             To = to;
+            if (ready?.Invoke() == false)
+            {
+                return NotReady(from, to);
+            }
+
             return meeting is null || meeting.Attend()
                 ? new PipeResult(Ok("send"), Ok("recv"), 10, TimeSpan.Zero, false)
                 : new PipeResult(Ok("send"), new CommandResult(to, 98, string.Empty, "the transfer ran alone, not side by side"), 0, TimeSpan.Zero, false);

@@ -90,9 +90,76 @@ public class ProcessPipeTests
         var result = new ProcessPipe().Run(Command.Of("bash", "-c", $"exec -a {marker} cat /dev/zero"), Command.Of("sh", "-c", "cat >/dev/null"), 1_000_000, cancel.Token);
         Assert.True(result.Cancelled);
         Assert.False(result.Succeeded);
-        using var pgrep = Process.Start(new ProcessStartInfo("pgrep", ["-f", marker]) { RedirectStandardOutput = true })!;
-        pgrep.WaitForExit();
-        Assert.Equal(1, pgrep.ExitCode);
+        AssertGone(marker);
+    }
+
+    [Fact]
+    public void What_the_stream_waits_for_runs_once_both_commands_have_started_and_no_byte_moves_before_it_is_done()
+    {
+        var dir = Directory.CreateTempSubdirectory("zfsansible-ready-").FullName;
+        try
+        {
+            var sent = Path.Combine(dir, "sent");
+            var received = Path.Combine(dir, "received");
+            var sawBoth = false;
+            var result = new ProcessPipe().Run(
+                Command.Of("sh", "-c", $"touch {sent}; exec head -c 1000000 /dev/urandom"),
+                Command.Of("sh", "-c", $"touch {received}; exec wc -c"),
+                null,
+                CancellationToken.None,
+                ready: () =>
+                {
+                    var waited = Stopwatch.StartNew();
+                    while (!(File.Exists(sent) && File.Exists(received)) && waited.Elapsed < TimeSpan.FromSeconds(10))
+                    {
+                        Thread.Sleep(10);
+                    }
+
+                    sawBoth = File.Exists(sent) && File.Exists(received);
+                    return true;
+                });
+            Assert.True(sawBoth, "ready ran before both commands had started");
+            Assert.True(result.Succeeded, result.ErrorSummary);
+            Assert.Equal(1_000_000, result.Bytes);
+            Assert.Equal("1000000", result.To.StandardOutput.Trim());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void When_what_the_stream_waits_for_fails_both_commands_are_stopped_and_the_receiver_got_nothing()
+    {
+        var marker = $"zfsansible-pipe-{Guid.NewGuid():N}";
+        var result = new ProcessPipe().Run(Command.Of("bash", "-c", $"exec -a {marker} cat /dev/zero"), Command.Of("wc", "-c"), null, CancellationToken.None, ready: () => false);
+        Assert.True(result.Cancelled);
+        Assert.Equal(0, result.Bytes);
+        Assert.Equal(string.Empty, result.To.StandardOutput);
+        AssertGone(marker);
+
+        // A ready that throws stops both as well, and its exception is not swallowed.
+        marker = $"zfsansible-pipe-{Guid.NewGuid():N}";
+        var thrown = Assert.Throws<InvalidOperationException>(() => new ProcessPipe().Run(
+            Command.Of("bash", "-c", $"exec -a {marker} cat /dev/zero"), Command.Of("wc", "-c"), null, CancellationToken.None, ready: () => throw new InvalidOperationException("broken")));
+        Assert.Equal("broken", thrown.Message);
+        AssertGone(marker);
+    }
+
+    private static void AssertGone(string marker)
+    {
+        // Killed is not yet reaped: give the kernel a moment.
+        var waited = Stopwatch.StartNew();
+        int exit;
+        do
+        {
+            using var pgrep = Process.Start(new ProcessStartInfo("pgrep", ["-f", marker]) { RedirectStandardOutput = true })!;
+            pgrep.WaitForExit();
+            exit = pgrep.ExitCode;
+        }
+        while (exit == 0 && waited.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.Equal(1, exit);
     }
 
     [Fact]

@@ -92,8 +92,11 @@ public sealed record DatasetPlan(string Source, string Target, ImmutableArray<Re
 
     /// <summary>
     /// The actions as the stages they run in: a stage starts once the one before it succeeded. Each action is a stage
-    /// of its own, in plan order, but two:
+    /// of its own, in plan order, but three:
     /// <list type="bullet">
+    /// <item>what a transfer's receive needs first (the target's parents, its protection) leads the transfer's lane:
+    /// the runner writes it while the transfer's commands start, and the stream and the stage's other lanes go on once
+    /// it is done;</item>
     /// <item>the hold and the mark of the snapshot a transfer delivers run while it is delivered (they touch the
     /// source's snapshot, not the stream). If the transfer fails, that snapshot stays held and marked beside the old
     /// base: the next run sends it again and keeps both, or lets go of it when it sends a newer one;</item>
@@ -110,17 +113,30 @@ public sealed record DatasetPlan(string Source, string Target, ImmutableArray<Re
         var next = 0;
         while (next <= last)
         {
-            // The planner holds and marks, right after a transfer, the newest common snapshot: the one it delivered.
-            if (Actions[next] is Transfer transfer && next + 2 < Actions.Length
-                && Actions[next + 1] is HoldBase hold && Actions[next + 2] is SetMarks mark && mark.Snapshot == hold.Snapshot)
+            var at = next;
+            while (Actions[at] is CreateParents or Protect && at < last)
             {
-                stages.Add(new Stage([[transfer], [hold, mark]]));
-                next += 3;
+                at++;
             }
-            else
+
+            if (Actions[at] is not Transfer transfer)
             {
                 stages.Add(new Stage([[Actions[next]]]));
                 next++;
+                continue;
+            }
+
+            ValueArray<ReplicationAction> lane = [.. Actions[next..at], transfer];
+            // The planner holds and marks, right after a transfer, the newest common snapshot: the one it delivered.
+            if (at + 2 < Actions.Length && Actions[at + 1] is HoldBase hold && Actions[at + 2] is SetMarks mark && mark.Snapshot == hold.Snapshot)
+            {
+                stages.Add(new Stage([lane, [hold, mark]]));
+                next = at + 3;
+            }
+            else
+            {
+                stages.Add(new Stage([lane]));
+                next = at + 1;
             }
         }
 

@@ -215,9 +215,9 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             }
 
             var record = new SuccessRecord(clock.GetUtcNow(), bytes, duration);
-            if (stage.Lanes[0] is [Transfer transfer])
+            if (stage.Lanes[0] is [.., Transfer transfer] lane)
             {
-                var moved = MoveBeside(transfer, new Stage([.. stage.Lanes.Skip(1)]), record, request, source, target, state, cancellation);
+                var moved = MoveBeside([.. lane.Items[..^1]], transfer, new Stage([.. stage.Lanes.Skip(1)]), record, request, source, target, state, cancellation);
                 if (!moved.IsOk)
                 {
                     return moved.Error;
@@ -273,19 +273,21 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
     }
 
     /// <summary>
-    /// A transfer, with the other lanes of its stage (the hold and mark of what it delivers) written on another thread
-    /// meanwhile, listed after it as planned. When both fail, the transfer's failure is reported: it is the cause.
+    /// A transfer after what its receive needs first (<paramref name="preparing"/>: the target's parents, its
+    /// protection), with the other lanes of its stage (the hold and mark of what it delivers) written on another thread
+    /// once that is done, listed after it as planned. When both fail, the transfer's failure is reported: it is the cause.
     /// </summary>
-    private Result<(long Bytes, TimeSpan Duration)> MoveBeside(Transfer transfer, Stage beside, SuccessRecord record,
+    private Result<(long Bytes, TimeSpan Duration)> MoveBeside(ImmutableArray<ReplicationAction> preparing, Transfer transfer, Stage beside, SuccessRecord record,
         ReplicationRequest request, Side source, Side target, RunState state, CancellationToken cancellation)
     {
         var besideState = state.ForLane();
-        var written = beside.Lanes.IsEmpty ? null : Task.Run(() => WriteLanes(beside, record, source, target, besideState));
+        Task<Result<bool>>? written = null;
         Result<(long Bytes, TimeSpan Duration)> moved;
         Result<bool> wrote;
         try
         {
-            moved = Move(transfer, request, source, target, state, cancellation);
+            moved = Move(preparing, transfer, record, request, source, target, state,
+                prepared: () => written = beside.Lanes.IsEmpty ? null : Task.Run(() => WriteLanes(beside, record, source, target, besideState)), cancellation);
         }
         finally
         {
@@ -302,18 +304,53 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         return !moved.IsOk || wrote.IsOk ? moved : wrote.Error;
     }
 
-    /// <summary>One send | recv pipe, listed and (unless in check mode) run.</summary>
-    private Result<(long Bytes, TimeSpan Duration)> Move(Transfer transfer, ReplicationRequest request, Side source, Side target, RunState state, CancellationToken cancellation)
+    /// <summary>
+    /// One send | recv pipe, listed after its preparations and (unless in check mode) run. The preparations are written
+    /// while both commands start, and the stream flows once they are done (then <paramref name="prepared"/> is called):
+    /// starting a zfs process costs about what a small write does, so the two overlap. A failed preparation stops both
+    /// commands before any byte moves, and nothing beside the transfer starts: nothing is held for a target whose
+    /// parents could not be made.
+    /// </summary>
+    private Result<(long Bytes, TimeSpan Duration)> Move(ImmutableArray<ReplicationAction> preparing, Transfer transfer, SuccessRecord record,
+        ReplicationRequest request, Side source, Side target, RunState state, Action prepared, CancellationToken cancellation)
     {
         var send = ZfsReplicas.Send(transfer.Step, transfer.Source, request.Raw);
         var receive = target.Zfs.Receive(transfer);
-        state.Commands.Add($"{source.Display(send)} | {target.Display(receive)}");
+        var preparations = state.ForLane();
+        var ready = Result.Ok(true);
+        bool Prepare()
+        {
+            ready = WriteLane(preparing, record, source, target, preparations);
+            if (ready.IsOk)
+            {
+                prepared();
+            }
+
+            return ready.IsOk;
+        }
+
+        PipeResult? result = null;
         if (state.CheckMode)
+        {
+            Prepare();
+        }
+        else
+        {
+            result = pipe.Run(source.Wrap(send), target.Wrap(receive), request.BytesPerSecond, cancellation, Prepare);
+        }
+
+        state.Merge(preparations);
+        state.Commands.Add($"{source.Display(send)} | {target.Display(receive)}");
+        if (!ready.IsOk)
+        {
+            return ready.Error;
+        }
+
+        if (result is null)
         {
             return Result.Ok((0L, TimeSpan.Zero));
         }
 
-        var result = pipe.Run(source.Wrap(send), target.Wrap(receive), request.BytesPerSecond, cancellation);
         if (result.Succeeded)
         {
             return Result.Ok((result.Bytes, result.Duration));

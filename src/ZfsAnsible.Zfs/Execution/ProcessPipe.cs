@@ -4,6 +4,7 @@ using System.Diagnostics;
 namespace ZfsAnsible.Zfs.Execution;
 
 /// <summary>How a "from | to" pipe ended: both commands' results, the bytes that went through, and whether it was stopped.</summary>
+/// <param name="Cancelled">Stopped before the end: cancelled, or what the stream waited for was not done (<see cref="IPipeRunner.Run"/>'s ready).</param>
 public sealed record PipeResult(CommandResult From, CommandResult To, long Bytes, TimeSpan Duration, bool Cancelled)
 {
     public bool Succeeded => !Cancelled && From.Succeeded && To.Succeeded;
@@ -17,7 +18,9 @@ public sealed record PipeResult(CommandResult From, CommandResult To, long Bytes
 /// <summary>Runs "from | to" with the bytes passing through this process: counted, optionally rate-limited, stoppable.</summary>
 public interface IPipeRunner
 {
-    PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation);
+    /// <param name="ready">Run once both commands have started, before any byte moves (what the receiver needs first);
+    /// false stops both, and the result is <see cref="PipeResult.Cancelled"/> with nothing moved.</param>
+    PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation, Func<bool>? ready = null);
 }
 
 /// <summary>
@@ -30,7 +33,7 @@ public sealed class ProcessPipe : IPipeRunner
 {
     private const int BufferSize = 128 * 1024;
 
-    public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation)
+    public PipeResult Run(Command from, Command to, long? bytesPerSecond, CancellationToken cancellation, Func<bool>? ready = null)
     {
         var clock = Stopwatch.StartNew();
         var fromInfo = ProcessCommandRunner.StartInfo(from, out var fromProblem);
@@ -58,21 +61,26 @@ public sealed class ProcessPipe : IPipeRunner
         var receiverOutput = receiver.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var receiverErrors = receiver.StandardError.ReadToEndAsync(CancellationToken.None);
         var copied = new Progress();
-        var cancelled = false;
+        var cancelled = !IsReady(ready, sender, receiver);
         try
         {
-            var moved = bytesPerSecond is > 0 ? KernelPipe.Outcome.Unsupported : MoveInKernel(sender, receiver, copied, cancellation);
-            cancellation.ThrowIfCancellationRequested();
-            if (moved == KernelPipe.Outcome.Unsupported)
+            if (!cancelled)
             {
-                Copy(sender.StandardOutput.BaseStream, receiver.StandardInput.BaseStream, bytesPerSecond, clock, copied, cancellation);
-            }
-            else if (moved == KernelPipe.Outcome.ReceiverGone)
-            {
-                throw new IOException("the receiver stopped reading");
-            }
+                // The transfer's time (and the rate limit's) starts when the stream may flow.
+                clock.Restart();
+                var moved = bytesPerSecond is > 0 ? KernelPipe.Outcome.Unsupported : MoveInKernel(sender, receiver, copied, cancellation);
+                cancellation.ThrowIfCancellationRequested();
+                if (moved == KernelPipe.Outcome.Unsupported)
+                {
+                    Copy(sender.StandardOutput.BaseStream, receiver.StandardInput.BaseStream, bytesPerSecond, clock, copied, cancellation);
+                }
+                else if (moved == KernelPipe.Outcome.ReceiverGone)
+                {
+                    throw new IOException("the receiver stopped reading");
+                }
 
-            receiver.StandardInput.Close();
+                receiver.StandardInput.Close();
+            }
         }
         catch (OperationCanceledException)
         {
@@ -96,6 +104,28 @@ public sealed class ProcessPipe : IPipeRunner
             copied.Bytes,
             clock.Elapsed,
             cancelled);
+    }
+
+    /// <summary>
+    /// Whether the stream may flow: what <paramref name="ready"/> writes runs while both commands start (starting a zfs
+    /// process costs about what a small write does, so the two overlap). Not ready, or failing, stops both.
+    /// </summary>
+    private static bool IsReady(Func<bool>? ready, Process sender, Process receiver)
+    {
+        var isReady = false;
+        try
+        {
+            isReady = ready?.Invoke() ?? true;
+            return isReady;
+        }
+        finally
+        {
+            if (!isReady)
+            {
+                Kill(receiver);
+                Kill(sender);
+            }
+        }
     }
 
     /// <summary>
