@@ -771,56 +771,47 @@ fi
 
 # ---------------------------------------------------------------- 5b. replication
 
-# zfs_replicate against the bare pipe on the same snapshot: REP_MB of incompressible data in benchrep/src@s1 on the
-# zfs-fuse sandbox, received as a full stream into the same pool, locally and through the private sshd.
-REP_POOL=benchrep
-REP_MB=512
-replicate_bench() {
-  local dir=$SANDBOX_DIR/$REP_POOL ours=$PUBLISH/linux-x64/zfs_replicate
-  [ -x "$ours" ] || { fail "replicate-*" "$ours was not built"; return; }
-  log "replicate: making $REP_POOL/src@s1 with $REP_MB MB of random data"
-  if ! make_pool "$REP_POOL" "$dir" 3G -m none \
-      || ! zfs create -o compression=off -o mountpoint="$dir/src" "$REP_POOL/src" \
-      || ! head -c "$((REP_MB * 1024 * 1024))" /dev/urandom >"$dir/src/data" \
-      || ! zfs snapshot "$REP_POOL/src@s1"; then
-    fail "replicate-*" "could not make $REP_POOL/src@s1 on the sandbox"
+# The BENCH lines of one bench/replicate-rounds.sh run ($3, its output): $1-local-<MB>M and $1-ssh-<MB>M in MB/s
+# (throughput: higher is better, so the ratio is theirs' time over ours), and $1-fixed-1M in ms: what a run costs apart
+# from its stream (probes, listings, parents, hold, mark, protection, success record), as a 1 MB transfer.
+replicate_lines() {
+  local id=$1 mb=$2 out=$3 local_ms ssh_ms fixed_ms ours theirs
+  local_ms=$(result_of local "$out"); ssh_ms=$(result_of ssh "$out"); fixed_ms=$(result_of fixed "$out")
+  if [ -z "$local_ms" ] || [ -z "$ssh_ms" ] || [ -z "$fixed_ms" ]; then
+    fail "$id-*" "bench/replicate-rounds.sh printed no result: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
     return
   fi
-  start_sshd || { fail "replicate-*" "could not start a private sshd on 127.0.0.1"; return; }
-  local ssh_cmd="ssh -i $TMP/sshd/client_key -p $SSHD_PORT -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR $SSH_USER@127.0.0.1"
-  local ssh_opts=(--remote-host 127.0.0.1 --remote-port "$SSHD_PORT" --remote-user "$SSH_USER" --ssh-key "$TMP/sshd/client_key"
-    --ssh-option StrictHostKeyChecking=no --ssh-option UserKnownHostsFile=/dev/null --ssh-option LogLevel=ERROR)
-  # Each run receives from nothing: the targets are destroyed before it (not timed).
-  # Ours holds and marks the sent snapshot as a real run does; the holds go too where ZFS can list them (zfs-fuse's
-  # "zfs holds" needs pyzfs, which it lacks: there the hold stays, and each run's hold is the one it tolerates).
-  local prepare="zfs destroy -r $REP_POOL/bare 2>/dev/null; zfs destroy -r $REP_POOL/ours 2>/dev/null; zfs create $REP_POOL/ours;"
-  prepare+=" zfs holds -H $REP_POOL/src@s1 2>/dev/null | grep '^$REP_POOL/' | while read -r s t r; do zfs release \"\$t\" $REP_POOL/src@s1; done; true"
-  printf '%s\n' "#!/bin/sh" "$prepare" >"$TMP/rep-prepare.sh"
-  printf '%s\n' "#!/bin/sh" "zfs send $REP_POOL/src@s1 | zfs recv $REP_POOL/bare" >"$TMP/bare-local.sh"
-  printf '%s\n' "#!/bin/sh" "$ssh_cmd $(command -v zfs) send $REP_POOL/src@s1 | zfs recv $REP_POOL/bare" >"$TMP/bare-ssh.sh"
-  printf '%s\n' "#!/bin/sh" "exec $ours run --target-root $REP_POOL/ours --dataset $REP_POOL/src --lock-dir $TMP >/dev/null" >"$TMP/ours-local.sh"
-  printf '%s\n' "#!/bin/sh" "exec $ours run --target-root $REP_POOL/ours --dataset $REP_POOL/src --lock-dir $TMP ${ssh_opts[*]} >/dev/null" >"$TMP/ours-ssh.sh"
-  chmod +x "$TMP"/bare-*.sh "$TMP"/ours-*.sh "$TMP/rep-prepare.sh"
-  local script
-  for script in ours-local ours-ssh bare-local bare-ssh; do
-    "$TMP/rep-prepare.sh"
-    if ! "$TMP/$script.sh" 2>"$TMP/$script.err" || [ "$(zfs list -H -o name -t snapshot -r "$REP_POOL" | grep -c '@s1$')" -ne 2 ]; then
-      fail "replicate-*" "$script did not replicate $REP_POOL/src@s1: $(tail -n 3 "$TMP/$script.err" | tr '\n' ' ')"
-      stop_sshd; destroy_own_pool "$REP_POOL"; return
-    fi
-  done
-  log "replicate: hyperfine --runs 3 over the four transfers of $REP_MB MB"
-  if ! hyperfine -N --runs 3 --style none --prepare "$TMP/rep-prepare.sh" --export-json "$TMP/replicate.json" \
-      "$TMP/ours-local.sh" "$TMP/bare-local.sh" "$TMP/ours-ssh.sh" "$TMP/bare-ssh.sh" >"$TMP/replicate.log" 2>&1; then
-    fail "replicate-*" "hyperfine failed: $(tail -n 3 "$TMP/replicate.log" | tr '\n' ' ')"
-  else
-    mbps() { awk -v m="$(hyperfine_mean_ms "$TMP/replicate.json" "$1")" -v mb="$REP_MB" 'BEGIN { print mb / (m / 1000) }'; }
-    # Throughput: higher is better, so the ratio is theirs' time over ours (printed as ours/theirs of MB/s).
-    bench_line "replicate-local-${REP_MB}M" "$(mbps 0)" "$(mbps 1)" MB/s
-    bench_line "replicate-ssh-${REP_MB}M" "$(mbps 2)" "$(mbps 3)" MB/s
+  mbps() { awk -v m="$1" -v mb="$mb" 'BEGIN { print mb / (m / 1000) }'; }
+  read -r ours theirs <<<"$local_ms"
+  bench_line "$id-local-${mb}M" "$(mbps "$ours")" "$(mbps "$theirs")" MB/s
+  read -r ours theirs <<<"$ssh_ms"
+  bench_line "$id-ssh-${mb}M" "$(mbps "$ours")" "$(mbps "$theirs")" MB/s
+  read -r ours theirs <<<"$fixed_ms"
+  bench_line "$id-fixed-1M" "$ours" "$theirs" ms 0
+}
+
+# zfs_replicate against the bare pipe on the zfs-fuse sandbox, locally and through the private sshd: REP_MB of
+# incompressible data, REP_RUNS rounds in turns (bench/replicate-rounds.sh). zfs-fuse on a file vdev moves about
+# 500 MB/s here, so the stream is 2 GiB: at 512 MB it lasts about a second and the run's fixed cost (the fixed-1M line)
+# would be most of what the throughput ratio measures.
+REP_POOL=benchrep
+REP_MB=2048 REP_RUNS=5
+replicate_bench() {
+  local dir=$SANDBOX_DIR/$REP_POOL ours=$PUBLISH/linux-x64/zfs_replicate out
+  [ -x "$ours" ] || { fail "replicate-*" "$ours was not built"; return; }
+  if zpool list -H -o name "$REP_POOL" >/dev/null 2>&1; then
+    fail "replicate-*" "a pool named $REP_POOL exists and is not on $SANDBOX_DIR: not touching it"
+    return
   fi
+  "$SANDBOX_SCRIPT" vdevs "$dir" 1 "$((REP_MB * 2 + 1024))M" >&2 || { fail "replicate-*" "could not make a vdev in $dir"; return; }
+  start_sshd || { fail "replicate-*" "could not start a private sshd on 127.0.0.1"; return; }
+  log "replicate-*: $REP_MB MB, $REP_RUNS rounds of four transfers on zfs-fuse (about $((REP_MB * REP_RUNS / 250 + 60)) s)"
+  out=$(REP_SSH_USER=$SSH_USER REP_SSH_PORT=$SSHD_PORT REP_SSH_KEY=$TMP/sshd/client_key \
+    sh "$ROOT/bench/replicate-rounds.sh" "$ours" "$REP_MB" "$REP_RUNS" "$dir/vdev1" 2>&1) || true
+  replicate_lines replicate "$REP_MB" "$out"
   stop_sshd
   destroy_own_pool "$REP_POOL"
+  rm -rf "$dir"
 }
 
 if ! wants replicate; then
@@ -896,33 +887,14 @@ fi
 # ---------------------------------------------------------------- replication on OpenZFS (the guest)
 
 # zfs_replicate against the bare pipe on OpenZFS, where an action's properties go in one "zfs set" (the replicate
-# section runs on zfs-fuse, one command per property): bench/replicate-guest.sh makes GUEST_REP_MB of incompressible
-# data in the guest and times, in turns, ours and the bare pipe locally and through the guest's own sshd; medians of
-# GUEST_REP_RUNS. The guest is emulated (TCG here), so its MB/s are low; the ratio is what compares.
+# section runs on zfs-fuse, one command per property): bench/replicate-rounds.sh in the guest, GUEST_REP_MB through
+# the guest's own sshd. The guest is emulated (TCG here), so its MB/s are low; the ratio is what compares.
 GUEST_REP_MB=500 GUEST_REP_RUNS=5
 replicate_guest_bench() {
-  local out local_ms ssh_ms ours theirs
   log "replicate-guest-*: $GUEST_REP_MB MB, $GUEST_REP_RUNS rounds of four transfers in the OpenZFS guest"
   cp "$PUBLISH/linux-x64/zfsansible" "$TMP/zfs_replicate"
-  to_guest "$TMP/zfs_replicate" "$ROOT/bench/replicate-guest.sh"
-  out=$("$GUEST" ssh "sh /tmp/replicate-guest.sh /tmp/zfs_replicate $GUEST_REP_MB $GUEST_REP_RUNS" 2>&1) || true
-  local_ms=$(result_of local "$out"); ssh_ms=$(result_of ssh "$out")
-  if [ -z "$local_ms" ] || [ -z "$ssh_ms" ]; then
-    fail "replicate-guest-*" "the guest run printed no result: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
-    return
-  fi
-  mbps() { awk -v m="$1" -v mb="$GUEST_REP_MB" 'BEGIN { print mb / (m / 1000) }'; }
-  read -r ours theirs <<<"$local_ms"
-  bench_line "replicate-guest-local-${GUEST_REP_MB}M" "$(mbps "$ours")" "$(mbps "$theirs")" MB/s
-  read -r ours theirs <<<"$ssh_ms"
-  bench_line "replicate-guest-ssh-${GUEST_REP_MB}M" "$(mbps "$ours")" "$(mbps "$theirs")" MB/s
-  # What a run costs apart from its stream (probes, listings, parents, hold, mark, success record), as a 1 MB transfer.
-  read -r ours theirs <<<"$(result_of fixed "$out")"
-  if [ -n "$ours" ]; then
-    bench_line "replicate-guest-fixed-1M" "$ours" "$theirs" ms 0
-  else
-    fail "replicate-guest-fixed-1M" "the guest run printed no fixed-cost result"
-  fi
+  to_guest "$TMP/zfs_replicate" "$ROOT/bench/replicate-rounds.sh"
+  replicate_lines replicate-guest "$GUEST_REP_MB" "$("$GUEST" ssh "sh /tmp/replicate-rounds.sh /tmp/zfs_replicate $GUEST_REP_MB $GUEST_REP_RUNS" 2>&1)"
 }
 
 if ! wants replicate-guest; then

@@ -1,17 +1,17 @@
-using System.Text.RegularExpressions;
 using ZfsAnsible.Zfs.Execution;
 
 namespace ZfsAnsible.Zfs;
 
 /// <summary>
-/// The OpenZFS version "zfs version" answered, kept between runs of this host's own tools so that a module, timer or
-/// command starts with one process less. It lives under /run (gone at reboot) in a <see cref="PrivateCacheFile"/> and
+/// What the capability probe answered (the OpenZFS version "zfs version" gave, or which older command line has none),
+/// kept between runs of this host's own tools so that a module, timer or command starts with a process or two less. It lives under /run (gone at reboot) in a <see cref="PrivateCacheFile"/> and
 /// is trusted only under the key it was written with: the identity of the zfs program the runner starts (device,
 /// inode, size, modification and change times; a package upgrade installs a new file) and the loaded kernel module's
-/// version. zfs-fuse and older command lines, which have no "zfs version", are probed every time.
+/// version. An older command line's answer is kept only when its programs themselves refused the verb or flag they
+/// lack (<see cref="CapabilityProbe"/>); any other failure is probed again next run.
 /// </summary>
 /// <param name="moduleVersionFile">Where the kernel module says its version (tests point it elsewhere).</param>
-public sealed partial class CapabilityCache(string directory, string moduleVersionFile = CapabilityCache.ModuleVersionFile)
+public sealed class CapabilityCache(string directory, string moduleVersionFile = CapabilityCache.ModuleVersionFile)
 {
     /// <summary>zfsansible's directory under /run: the run locks live there too (<c>RunLock.DefaultDirectory</c>).</summary>
     public const string DefaultDirectory = "/run/zfsansible";
@@ -47,14 +47,11 @@ public sealed partial class CapabilityCache(string directory, string moduleVersi
         return key.Contains('\n', StringComparison.Ordinal) ? null : key;
     }
 
-    /// <summary>The version kept under <paramref name="key"/>; null when there is none, or it was kept under another key.</summary>
-    public string? Version(string key) =>
-        PrivateCacheFile.Read(directory, Name, lines => lines.Take(4).ToList() is [Header, var kept, var version] && kept == key && VersionPattern().IsMatch(version) ? version : null);
+    /// <summary>The probe's answer kept under <paramref name="key"/>; null when there is none, or it was kept under another key.</summary>
+    public string? Answer(string key) =>
+        PrivateCacheFile.Read(directory, Name, lines => lines.Take(4).ToList() is [Header, var kept, var answer] && kept == key && CapabilityProbe.IsAnswer(answer) ? answer : null);
 
-    /// <summary>Keeps <paramref name="version"/> under <paramref name="key"/>; false when it could not (the next run probes again).</summary>
-    public bool Keep(string key, string version) =>
-        VersionPattern().IsMatch(version) && PrivateCacheFile.Write(directory, Name, writer => writer.Write($"{Header}\n{key}\n{version}\n"), create: true);
-
-    [GeneratedRegex(@"^\d+\.\d+\S*$")]
-    private static partial Regex VersionPattern();
+    /// <summary>Keeps <paramref name="answer"/> under <paramref name="key"/>; false when it could not (the next run probes again).</summary>
+    public bool Keep(string key, string answer) =>
+        CapabilityProbe.IsAnswer(answer) && PrivateCacheFile.Write(directory, Name, writer => writer.Write($"{Header}\n{key}\n{answer}\n"), create: true);
 }

@@ -22,7 +22,7 @@ public sealed record SuccessRecord(DateTimeOffset At, long Bytes, TimeSpan Durat
 public static class ReplicationCommands
 {
     /// <param name="oneSet">The side's "zfs set" takes several properties (OpenZFS): an action's properties of one
-    /// dataset go in one command, applied together; else one command each (zfs-fuse).</param>
+    /// dataset go in one command, applied together; else one command each (zfs-fuse), independent of one another.</param>
     public static ImmutableArray<ZfsWrite> For(ReplicationAction action, SuccessRecord record, bool oneSet = false) => action switch
     {
         CreateParents create => [Write(Command.Of("zfs", "create", "-p", create.Dataset))],

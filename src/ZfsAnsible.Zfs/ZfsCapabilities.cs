@@ -56,35 +56,64 @@ public sealed record ZfsCapabilities(
 /// <summary>Asks the installed tools what they support; costs one or two short commands, or none when this host's cache answers.</summary>
 public static partial class CapabilityProbe
 {
+    /// <summary>What the cache keeps for command lines without "zfs version" (an OpenZFS answer is its version).</summary>
+    private const string LegacyAnswer = "legacy";
+
+    private const string ParsableLegacyAnswer = "pre-0.8";
+
     public static ZfsCapabilities Probe(ICommandRunner runner) => Probe(runner, CapabilityCache.Host);
 
     public static ZfsCapabilities Probe(ICommandRunner runner, CapabilityCache cache)
     {
         var key = cache.KeyFor(runner);
-        if (key is not null && cache.Version(key) is { } kept)
+        if (key is not null && cache.Answer(key) is { } kept)
         {
-            return ZfsCapabilities.OpenZfs(kept);
+            return Capabilities(kept);
         }
 
+        var (answer, lasting) = Ask(runner);
+        if (key is not null && lasting)
+        {
+            cache.Keep(key, answer);
+        }
+
+        return Capabilities(answer);
+    }
+
+    /// <summary>
+    /// The answer, and whether it is a fact about the programs (what the cache's key identifies) rather than about this
+    /// moment: an OpenZFS version, or both programs refusing the verb or flag they lack. Any other failure is probed
+    /// again next run, so a passing problem is never kept as an older command line.
+    /// </summary>
+    private static (string Answer, bool Lasting) Ask(ICommandRunner runner)
+    {
         // OpenZFS 0.8+ answers "zfs version" with e.g. "zfs-2.1.11-1" and "zfs-kmod-2.1.11-1".
         var version = runner.Run(Command.Of("zfs", "version"));
         if (version.Succeeded && VersionPattern().Match(version.StandardOutput) is { Success: true } match)
         {
-            var answered = match.Groups[1].Value;
-            if (key is not null)
-            {
-                cache.Keep(key, answered);
-            }
-
-            return ZfsCapabilities.OpenZfs(answered);
+            return (match.Groups[1].Value, true);
         }
 
+        var noVersionVerb = version.StandardError.Contains("unrecognized command 'version'", StringComparison.Ordinal);
         var parsable = runner.Run(Command.Of("zpool", "list", "-H", "-p", "-o", "name"));
         return parsable.Succeeded
-            ? ZfsCapabilities.Legacy with { Implementation = "openzfs (pre-0.8)", ParsableOutput = true, StatusFullPaths = true, Bookmarks = true, Fragmentation = true }
-            : ZfsCapabilities.Legacy;
+            ? (ParsableLegacyAnswer, noVersionVerb)
+            : (LegacyAnswer, noVersionVerb && parsable.StandardError.Contains("invalid option 'p'", StringComparison.Ordinal));
     }
+
+    private static ZfsCapabilities Capabilities(string answer) => answer switch
+    {
+        LegacyAnswer => ZfsCapabilities.Legacy,
+        ParsableLegacyAnswer => ZfsCapabilities.Legacy with { Implementation = "openzfs (pre-0.8)", ParsableOutput = true, StatusFullPaths = true, Bookmarks = true, Fragmentation = true },
+        _ => ZfsCapabilities.OpenZfs(answer),
+    };
+
+    /// <summary>Whether <paramref name="answer"/> is one <see cref="Probe"/> gives: the cache believes nothing else.</summary>
+    internal static bool IsAnswer(string answer) => answer is LegacyAnswer or ParsableLegacyAnswer || KeptVersionPattern().IsMatch(answer);
 
     [GeneratedRegex(@"^zfs-(\d+\.\d+\S*)", RegexOptions.Multiline)]
     private static partial Regex VersionPattern();
+
+    [GeneratedRegex(@"^\d+\.\d+\S*$")]
+    private static partial Regex KeptVersionPattern();
 }

@@ -103,6 +103,35 @@ public sealed class ReplicationRunTests : IDisposable
         Assert.Equal("zfs set zfsansible:last_bytes=10 backup/h/tank/docs", real.Commands[^1]);
     }
 
+    [Fact]
+    public void On_zfs_fuse_an_actions_one_property_sets_run_side_by_side_listed_in_order_and_the_first_failure_in_that_order_is_the_reason()
+    {
+        var scripted = LegacyZfsWithOneSnapshot();
+        scripted.Dynamic = c => c.Arguments[0] is "hold" or "set" && !c.ToString().Contains("last_duration_ms", StringComparison.Ordinal) ? string.Empty : null;
+        scripted.On("zfs set zfsansible:last_duration_ms=0 backup/h/tank/docs", exit: 1, stderr: "cannot set property: out of space");
+        // The protection's two sets, then the record's three: run one after the other, they fail.
+        using var protect = new Meeting(2);
+        using var record = new Meeting(3);
+        var runner = new MeetingRunner(
+            scripted,
+            (protect, c => c.ToString() is "zfs set readonly=on backup/h/tank/docs" or "zfs set canmount=noauto backup/h/tank/docs"),
+            (record, c => c.ToString().StartsWith("zfs set zfsansible:last_", StringComparison.Ordinal)));
+
+        var outcome = Run(runner, new FixedPipe(new PipeResult(Ok("send"), Ok("recv"), 10, TimeSpan.Zero, false)));
+
+        Assert.Equal("zfs set zfsansible:last_duration_ms=0 backup/h/tank/docs failed (exit 1): cannot set property: out of space", outcome.Failure);
+        Assert.Equal(
+            [
+                "zfs set readonly=on backup/h/tank/docs",
+                "zfs set canmount=noauto backup/h/tank/docs",
+                "zfs set zfsansible:last_success=N backup/h/tank/docs",
+                "zfs set zfsansible:last_duration_ms=N backup/h/tank/docs",
+                "zfs set zfsansible:last_bytes=N backup/h/tank/docs",
+            ],
+            outcome.Commands.Where(c => c.EndsWith(" backup/h/tank/docs", StringComparison.Ordinal) && c.StartsWith("zfs set", StringComparison.Ordinal))
+                .Select(c => System.Text.RegularExpressions.Regex.Replace(c, @"=\d+", "=N")));
+    }
+
     private static ScriptedRunner OpenZfsWithOneSnapshot() => new ScriptedRunner()
         .On("zfs version", "zfs-2.3.2-1\nzfs-kmod-2.3.2-1\n")
         .On(SourceRead, "tank/docs@s1\tguid\t11\t-\ntank/docs@s1\tcreatetxg\t5\t-\ntank/docs@s1\tzfsansible:replicated\t-\t-\n")

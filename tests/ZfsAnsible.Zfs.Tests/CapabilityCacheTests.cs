@@ -104,16 +104,48 @@ public sealed class CapabilityCacheTests : IDisposable
         Assert.False(Directory.Exists(RunDirectory));
     }
 
-    [Fact]
-    public void Zfs_fuse_is_probed_every_time_and_nothing_is_kept()
-    {
-        var fuse = new ScriptedRunner { Programs = _ => Zfs }
-            .On(Version, exit: 2, stderr: "unrecognized command 'version'")
-            .On("zpool list -H -p -o name", exit: 2, stderr: "invalid option 'p'");
+    private ScriptedRunner OlderCli(int zpoolExit, string zpoolError = "", string zfsError = "unrecognized command 'version'\nusage: zfs command args ...") =>
+        new ScriptedRunner { Programs = _ => Zfs }
+            .On(Version, exit: 2, stderr: zfsError)
+            .On("zpool list -H -p -o name", "tank\n", exit: zpoolExit, stderr: zpoolError);
 
-        Assert.Equal(ZfsCapabilities.Legacy, CapabilityProbe.Probe(fuse, Cache));
-        Assert.Equal(ZfsCapabilities.Legacy, CapabilityProbe.Probe(fuse, Cache));
-        Assert.Equal(2, Probes(fuse));
+    [Fact]
+    public void Zfs_fuse_is_kept_once_both_programs_refuse_what_they_lack()
+    {
+        var first = OlderCli(2, "invalid option 'p'\nusage:");
+        Assert.Equal(ZfsCapabilities.Legacy, CapabilityProbe.Probe(first, Cache));
+        Assert.Equal(2, first.Ran.Count);
+
+        var second = OlderCli(2, "invalid option 'p'\nusage:");
+        Assert.Equal(ZfsCapabilities.Legacy, CapabilityProbe.Probe(second, Cache));
+        Assert.Empty(second.Ran);
+        Assert.Equal("legacy", Cache.Answer(Cache.KeyFor(second)!));
+    }
+
+    [Fact]
+    public void An_openzfs_older_than_zfs_version_is_kept_with_its_parsable_output()
+    {
+        var first = OlderCli(0);
+        var probed = CapabilityProbe.Probe(first, Cache);
+        var second = OlderCli(0);
+
+        Assert.Equal(probed, CapabilityProbe.Probe(second, Cache));
+        Assert.Empty(second.Ran);
+        Assert.Equal("openzfs (pre-0.8)", probed.Implementation);
+        Assert.True(probed.ParsableOutput);
+    }
+
+    [Theory]
+    [InlineData("zfs: out of memory", "invalid option 'p'")]
+    [InlineData("unrecognized command 'version'", "cannot open /dev/zfs: no such device")]
+    public void A_failure_that_is_not_a_refusal_is_probed_again_and_not_kept(string zfsError, string zpoolError)
+    {
+        var first = OlderCli(1, zpoolError, zfsError);
+        Assert.Equal(ZfsCapabilities.Legacy, CapabilityProbe.Probe(first, Cache));
+
+        var second = OlderCli(1, zpoolError, zfsError);
+        CapabilityProbe.Probe(second, Cache);
+        Assert.Equal(2, second.Ran.Count);
         Assert.False(File.Exists(CacheFile));
     }
 
@@ -123,6 +155,7 @@ public sealed class CapabilityCacheTests : IDisposable
     [InlineData("zfsansible zfs version cache 1\nKEY\n2.1.0; reboot\n")]
     [InlineData("zfsansible zfs version cache 1\nKEY\n2.1.0\nmore\n")]
     [InlineData("zfsansible zfs version cache 2\nKEY\n2.1.0\n")]
+    [InlineData("zfsansible zfs version cache 1\nKEY\nlegacy-ish\n")]
     public void A_file_it_cannot_read_is_probed_over_and_replaced(string content)
     {
         var key = Cache.KeyFor(OpenZfs())!;
@@ -133,7 +166,7 @@ public sealed class CapabilityCacheTests : IDisposable
         var runner = OpenZfs();
         Assert.Equal("openzfs 2.3.2-1", CapabilityProbe.Probe(runner, Cache).Implementation);
         Assert.Equal(1, Probes(runner));
-        Assert.Equal("2.3.2-1", Cache.Version(key));
+        Assert.Equal("2.3.2-1", Cache.Answer(key));
     }
 
     [Fact]

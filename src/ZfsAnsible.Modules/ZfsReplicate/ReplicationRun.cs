@@ -217,7 +217,7 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
             var record = new SuccessRecord(clock.GetUtcNow(), bytes, duration);
             if (stage.Lanes[0] is [.., Transfer transfer] lane)
             {
-                var moved = MoveBeside([.. lane.Items[..^1]], transfer, new Stage([.. stage.Lanes.Skip(1)]), record, request, source, target, state, cancellation);
+                var moved = Move([.. lane.Items[..^1]], transfer, new Stage([.. stage.Lanes.Skip(1)]), record, request, source, target, state, cancellation);
                 if (!moved.IsOk)
                 {
                     return moved.Error;
@@ -260,12 +260,9 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         foreach (var action in lane)
         {
             var side = action.Side == ReplicationSide.Source ? source : target;
-            foreach (var write in ReplicationCommands.For(action, record, side.Zfs.Capabilities.MultiPropertySet))
+            if (WriteAction(ReplicationCommands.For(action, record, side.Zfs.Capabilities.MultiPropertySet), side, state) is { IsOk: false } failed)
             {
-                if (side.Write(write, state) is { IsOk: false } failed)
-                {
-                    return failed.Error;
-                }
+                return failed.Error;
             }
         }
 
@@ -273,29 +270,75 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
     }
 
     /// <summary>
-    /// A transfer after what its receive needs first (<paramref name="preparing"/>: the target's parents, its
-    /// protection), with the other lanes of its stage (the hold and mark of what it delivers) written on another thread
-    /// once that is done, listed after it as planned. When both fail, the transfer's failure is reported: it is the cause.
+    /// One action's writes. Several are one property each (zfs-fuse sets one per command) and independent: they run
+    /// side by side, as the lanes of a stage do, listed in order; the first failure in that order is the reason.
     /// </summary>
-    private Result<(long Bytes, TimeSpan Duration)> MoveBeside(ImmutableArray<ReplicationAction> preparing, Transfer transfer, Stage beside, SuccessRecord record,
+    private static Result<bool> WriteAction(ImmutableArray<ZfsWrite> writes, Side side, RunState state)
+    {
+        if (writes is [var only])
+        {
+            return side.Write(only, state);
+        }
+
+        var each = writes.Select(write => (Write: write, State: state.ForLane())).ToList();
+        var results = Task.WhenAll(each.Select(w => Task.Run(() => side.Write(w.Write, w.State)))).GetAwaiter().GetResult();
+        each.ForEach(w => state.Merge(w.State));
+        return results.FirstOrDefault(r => !r.IsOk, Result.Ok(true));
+    }
+
+    /// <summary>
+    /// One send | recv pipe, listed after what its receive needs first (<paramref name="preparing"/>: the target's
+    /// parents, its protection) and, unless in check mode, run. The preparations are written while both commands start
+    /// (starting a zfs process costs about what a small write does, so the two overlap); once they are done, the stream
+    /// flows and the stage's other lanes (<paramref name="beside"/>: the hold and mark of what it delivers) are written
+    /// on another thread, listed after it as planned. A failed preparation stops both commands before any byte moves,
+    /// and nothing beside starts: nothing is held for a target whose parents could not be made. When the transfer and
+    /// what ran beside it both fail, the transfer's failure is reported: it is the cause.
+    /// </summary>
+    private Result<(long Bytes, TimeSpan Duration)> Move(ImmutableArray<ReplicationAction> preparing, Transfer transfer, Stage beside, SuccessRecord record,
         ReplicationRequest request, Side source, Side target, RunState state, CancellationToken cancellation)
     {
-        var besideState = state.ForLane();
+        var send = ZfsReplicas.Send(transfer.Step, transfer.Source, request.Raw);
+        var receive = target.Zfs.Receive(transfer);
+        var (preparations, besideState) = (state.ForLane(), state.ForLane());
+        var ready = Result.Ok(true);
         Task<Result<bool>>? written = null;
-        Result<(long Bytes, TimeSpan Duration)> moved;
+        bool Prepare()
+        {
+            ready = WriteLane(preparing, record, source, target, preparations);
+            if (ready.IsOk && !beside.Lanes.IsEmpty)
+            {
+                written = Task.Run(() => WriteLanes(beside, record, source, target, besideState));
+            }
+
+            return ready.IsOk;
+        }
+
+        PipeResult? result = null;
         Result<bool> wrote;
         try
         {
-            moved = Move(preparing, transfer, record, request, source, target, state,
-                prepared: () => written = beside.Lanes.IsEmpty ? null : Task.Run(() => WriteLanes(beside, record, source, target, besideState)), cancellation);
+            if (state.CheckMode)
+            {
+                Prepare();
+            }
+            else
+            {
+                result = pipe.Run(source.Wrap(send), target.Wrap(receive), request.BytesPerSecond, cancellation, Prepare);
+            }
         }
         finally
         {
             // Never left running: the ssh connection it may use closes when the run ends.
             wrote = written?.GetAwaiter().GetResult() ?? Result.Ok(true);
-            state.Merge(besideState);
         }
 
+        state.Merge(preparations);
+        state.Commands.Add($"{source.Display(send)} | {target.Display(receive)}");
+        state.Merge(besideState);
+        var moved = !ready.IsOk ? ready.Error
+            : result is null ? Result.Ok((0L, TimeSpan.Zero))
+            : Moved(result, transfer, request, source.Display(send), target.Display(receive), target.Zfs.Capabilities.ResumableReceive);
         if (!moved.IsOk && !wrote.IsOk)
         {
             state.Warnings.Add(wrote.Error.Message);
@@ -304,62 +347,18 @@ public sealed class ReplicationRun(ICommandRunner local, IPipeRunner pipe, TimeP
         return !moved.IsOk || wrote.IsOk ? moved : wrote.Error;
     }
 
-    /// <summary>
-    /// One send | recv pipe, listed after its preparations and (unless in check mode) run. The preparations are written
-    /// while both commands start, and the stream flows once they are done (then <paramref name="prepared"/> is called):
-    /// starting a zfs process costs about what a small write does, so the two overlap. A failed preparation stops both
-    /// commands before any byte moves, and nothing beside the transfer starts: nothing is held for a target whose
-    /// parents could not be made.
-    /// </summary>
-    private Result<(long Bytes, TimeSpan Duration)> Move(ImmutableArray<ReplicationAction> preparing, Transfer transfer, SuccessRecord record,
-        ReplicationRequest request, Side source, Side target, RunState state, Action prepared, CancellationToken cancellation)
+    /// <summary>What a pipe that ran delivered, or its one-line failure naming the failing side's command as the report shows it.</summary>
+    private static Result<(long Bytes, TimeSpan Duration)> Moved(PipeResult result, Transfer transfer, ReplicationRequest request, string send, string receive, bool resumable)
     {
-        var send = ZfsReplicas.Send(transfer.Step, transfer.Source, request.Raw);
-        var receive = target.Zfs.Receive(transfer);
-        var preparations = state.ForLane();
-        var ready = Result.Ok(true);
-        bool Prepare()
-        {
-            ready = WriteLane(preparing, record, source, target, preparations);
-            if (ready.IsOk)
-            {
-                prepared();
-            }
-
-            return ready.IsOk;
-        }
-
-        PipeResult? result = null;
-        if (state.CheckMode)
-        {
-            Prepare();
-        }
-        else
-        {
-            result = pipe.Run(source.Wrap(send), target.Wrap(receive), request.BytesPerSecond, cancellation, Prepare);
-        }
-
-        state.Merge(preparations);
-        state.Commands.Add($"{source.Display(send)} | {target.Display(receive)}");
-        if (!ready.IsOk)
-        {
-            return ready.Error;
-        }
-
-        if (result is null)
-        {
-            return Result.Ok((0L, TimeSpan.Zero));
-        }
-
         if (result.Succeeded)
         {
             return Result.Ok((result.Bytes, result.Duration));
         }
 
-        var resumable = target.Zfs.Capabilities.ResumableReceive && request.Resume ? " The next run resumes it." : string.Empty;
+        var resumes = resumable && request.Resume ? " The next run resumes it." : string.Empty;
         return Result<(long, TimeSpan)>.Fail(result.Cancelled
-            ? $"{transfer.Source} to {transfer.Target}: interrupted after {result.Bytes} bytes; the lock was released.{resumable}"
-            : $"{transfer.Source} to {transfer.Target}: {string.Join("; ", new[] { Failure(result.From, source.Display(send)), Failure(result.To, target.Display(receive)) }.OfType<string>())}");
+            ? $"{transfer.Source} to {transfer.Target}: interrupted after {result.Bytes} bytes; the lock was released.{resumes}"
+            : $"{transfer.Source} to {transfer.Target}: {string.Join("; ", new[] { Failure(result.From, send), Failure(result.To, receive) }.OfType<string>())}");
     }
 
     /// <summary>One side's failure, naming the command as the report shows it (never the ssh key path).</summary>
