@@ -174,8 +174,10 @@ else
   ARCHES+=(arm64)
 fi
 
-if [ -n "$(find "$PUBLISH" -type f -newer "$ART/.build-stamp" -print -quit)" ]; then
-  log "WARNING: files in $PUBLISH are newer than the build stamp: a build seems to be running; results may mix builds"
+# A build renames .build-started to .build-stamp when it ends (the stamp keeps its start time, so every file it
+# made is newer than the stamp): only a build that is running, or one that failed, leaves .build-started.
+if [ -f "$ART/.build-started" ]; then
+  log "WARNING: a build is running, or the last one failed ($ART/.build-started): results may mix builds"
 fi
 read -r load1 _ < /proc/loadavg
 log "load average $load1 on $(nproc) CPUs$(awk -v l="$load1" 'BEGIN { if (l > 0.5) print " (other work is running: numbers will be noisier)" }')"
@@ -214,6 +216,15 @@ else
       fi
     done
   done
+fi
+if wants size; then
+  # What `ansible-galaxy collection publish` uploads, against Galaxy's limit on it.
+  tarball=$(find "$ART" -maxdepth 1 -name 'zfsansible-zfs-*.tar.gz' -print -quit)
+  if [ -n "$tarball" ]; then
+    bench_line size-collection-tarball "$(awk -v b="$(stat -c %s "$tarball")" 'BEGIN { print b / 1e6 }')" 20 MB 2
+  else
+    fail size-collection-tarball "no collection tarball in $ART"
+  fi
 fi
 
 # ---------------------------------------------------------------- 2. startup
