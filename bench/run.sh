@@ -115,6 +115,9 @@ bench_line() {
   }'
 }
 
+# A file's size divided by UNIT_BYTES (1024 for KiB, 1e6 for MB).
+file_size() { awk -v b="$(stat -c %s "$1")" -v u="$2" 'BEGIN { print b / u }'; }
+
 # The values after KEY on the line of a helper script's output ($2) that starts with it: "KEY ours theirs" -> "ours theirs".
 result_of() { printf '%s\n' "$2" | awk -v key="$1" '$1 == key { $1 = ""; sub(/^ /, ""); print }'; }
 
@@ -197,7 +200,7 @@ if ! wants size; then
 elif ANSIBLE_KEEP_REMOTE_FILES=1 ansible localhost -i localhost, -c local -m ansible.builtin.command -a true >"$TMP/adhoc.log" 2>&1; then
   payload=$(find "$ANSIBLE_REMOTE_TMP" -name AnsiballZ_command.py -type f | head -n 1)
   if [ -n "$payload" ]; then
-    payload_kib=$(awk -v b="$(stat -c %s "$payload")" 'BEGIN { print b / 1024 }')
+    payload_kib=$(file_size "$payload" 1024)
   fi
 fi
 rm -rf "$ANSIBLE_REMOTE_TMP"
@@ -210,7 +213,7 @@ else
     for arch in "${ARCHES[@]}"; do
       bin=$PUBLISH/linux-$arch/$exe
       if [ -f "$bin" ]; then
-        bench_line "size-$exe-$arch" "$(awk -v b="$(stat -c %s "$bin")" 'BEGIN { print b / 1024 }')" "$payload_kib" KiB
+        bench_line "size-$exe-$arch" "$(file_size "$bin" 1024)" "$payload_kib" KiB
       else
         fail "size-$exe-$arch" "$bin was not built"
       fi
@@ -221,7 +224,7 @@ if wants size; then
   # What `ansible-galaxy collection publish` uploads, against Galaxy's limit on it.
   tarball=$(find "$ART" -maxdepth 1 -name 'zfsansible-zfs-*.tar.gz' -print -quit)
   if [ -n "$tarball" ]; then
-    bench_line size-collection-tarball "$(awk -v b="$(stat -c %s "$tarball")" 'BEGIN { print b / 1e6 }')" 20 MB 2
+    bench_line size-collection-tarball "$(file_size "$tarball" 1e6)" 20 MB 2
   else
     fail size-collection-tarball "no collection tarball in $ART"
   fi
