@@ -19,6 +19,33 @@ public sealed class ZfsFusePoolTests() : ZfsPoolScenarios(new ZfsSandbox())
         Assert.Null(run.Result()["pool"]!["fragmentation"]);
     }
 
+    /// <summary>zfs-fuse's answer is kept like OpenZFS's: both its programs refuse what they lack, so the answer lasts
+    /// until zfs changes, and the module and the commands believe the kept one.</summary>
+    [Fact]
+    public void The_probe_on_zfs_fuse_is_kept_and_believed()
+    {
+        const string cache = "/run/zfsansible/zfs-version.cache";
+        File.Delete(cache);
+        var probed = Run(MirrorTask(Sandbox.Vdevs(2)));
+        Assert.True(probed.ExitCode == 0, probed.ToString());
+        var kept = File.ReadAllLines(cache);
+        Assert.Equal("legacy", kept[2]);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cache));
+
+        // An answer only the kept file gives: the command takes it from there, not from asking zfs-fuse again.
+        try
+        {
+            File.WriteAllLines(cache, [kept[0], kept[1], "pre-0.8"]);
+            var probe = Processes.Run(Repository.Executable("zfs_pool", "linux-x64"), ["probe"]);
+            Assert.True(probe.ExitCode == 0, probe.ToString());
+            Assert.Contains("\"openzfs (pre-0.8)\"", probe.StandardOutput);
+        }
+        finally
+        {
+            File.WriteAllLines(cache, kept);
+        }
+    }
+
     [Fact]
     public void Ad_hoc_string_arguments_are_coerced_like_ansible_does()
     {
