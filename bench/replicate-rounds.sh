@@ -12,7 +12,13 @@
 # them alike. Prints "local <ours_ms> <bare_ms>" and "ssh <ours_ms> <bare_ms>" (medians of RUNS). Then the fixed cost
 # of a run, apart from its stream: the same local transfers of a 1 MB snapshot, 8 rounds: "fixed <ours_ms> <bare_ms>".
 set -eu
+usage() { echo "usage: replicate-rounds.sh BINARY MB RUNS [VDEV...] ($1)" >&2; exit 2; }
+[ $# -ge 3 ] || usage "three arguments at least"
 BIN=$1 MB=$2 RUNS=$3
+[ -x "$BIN" ] || usage "$BIN is not an executable"
+for number in "$MB" "$RUNS"; do
+  case $number in '' | *[!0-9]* | 0*) usage "MB and RUNS are whole numbers above 0, not '$number'" ;; esac
+done
 shift 3
 POOL=benchrep
 DISKS=${*:-/dev/disk/by-id/virtio-zfsdisk1 /dev/disk/by-id/virtio-zfsdisk2 /dev/disk/by-id/virtio-zfsdisk3}
